@@ -1,0 +1,42 @@
+//! Workspace tasks.
+//!
+//! `cargo xtask codegen` regenerates every generated file from its spec and says
+//! which files changed; `cargo xtask codegen --check` writes nothing and fails with
+//! a diff when a checked-in file is stale. A broken spec makes both print every
+//! located error and exit non-zero.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod codegen;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+  codegen          regenerate the client from spec/ (and the test fixture client)
+  codegen --check  change nothing; fail with a diff if a generated file is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
+        ["codegen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
