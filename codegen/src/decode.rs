@@ -97,7 +97,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads a mapping and reports keys outside `allowed`.
-    fn entries<'v>(&mut self, value: &'v Value, origin: &Origin, allowed: &[&str]) -> Option<Entries<'v>> {
+    fn entries<'v>(
+        &mut self,
+        value: &'v Value,
+        origin: &Origin,
+        allowed: &[&str],
+    ) -> Option<Entries<'v>> {
         let Value::Mapping(map) = value else {
             self.error(origin, format!("expected a mapping, found {}", kind(value)));
             return None;
@@ -105,7 +110,10 @@ impl<'a> Decoder<'a> {
         let mut entries = Vec::with_capacity(map.len());
         for (k, v) in map {
             let Some(key) = scalar_text(k) else {
-                self.error(origin, format!("keys must be plain text, found {}", kind(k)));
+                self.error(
+                    origin,
+                    format!("keys must be plain text, found {}", kind(k)),
+                );
                 continue;
             };
             if !allowed.is_empty() && !allowed.contains(&key.as_str()) {
@@ -127,7 +135,9 @@ impl<'a> Decoder<'a> {
 
     /// A mapping whose keys are names chosen by the spec author (schemas, fields, ...).
     fn named_entries<'v>(&mut self, value: &'v Value, origin: &Origin) -> Vec<(String, &'v Value)> {
-        self.entries(value, origin, &[]).map(|e| e.entries).unwrap_or_default()
+        self.entries(value, origin, &[])
+            .map(|e| e.entries)
+            .unwrap_or_default()
     }
 
     fn string(&mut self, e: &Entries<'_>, key: &str) -> Option<String> {
@@ -135,7 +145,10 @@ impl<'a> Decoder<'a> {
         match scalar_text(v) {
             Some(s) if !matches!(v, Value::Bool(_)) => Some(s),
             _ => {
-                self.error(&e.at(key), format!("`{key}` must be text, found {}", kind(v)));
+                self.error(
+                    &e.at(key),
+                    format!("`{key}` must be text, found {}", kind(v)),
+                );
                 None
             }
         }
@@ -154,7 +167,10 @@ impl<'a> Decoder<'a> {
             None => default,
             Some(Value::Bool(b)) => *b,
             Some(v) => {
-                self.error(&e.at(key), format!("`{key}` must be true or false, found {}", kind(v)));
+                self.error(
+                    &e.at(key),
+                    format!("`{key}` must be true or false, found {}", kind(v)),
+                );
                 default
             }
         }
@@ -164,7 +180,10 @@ impl<'a> Decoder<'a> {
         match e.get(key)? {
             Value::Number(n) => n.as_f64(),
             v => {
-                self.error(&e.at(key), format!("`{key}` must be a number, found {}", kind(v)));
+                self.error(
+                    &e.at(key),
+                    format!("`{key}` must be a number, found {}", kind(v)),
+                );
                 None
             }
         }
@@ -174,7 +193,10 @@ impl<'a> Decoder<'a> {
         match e.get(key)? {
             Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
             v => {
-                self.error(&e.at(key), format!("`{key}` must be a whole number ≥ 0, found {}", kind(v)));
+                self.error(
+                    &e.at(key),
+                    format!("`{key}` must be a whole number ≥ 0, found {}", kind(v)),
+                );
                 None
             }
         }
@@ -192,16 +214,24 @@ impl<'a> Decoder<'a> {
     }
 
     fn text_list(&mut self, e: &Entries<'_>, key: &str) -> Vec<String> {
-        let Some(v) = e.get(key) else { return Vec::new() };
+        let Some(v) = e.get(key) else {
+            return Vec::new();
+        };
         let Value::Sequence(items) = v else {
-            self.error(&e.at(key), format!("`{key}` must be a list, found {}", kind(v)));
+            self.error(
+                &e.at(key),
+                format!("`{key}` must be a list, found {}", kind(v)),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             match scalar_text(item) {
                 Some(s) => out.push(s),
-                None => self.error(&e.at(key).child(&format!("[{i}]")), format!("expected text, found {}", kind(item))),
+                None => self.error(
+                    &e.at(key).child(&format!("[{i}]")),
+                    format!("expected text, found {}", kind(item)),
+                ),
             }
         }
         out
@@ -223,7 +253,12 @@ impl<'a> Decoder<'a> {
                 if let Some(s) = self.entries(v, &origin, &["description", "opt_in"]) {
                     let description = self.required_string(&s, "description");
                     let opt_in = self.bool(&s, "opt_in", false);
-                    spec.scopes.push(ScopeDef { name, description, opt_in, origin });
+                    spec.scopes.push(ScopeDef {
+                        name,
+                        description,
+                        opt_in,
+                        origin,
+                    });
                 }
             }
         }
@@ -245,7 +280,11 @@ impl<'a> Decoder<'a> {
 
     fn api(&mut self, value: &Value, origin: &Origin) -> ApiMeta {
         let mut meta = ApiMeta::default();
-        let Some(e) = self.entries(value, origin, &["title", "version", "description", "base_url", "auth"]) else {
+        let Some(e) = self.entries(
+            value,
+            origin,
+            &["title", "version", "description", "base_url", "auth"],
+        ) else {
             return meta;
         };
         meta.title = self.required_string(&e, "title");
@@ -254,10 +293,19 @@ impl<'a> Decoder<'a> {
         meta.base_url = self.required_string(&e, "base_url");
         match e.get("auth") {
             Some(auth) => {
-                if let Some(a) = self.entries(auth, &e.at("auth"), &["scheme", "api_key_env", "base_url_env"]) {
+                if let Some(a) = self.entries(
+                    auth,
+                    &e.at("auth"),
+                    &["scheme", "api_key_env", "base_url_env"],
+                ) {
                     let scheme = self.required_string(&a, "scheme");
                     if !scheme.is_empty() && scheme != "bearer" {
-                        self.error(&a.at("scheme"), format!("unsupported auth scheme `{scheme}`; only `bearer` is supported"));
+                        self.error(
+                            &a.at("scheme"),
+                            format!(
+                                "unsupported auth scheme `{scheme}`; only `bearer` is supported"
+                            ),
+                        );
                     }
                     meta.api_key_env = self.required_string(&a, "api_key_env");
                     meta.base_url_env = self.required_string(&a, "base_url_env");
@@ -268,13 +316,25 @@ impl<'a> Decoder<'a> {
         meta
     }
 
-    fn resource(&mut self, value: &Value, origin: Origin, file: usize, name: &str, spec: &mut Spec) {
+    fn resource(
+        &mut self,
+        value: &Value,
+        origin: Origin,
+        file: usize,
+        name: &str,
+        spec: &mut Spec,
+    ) {
         let Some(e) = self.entries(value, &origin, &["description", "schemas", "endpoints"]) else {
             return;
         };
         let description = self.string(&e, "description");
         if let Some(schemas) = e.get("schemas") {
-            self.schemas(schemas, &origin.child_shown_as("schemas", &["schemas"]), name, spec);
+            self.schemas(
+                schemas,
+                &origin.child_shown_as("schemas", &["schemas"]),
+                name,
+                spec,
+            );
         }
         let mut endpoints = Vec::new();
         if let Some(eps) = e.get("endpoints") {
@@ -298,35 +358,55 @@ impl<'a> Decoder<'a> {
         // Schema names are global, so show them as `schemas.Name` whatever the file.
         for (name, v) in self.named_entries(value, origin) {
             let at = origin.child(&name);
-            let Some(e) = self.entries(v, &at, &["description", "fields", "additional", "enum", "one_of"]) else {
+            let Some(e) = self.entries(
+                v,
+                &at,
+                &["description", "fields", "additional", "enum", "one_of"],
+            ) else {
                 spec.broken_schemas.push(name);
                 continue;
             };
             let description = self.required_string(&e, "description");
-            let present: Vec<&str> = ["fields", "enum", "one_of"].into_iter().filter(|k| e.get(k).is_some()).collect();
+            let present: Vec<&str> = ["fields", "enum", "one_of"]
+                .into_iter()
+                .filter(|k| e.get(k).is_some())
+                .collect();
             let kind = match present.as_slice() {
                 ["fields"] => {
                     let keep_extra = match self.string(&e, "additional").as_deref() {
                         None | Some("ignore") => false,
                         Some("keep") => true,
                         Some(other) => {
-                            self.error(&e.at("additional"), format!("`additional` must be `keep` or `ignore`, found `{other}`"));
+                            self.error(
+                                &e.at("additional"),
+                                format!("`additional` must be `keep` or `ignore`, found `{other}`"),
+                            );
                             false
                         }
                     };
                     let fields = self.fields(e.get("fields"), &e.at("fields"));
                     SchemaKind::Object { fields, keep_extra }
                 }
-                ["enum"] => SchemaKind::Enum { values: self.enum_values(&e) },
+                ["enum"] => SchemaKind::Enum {
+                    values: self.enum_values(&e),
+                },
                 ["one_of"] => {
                     let mut variants = Vec::new();
                     let vo = e.at("one_of");
                     if let Some(v) = e.get("one_of") {
                         for (vname, tv) in self.named_entries(v, &vo) {
                             let origin = vo.child(&vname);
-                            let parsed = scalar_text(tv).ok_or_else(|| format!("expected a type expression, found {}", kind(tv))).and_then(|t| TypeExpr::parse(&t));
+                            let parsed = scalar_text(tv)
+                                .ok_or_else(|| {
+                                    format!("expected a type expression, found {}", kind(tv))
+                                })
+                                .and_then(|t| TypeExpr::parse(&t));
                             match parsed {
-                                Ok(ty) => variants.push(UnionVariant { name: vname, ty, origin }),
+                                Ok(ty) => variants.push(UnionVariant {
+                                    name: vname,
+                                    ty,
+                                    origin,
+                                }),
                                 Err(msg) => self.error(&origin, msg),
                             }
                         }
@@ -334,12 +414,22 @@ impl<'a> Decoder<'a> {
                     SchemaKind::Union { variants }
                 }
                 [] => {
-                    self.error_help(&at, format!("schema `{name}` has no shape"), "give it exactly one of `fields`, `enum` or `one_of`");
+                    self.error_help(
+                        &at,
+                        format!("schema `{name}` has no shape"),
+                        "give it exactly one of `fields`, `enum` or `one_of`",
+                    );
                     spec.broken_schemas.push(name);
                     continue;
                 }
                 _ => {
-                    self.error(&at, format!("schema `{name}` has more than one shape ({}); give it exactly one", present.join(", ")));
+                    self.error(
+                        &at,
+                        format!(
+                            "schema `{name}` has more than one shape ({}); give it exactly one",
+                            present.join(", ")
+                        ),
+                    );
                     spec.broken_schemas.push(name);
                     continue;
                 }
@@ -356,7 +446,9 @@ impl<'a> Decoder<'a> {
 
     fn enum_values(&mut self, e: &Entries<'_>) -> Vec<EnumValue> {
         let origin = e.at("enum");
-        let Some(v) = e.get("enum") else { return Vec::new() };
+        let Some(v) = e.get("enum") else {
+            return Vec::new();
+        };
         let Value::Sequence(items) = v else {
             self.error(&origin, format!("`enum` must be a list, found {}", kind(v)));
             return Vec::new();
@@ -365,18 +457,28 @@ impl<'a> Decoder<'a> {
         for (i, item) in items.iter().enumerate() {
             let at = origin.child(&format!("[{i}]"));
             if let Some(value) = scalar_text(item) {
-                out.push(EnumValue { value, description: None, origin: at });
+                out.push(EnumValue {
+                    value,
+                    description: None,
+                    origin: at,
+                });
             } else if let Some(x) = self.entries(item, &at, &["value", "description"]) {
                 let value = self.required_string(&x, "value");
                 let description = self.string(&x, "description");
-                out.push(EnumValue { value, description, origin: at });
+                out.push(EnumValue {
+                    value,
+                    description,
+                    origin: at,
+                });
             }
         }
         out
     }
 
     fn fields(&mut self, value: Option<&Value>, origin: &Origin) -> Vec<FieldDef> {
-        let Some(value) = value else { return Vec::new() };
+        let Some(value) = value else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (wire, v) in self.named_entries(value, origin) {
             if let Some(f) = self.field(v, origin.child(&wire), wire) {
@@ -394,7 +496,10 @@ impl<'a> Decoder<'a> {
         let ty = self.type_expr(&e, "type");
         let default = e.get("default").and_then(scalar_text);
         if let Some(v) = e.get("default").filter(|v| scalar_text(v).is_none()) {
-            self.error(&e.at("default"), format!("`default` must be a plain value, found {}", kind(v)));
+            self.error(
+                &e.at("default"),
+                format!("`default` must be a plain value, found {}", kind(v)),
+            );
         }
         let f = FieldDef {
             wire,
@@ -420,8 +525,20 @@ impl<'a> Decoder<'a> {
             value,
             &origin,
             &[
-                "method", "path", "scope", "auth", "summary", "description", "path_params", "query",
-                "fixed_query", "body", "response", "pagination", "errors", "retry",
+                "method",
+                "path",
+                "scope",
+                "auth",
+                "summary",
+                "description",
+                "path_params",
+                "query",
+                "fixed_query",
+                "body",
+                "response",
+                "pagination",
+                "errors",
+                "retry",
             ],
         )?;
         let method_text = self.required_string(&e, "method");
@@ -433,7 +550,10 @@ impl<'a> Decoder<'a> {
             "DELETE" => HttpMethod::Delete,
             "" => HttpMethod::Get,
             other => {
-                self.error(&e.at("method"), format!("unknown method `{other}`; expected GET, POST, PUT, PATCH or DELETE"));
+                self.error(
+                    &e.at("method"),
+                    format!("unknown method `{other}`; expected GET, POST, PUT, PATCH or DELETE"),
+                );
                 HttpMethod::Get
             }
         };
@@ -450,7 +570,10 @@ impl<'a> Decoder<'a> {
             for (k, v) in self.named_entries(fq, &e.at("fixed_query")) {
                 match scalar_text(v) {
                     Some(s) => fixed_query.push((k, s)),
-                    None => self.error(&e.at("fixed_query").child(&k), "fixed query values must be plain values"),
+                    None => self.error(
+                        &e.at("fixed_query").child(&k),
+                        "fixed query values must be plain values",
+                    ),
                 }
             }
         }
@@ -474,15 +597,32 @@ impl<'a> Decoder<'a> {
                     Some(x) => {
                         let status = self.unsigned(&x, "status").unwrap_or(200);
                         if !(200..300).contains(&status) {
-                            self.error(&x.at("status"), format!("a success status must be 2xx, found {status}"));
+                            self.error(
+                                &x.at("status"),
+                                format!("a success status must be 2xx, found {status}"),
+                            );
                         }
-                        (status as u16, self.string(&x, "key"), self.type_expr(&x, "type"))
+                        (
+                            status as u16,
+                            self.string(&x, "key"),
+                            self.type_expr(&x, "type"),
+                        )
                     }
                     None => (200, None, None),
                 };
-                ResponseDef { status, key, ty, origin: at }
+                ResponseDef {
+                    status,
+                    key,
+                    ty,
+                    origin: at,
+                }
             }
-            None => ResponseDef { status: 200, key: None, ty: None, origin: origin.clone() },
+            None => ResponseDef {
+                status: 200,
+                key: None,
+                ty: None,
+                origin: origin.clone(),
+            },
         };
         let pagination = e.get("pagination").and_then(|p| {
             let at = e.at("pagination");
@@ -493,12 +633,21 @@ impl<'a> Decoder<'a> {
                 "offset" => PaginationStyle::Offset,
                 "" => return None,
                 other => {
-                    self.error(&x.at("style"), format!("unknown pagination style `{other}`; expected page, skip or offset"));
+                    self.error(
+                        &x.at("style"),
+                        format!(
+                            "unknown pagination style `{other}`; expected page, skip or offset"
+                        ),
+                    );
                     return None;
                 }
             };
             let items = self.required_string(&x, "items");
-            Some(PaginationDef { style, items, origin: at })
+            Some(PaginationDef {
+                style,
+                items,
+                origin: at,
+            })
         });
         let mut errors = Vec::new();
         if let Some(errs) = e.get("errors") {
@@ -506,7 +655,10 @@ impl<'a> Decoder<'a> {
                 let at = e.at("errors").child(&code);
                 match (code.parse::<u16>(), scalar_text(v)) {
                     (Ok(c), Some(text)) if (400..600).contains(&c) => errors.push((c, text)),
-                    (Ok(_), Some(_)) | (Err(_), _) => self.error(&at, format!("`{code}` is not an HTTP error status (400-599)")),
+                    (Ok(_), Some(_)) | (Err(_), _) => self.error(
+                        &at,
+                        format!("`{code}` is not an HTTP error status (400-599)"),
+                    ),
                     (_, None) => self.error(&at, "an error's meaning must be text"),
                 }
             }
@@ -516,7 +668,10 @@ impl<'a> Decoder<'a> {
             Some("safe") => Some(true),
             Some("unsafe") => Some(false),
             Some(other) => {
-                self.error(&e.at("retry"), format!("`retry` must be `safe` or `unsafe`, found `{other}`"));
+                self.error(
+                    &e.at("retry"),
+                    format!("`retry` must be `safe` or `unsafe`, found `{other}`"),
+                );
                 None
             }
         };

@@ -77,18 +77,17 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{d}")?;
         }
         let n = self.0.len();
-        write!(
-            f,
-            "{n} error{} in the spec",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{n} error{} in the spec", if n == 1 { "" } else { "s" })
     }
 }
 
 impl std::error::Error for Diagnostics {}
 
 /// Suggests the closest of `candidates` to `word`, if one is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let distance = edit_distance(word, candidate);
@@ -121,7 +120,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("sumary", ["summary", "scope"]), Some("summary"));
+        assert_eq!(
+            did_you_mean("sumary", ["summary", "scope"]),
+            Some("summary")
+        );
         assert_eq!(did_you_mean("strng", ["string", "integer"]), Some("string"));
         assert_eq!(did_you_mean("zzz", ["summary", "scope"]), None);
     }

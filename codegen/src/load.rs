@@ -42,8 +42,13 @@ pub fn read_spec(path: &Path, display_root: &str) -> Result<Vec<SourceFile>, Dia
     };
     if path.is_file() {
         let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-        let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        return Ok(vec![SourceFile { name: display(&name), text }]);
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        return Ok(vec![SourceFile {
+            name: display(&name),
+            text,
+        }]);
     }
     let main = path.join("api.yaml");
     let mut files = vec![SourceFile {
@@ -62,7 +67,10 @@ pub fn read_spec(path: &Path, display_root: &str) -> Result<Vec<SourceFile>, Dia
         for n in names {
             let p = dir.join(&n);
             let text = std::fs::read_to_string(&p).map_err(|e| io_error(&p, e))?;
-            files.push(SourceFile { name: display(&format!("resources/{n}")), text });
+            files.push(SourceFile {
+                name: display(&format!("resources/{n}")),
+                text,
+            });
         }
     }
     Ok(files)
@@ -108,13 +116,22 @@ pub fn decode(files: Vec<SourceFile>) -> Result<(Loaded, Vec<Diagnostic>), Diagn
         }
     }
     let shape_problems = std::mem::take(&mut decoder.diagnostics);
-    Ok((Loaded { files, locators, spec }, shape_problems))
+    Ok((
+        Loaded {
+            files,
+            locators,
+            spec,
+        },
+        shape_problems,
+    ))
 }
 
 /// The resource name of a file: its stem.
 fn resource_name(file: &str) -> String {
     let base = file.rsplit('/').next().unwrap_or(file);
-    base.trim_end_matches(".yaml").trim_end_matches(".yml").to_string()
+    base.trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .to_string()
 }
 
 /// serde_yaml appends " at line L column C"; we print the location ourselves.

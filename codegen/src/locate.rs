@@ -94,14 +94,19 @@ impl Locator {
                 continue;
             }
             let mut content = trimmed;
-            while let Some(rest) = content.strip_prefix("- ").or_else(|| (content == "-").then_some("")) {
+            while let Some(rest) = content
+                .strip_prefix("- ")
+                .or_else(|| (content == "-").then_some(""))
+            {
                 pop_to(&mut stack, indent);
                 let parent = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
                 let counter = seq_counters.entry((parent.clone(), indent)).or_insert(0);
                 let mut path = parent;
                 path.push(format!("[{}]", *counter));
                 *counter += 1;
-                positions.entry(path.clone()).or_insert((line_no, indent + 1));
+                positions
+                    .entry(path.clone())
+                    .or_insert((line_no, indent + 1));
                 stack.push((indent, path));
                 let skipped = content.len() - rest.len();
                 indent += skipped;
@@ -114,7 +119,9 @@ impl Locator {
             pop_to(&mut stack, indent);
             let mut path = stack.last().map(|(_, p)| p.clone()).unwrap_or_default();
             path.push(key.clone());
-            positions.entry(path.clone()).or_insert((line_no, indent + 1));
+            positions
+                .entry(path.clone())
+                .or_insert((line_no, indent + 1));
             let value = strip_comment(value).trim();
             if value.starts_with('|') || value.starts_with('>') {
                 block_scalar_indent = Some(indent);
@@ -241,10 +248,25 @@ schemas:
 ";
         let loc = Locator::new(text);
         assert_eq!(loc.locate(&p(&["api", "title"])), Some((2, 3)));
-        assert_eq!(loc.locate(&p(&["scopes", "contacts:read", "opt_in"])), Some((7, 5)));
-        assert_eq!(loc.locate(&p(&["scopes", "contacts:read", "description", "text"])), Some((5, 5)));
-        assert_eq!(loc.locate(&p(&["schemas", "Stage", "enum", "[1]"])), Some((12, 7)));
-        assert_eq!(loc.locate(&p(&["schemas", "C", "fields", "email", "type"])), Some((15, 16)));
-        assert_eq!(loc.locate(&p(&["schemas", "C", "fields", "email", "required"])), Some((15, 29)));
+        assert_eq!(
+            loc.locate(&p(&["scopes", "contacts:read", "opt_in"])),
+            Some((7, 5))
+        );
+        assert_eq!(
+            loc.locate(&p(&["scopes", "contacts:read", "description", "text"])),
+            Some((5, 5))
+        );
+        assert_eq!(
+            loc.locate(&p(&["schemas", "Stage", "enum", "[1]"])),
+            Some((12, 7))
+        );
+        assert_eq!(
+            loc.locate(&p(&["schemas", "C", "fields", "email", "type"])),
+            Some((15, 16))
+        );
+        assert_eq!(
+            loc.locate(&p(&["schemas", "C", "fields", "email", "required"])),
+            Some((15, 29))
+        );
     }
 }

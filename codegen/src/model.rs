@@ -145,7 +145,10 @@ impl Field {
 
     /// Has a client-side check.
     pub fn has_checks(&self) -> bool {
-        self.min.is_some() || self.max.is_some() || self.min_items.is_some() || self.max_items.is_some()
+        self.min.is_some()
+            || self.max.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
     }
 }
 
@@ -270,13 +273,20 @@ pub struct Pagination {
 
 /// Builds the model from a validated spec. `files` are the spec file names.
 pub fn build(spec: &Spec, files: &[String]) -> Model {
-    let modules_of: BTreeMap<&str, &str> = spec.schemas.iter().map(|s| (s.name.as_str(), s.module.as_str())).collect();
+    let modules_of: BTreeMap<&str, &str> = spec
+        .schemas
+        .iter()
+        .map(|s| (s.name.as_str(), s.module.as_str()))
+        .collect();
     let defaults = DefaultTable::new(spec);
     let resolve = |ty: &TypeExpr, owner: Option<&str>| resolve(ty, &modules_of, owner, true);
     let field = |f: &ast::FieldDef, owner: Option<&str>| Field {
         wire: f.wire.clone(),
         aliases: f.aliases.clone(),
-        rust: f.rust_name.clone().unwrap_or_else(|| naming::snake(&f.wire)),
+        rust: f
+            .rust_name
+            .clone()
+            .unwrap_or_else(|| naming::snake(&f.wire)),
         ty: resolve(&f.ty, owner),
         required: f.required,
         nullable: f.nullable,
@@ -300,11 +310,21 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
             SchemaKind::Enum { values } => Kind::Enum {
                 variants: values
                     .iter()
-                    .map(|v| EnumVariant { wire: v.value.clone(), rust: naming::pascal(&v.value), description: v.description.clone() })
+                    .map(|v| EnumVariant {
+                        wire: v.value.clone(),
+                        rust: naming::pascal(&v.value),
+                        description: v.description.clone(),
+                    })
                     .collect(),
             },
             SchemaKind::Union { variants } => Kind::Union {
-                variants: variants.iter().map(|v| UnionVariant { rust: naming::pascal(&v.name), ty: resolve(&v.ty, None) }).collect(),
+                variants: variants
+                    .iter()
+                    .map(|v| UnionVariant {
+                        rust: naming::pascal(&v.name),
+                        ty: resolve(&v.ty, None),
+                    })
+                    .collect(),
             },
         },
     };
@@ -314,24 +334,48 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
         name: "common".into(),
         description: Some("Types shared by several resources.".into()),
         sources: vec![main_file.clone()],
-        schemas: spec.schemas.iter().filter(|s| s.module == "common").map(schema).collect(),
+        schemas: spec
+            .schemas
+            .iter()
+            .filter(|s| s.module == "common")
+            .map(schema)
+            .collect(),
         resource: None,
     }];
     for r in &spec.resources {
-        let mut schemas: Vec<Schema> = spec.schemas.iter().filter(|s| s.module == r.name).map(schema).collect();
+        let mut schemas: Vec<Schema> = spec
+            .schemas
+            .iter()
+            .filter(|s| s.module == r.name)
+            .map(schema)
+            .collect();
         let mut operations = Vec::new();
         for ep in &r.endpoints {
             let body = ep.body.as_ref().map(|b| match b {
                 BodyDef::Inline(fields, _) => {
                     let name = naming::body_struct(&r.name, &ep.name);
                     let fields: Vec<Field> = fields.iter().map(|f| field(f, None)).collect();
-                    let default = fields.iter().all(|f| f.is_option() || defaults.rust_type(&f.ty));
+                    let default = fields
+                        .iter()
+                        .all(|f| f.is_option() || defaults.rust_type(&f.ty));
                     schemas.push(Schema {
                         name: name.clone(),
-                        description: format!("The JSON body of [`{}`].", naming::request_struct(&r.name, &ep.name)),
-                        kind: Kind::Object { fields: fields.clone(), keep_extra: false, default },
+                        description: format!(
+                            "The JSON body of [`{}`].",
+                            naming::request_struct(&r.name, &ep.name)
+                        ),
+                        kind: Kind::Object {
+                            fields: fields.clone(),
+                            keep_extra: false,
+                            default,
+                        },
                     });
-                    Body { schema: name, module: r.name.clone(), fields, keep_extra: false }
+                    Body {
+                        schema: name,
+                        module: r.name.clone(),
+                        fields,
+                        keep_extra: false,
+                    }
                 }
                 BodyDef::Named(ty, _) => {
                     let name = ty.named().unwrap_or_default().to_string();
@@ -340,22 +384,39 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
                         .iter()
                         .find(|s| s.name == name)
                         .map(|s| match &s.kind {
-                            SchemaKind::Object { fields, keep_extra } => (fields.iter().map(|f| field(f, None)).collect(), *keep_extra),
+                            SchemaKind::Object { fields, keep_extra } => {
+                                (fields.iter().map(|f| field(f, None)).collect(), *keep_extra)
+                            }
                             _ => (Vec::new(), false),
                         })
                         .unwrap_or_default();
-                    let module = modules_of.get(name.as_str()).copied().unwrap_or("common").to_string();
-                    Body { schema: name, module, fields, keep_extra }
+                    let module = modules_of
+                        .get(name.as_str())
+                        .copied()
+                        .unwrap_or("common")
+                        .to_string();
+                    Body {
+                        schema: name,
+                        module,
+                        fields,
+                        keep_extra,
+                    }
                 }
             });
             let placeholders = crate::validate::path_placeholders(&ep.path).unwrap_or_default();
             let path_params = placeholders
                 .iter()
                 .filter_map(|p| ep.path_params.iter().find(|f| &f.wire == p))
-                .map(|f| Field { required: true, nullable: false, ..field(f, None) })
+                .map(|f| Field {
+                    required: true,
+                    nullable: false,
+                    ..field(f, None)
+                })
                 .collect();
             let query: Vec<Field> = ep.query.iter().map(|f| field(f, None)).collect();
-            let query_default = query.iter().all(|f| f.is_option() || defaults.rust_type(&f.ty));
+            let query_default = query
+                .iter()
+                .all(|f| f.is_option() || defaults.rust_type(&f.ty));
             operations.push(Operation {
                 id: format!("{}.{}", r.name, ep.name),
                 method_name: ep.name.clone(),
@@ -376,9 +437,15 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
                     key: ep.response.key.clone(),
                     ty: ep.response.ty.as_ref().map(|t| resolve(t, None)),
                 },
-                pagination: ep.pagination.as_ref().map(|p| Pagination { style: p.style, items: p.items.clone() }),
+                pagination: ep.pagination.as_ref().map(|p| Pagination {
+                    style: p.style,
+                    items: p.items.clone(),
+                }),
                 errors: ep.errors.clone(),
-                retry_safe: ep.retry_safe.unwrap_or(matches!(ep.method, HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete)),
+                retry_safe: ep.retry_safe.unwrap_or(matches!(
+                    ep.method,
+                    HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
+                )),
                 request_struct: naming::request_struct(&r.name, &ep.name),
             });
         }
@@ -388,7 +455,11 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
             description: r.description.clone(),
             sources: vec![source],
             schemas,
-            resource: (!r.endpoints.is_empty()).then(|| Resource { name: r.name.clone(), api_struct: naming::resource_api(&r.name), operations }),
+            resource: (!r.endpoints.is_empty()).then(|| Resource {
+                name: r.name.clone(),
+                api_struct: naming::resource_api(&r.name),
+                operations,
+            }),
         });
     }
     Model {
@@ -396,7 +467,12 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
         scopes: spec
             .scopes
             .iter()
-            .map(|s| Scope { wire: s.name.clone(), variant: naming::pascal(&s.name), description: s.description.clone(), opt_in: s.opt_in })
+            .map(|s| Scope {
+                wire: s.name.clone(),
+                variant: naming::pascal(&s.name),
+                description: s.description.clone(),
+                opt_in: s.opt_in,
+            })
             .collect(),
         modules,
         main_file,
@@ -405,7 +481,12 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
 
 /// Resolves a type expression. A direct (non-collection) reference from a schema
 /// to itself is boxed so the struct has a finite size.
-fn resolve(ty: &TypeExpr, modules: &BTreeMap<&str, &str>, owner: Option<&str>, direct: bool) -> RustType {
+fn resolve(
+    ty: &TypeExpr,
+    modules: &BTreeMap<&str, &str>,
+    owner: Option<&str>,
+    direct: bool,
+) -> RustType {
     match ty {
         TypeExpr::String => RustType::String,
         TypeExpr::Integer => RustType::I64,
@@ -418,7 +499,11 @@ fn resolve(ty: &TypeExpr, modules: &BTreeMap<&str, &str>, owner: Option<&str>, d
         TypeExpr::Map(t) => RustType::Map(Box::new(resolve(t, modules, owner, false))),
         TypeExpr::Named(n) => RustType::Named {
             name: n.clone(),
-            module: modules.get(n.as_str()).copied().unwrap_or("common").to_string(),
+            module: modules
+                .get(n.as_str())
+                .copied()
+                .unwrap_or("common")
+                .to_string(),
             boxed: direct && owner == Some(n.as_str()),
         },
     }
@@ -442,7 +527,9 @@ impl DefaultTable {
             let mut changed = false;
             for s in &spec.schemas {
                 if let SchemaKind::Object { fields, .. } = &s.kind {
-                    let ok = fields.iter().all(|f| !f.required || f.nullable || Self::expr(&objects, &f.ty));
+                    let ok = fields
+                        .iter()
+                        .all(|f| !f.required || f.nullable || Self::expr(&objects, &f.ty));
                     if objects.get(&s.name) == Some(&true) && !ok {
                         objects.insert(s.name.clone(), false);
                         changed = true;

@@ -14,18 +14,31 @@ const KEYWORDS: &[&str] = &[
 /// The snake_case Rust name of a wire name (`firstName` → `first_name`, `_id` → `id`).
 pub fn snake(wire: &str) -> String {
     let s = wire.to_snake_case();
-    if s.is_empty() { "value".to_string() } else if s.starts_with(|c: char| c.is_ascii_digit()) { format!("n{s}") } else { s }
+    if s.is_empty() {
+        "value".to_string()
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{s}")
+    } else {
+        s
+    }
 }
 
 /// The PascalCase Rust name (`pending_approval` → `PendingApproval`, `contacts:read` → `ContactsRead`).
 pub fn pascal(wire: &str) -> String {
     let s = wire.replace([':', '.', '/', '-'], "_").to_pascal_case();
-    if s.is_empty() { "Empty".to_string() } else if s.starts_with(|c: char| c.is_ascii_digit()) { format!("V{s}") } else { s }
+    if s.is_empty() {
+        "Empty".to_string()
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{s}")
+    } else {
+        s
+    }
 }
 
 /// SCREAMING_SNAKE_CASE (`contacts.create` → `CONTACTS_CREATE`).
 pub fn shouty(wire: &str) -> String {
-    wire.replace([':', '.', '/', '-'], "_").to_shouty_snake_case()
+    wire.replace([':', '.', '/', '-'], "_")
+        .to_shouty_snake_case()
 }
 
 /// True when `name` must be written as a raw identifier.
@@ -36,7 +49,9 @@ pub fn is_keyword(name: &str) -> bool {
 /// A valid identifier token for `name` (raw `r#type` for keywords that allow it).
 pub fn ident(name: &str) -> proc_macro2::Ident {
     match name {
-        "self" | "Self" | "super" | "crate" | "_" => proc_macro2::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site()),
+        "self" | "Self" | "super" | "crate" | "_" => {
+            proc_macro2::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site())
+        }
         n if is_keyword(n) => proc_macro2::Ident::new_raw(n, proc_macro2::Span::call_site()),
         n => proc_macro2::Ident::new(n, proc_macro2::Span::call_site()),
     }
@@ -70,7 +85,8 @@ pub fn operation_static(resource: &str, op: &str) -> String {
 /// Is `s` a lower snake_case identifier (resource and operation names)?
 pub fn is_snake_ident(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Is `s` a PascalCase identifier (schema names)?
@@ -91,7 +107,10 @@ mod tests {
         assert_eq!(pascal("contacts:read"), "ContactsRead");
         assert_eq!(pascal("createdAt"), "CreatedAt");
         assert_eq!(shouty("contacts.list_notes"), "CONTACTS_LIST_NOTES");
-        assert_eq!(request_struct("contacts", "list_notes"), "ContactsListNotesRequest");
+        assert_eq!(
+            request_struct("contacts", "list_notes"),
+            "ContactsListNotesRequest"
+        );
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
     }

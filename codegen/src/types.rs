@@ -118,13 +118,20 @@ mod tests {
                 TypeExpr::Named("Contact".into())
             )))))
         );
-        assert_eq!(TypeExpr::parse("string[]").map(|t| t.to_string()), Ok("string[]".into()));
+        assert_eq!(
+            TypeExpr::parse("string[]").map(|t| t.to_string()),
+            Ok("string[]".into())
+        );
     }
 
     #[test]
     fn rejects_typos_with_a_suggestion() {
         let err = TypeExpr::parse("strng").unwrap_err();
         assert!(err.contains("did you mean `string`"), "{err}");
-        assert!(TypeExpr::parse("string | string[]").unwrap_err().contains("one_of"));
+        assert!(
+            TypeExpr::parse("string | string[]")
+                .unwrap_err()
+                .contains("one_of")
+        );
     }
 }

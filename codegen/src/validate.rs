@@ -15,12 +15,28 @@ use crate::types::TypeExpr;
 
 /// Type names the runtime or the generated module root already uses.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "Result", "Page", "PageInfo", "Timestamp", "RequestOptions",
-    "Scope", "Operation", "Response", "Value", "Map", "BTreeMap", "String", "Vec", "Option",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Result",
+    "Page",
+    "PageInfo",
+    "Timestamp",
+    "RequestOptions",
+    "Scope",
+    "Operation",
+    "Response",
+    "Value",
+    "Map",
+    "BTreeMap",
+    "String",
+    "Vec",
+    "Option",
 ];
 
 /// Builder methods every request has, which parameters must not shadow.
-pub const RESERVED_METHODS: &[&str] = &["send", "timeout", "max_retries", "new", "options", "client"];
+pub const RESERVED_METHODS: &[&str] =
+    &["send", "timeout", "max_retries", "new", "options", "client"];
 
 struct Checker<'a> {
     loaded: &'a Loaded,
@@ -35,14 +51,23 @@ pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     let mut c = Checker {
         loaded,
         diagnostics: Vec::new(),
-        schema_names: spec.schemas.iter().map(|s| s.name.as_str()).chain(spec.broken_schemas.iter().map(String::as_str)).collect(),
+        schema_names: spec
+            .schemas
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(spec.broken_schemas.iter().map(String::as_str))
+            .collect(),
         scope_names: spec.scopes.iter().map(|s| s.name.as_str()).collect(),
     };
     c.api();
     c.scopes();
     c.schemas();
     c.resources();
-    if c.diagnostics.is_empty() { Ok(()) } else { Err(Diagnostics(c.diagnostics)) }
+    if c.diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(c.diagnostics))
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -55,9 +80,12 @@ impl<'a> Checker<'a> {
 
     fn api(&mut self) {
         let url = &self.loaded.spec.api.base_url;
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             let o = Origin::root(0, &[]).child("api").child("base_url");
-            self.error(&o, format!("base_url `{url}` must start with https:// or http://"));
+            self.error(
+                &o,
+                format!("base_url `{url}` must start with https:// or http://"),
+            );
         }
     }
 
@@ -80,19 +108,35 @@ impl<'a> Checker<'a> {
                     Some(line) => format!("{}:{line}", prev.file),
                     None => prev.file,
                 };
-                self.error(&s.origin, format!("schema `{}` is declared twice (first in {prev}); schema names are global", s.name))
-                    .help = Some("rename one of them".into());
+                self.error(
+                    &s.origin,
+                    format!(
+                        "schema `{}` is declared twice (first in {prev}); schema names are global",
+                        s.name
+                    ),
+                )
+                .help = Some("rename one of them".into());
             }
             if !naming::is_pascal_ident(&s.name) {
                 self.error(&s.origin, format!("schema name `{}` must be PascalCase (letters and digits, starting with a capital)", s.name));
             }
             if RESERVED_TYPE_NAMES.contains(&s.name.as_str()) {
-                self.error(&s.origin, format!("schema name `{}` is reserved by the client runtime; choose another", s.name));
+                self.error(
+                    &s.origin,
+                    format!(
+                        "schema name `{}` is reserved by the client runtime; choose another",
+                        s.name
+                    ),
+                );
             }
             match &s.kind {
                 SchemaKind::Object { fields, keep_extra } => {
                     self.fields(fields, "field");
-                    if *keep_extra && fields.iter().any(|f| f.rust_name.as_deref().unwrap_or(&naming::snake(&f.wire)) == "extra") {
+                    if *keep_extra
+                        && fields.iter().any(|f| {
+                            f.rust_name.as_deref().unwrap_or(&naming::snake(&f.wire)) == "extra"
+                        })
+                    {
                         self.error(&s.origin, "a field named `extra` collides with the map that `additional: keep` adds");
                     }
                 }
@@ -105,21 +149,31 @@ impl<'a> Checker<'a> {
                         let variant = naming::pascal(&v.value);
                         if variant == "Unknown" {
                             self.error(&v.origin, format!("enum value `{}` becomes `Unknown`, which is reserved for values the server adds later", v.value));
-                        } else if let Some(prev) = variants.insert(variant.clone(), v.value.clone()) {
+                        } else if let Some(prev) = variants.insert(variant.clone(), v.value.clone())
+                        {
                             self.error(&v.origin, format!("enum values `{prev}` and `{}` both become the Rust variant `{variant}`", v.value));
                         }
                     }
                 }
                 SchemaKind::Union { variants } => {
                     if variants.len() < 2 {
-                        self.error(&s.origin, format!("union `{}` needs at least two variants", s.name));
+                        self.error(
+                            &s.origin,
+                            format!("union `{}` needs at least two variants", s.name),
+                        );
                     }
                     let mut names = BTreeMap::new();
                     for v in variants {
                         self.type_ref(&v.ty, &v.origin);
                         let variant = naming::pascal(&v.name);
                         if let Some(prev) = names.insert(variant.clone(), v.name.clone()) {
-                            self.error(&v.origin, format!("union variants `{prev}` and `{}` both become `{variant}`", v.name));
+                            self.error(
+                                &v.origin,
+                                format!(
+                                    "union variants `{prev}` and `{}` both become `{variant}`",
+                                    v.name
+                                ),
+                            );
                         }
                     }
                 }
@@ -133,37 +187,76 @@ impl<'a> Checker<'a> {
         let mut wire_names: BTreeMap<&str, &str> = BTreeMap::new();
         for f in fields {
             self.type_ref(&f.ty, &f.origin.child("type"));
-            let rust = f.rust_name.clone().unwrap_or_else(|| naming::snake(&f.wire));
+            let rust = f
+                .rust_name
+                .clone()
+                .unwrap_or_else(|| naming::snake(&f.wire));
             if let Some(r) = &f.rust_name {
                 if !naming::is_snake_ident(r) {
-                    self.error(&f.origin.child("rust_name"), format!("rust_name `{r}` must be snake_case"));
+                    self.error(
+                        &f.origin.child("rust_name"),
+                        format!("rust_name `{r}` must be snake_case"),
+                    );
                 }
             }
             if let Some(prev) = rust_names.insert(rust.clone(), f.wire.clone()) {
-                self.error(&f.origin, format!("{what}s `{prev}` and `{}` both become the Rust name `{rust}`", f.wire))
-                    .help = Some("give one of them a `rust_name`".into());
+                self.error(
+                    &f.origin,
+                    format!(
+                        "{what}s `{prev}` and `{}` both become the Rust name `{rust}`",
+                        f.wire
+                    ),
+                )
+                .help = Some("give one of them a `rust_name`".into());
             }
-            for name in std::iter::once(f.wire.as_str()).chain(f.aliases.iter().map(String::as_str)) {
+            for name in std::iter::once(f.wire.as_str()).chain(f.aliases.iter().map(String::as_str))
+            {
                 if let Some(prev) = wire_names.insert(name, &f.wire) {
                     if prev != f.wire {
-                        self.error(&f.origin, format!("wire name `{name}` is used by both `{prev}` and `{}`", f.wire));
+                        self.error(
+                            &f.origin,
+                            format!(
+                                "wire name `{name}` is used by both `{prev}` and `{}`",
+                                f.wire
+                            ),
+                        );
                     }
                 }
             }
             if (f.min.is_some() || f.max.is_some()) && !f.ty.is_numeric() {
-                self.error(&f.origin, format!("`min`/`max` apply to integer and number fields, but `{}` is `{}`", f.wire, f.ty));
+                self.error(
+                    &f.origin,
+                    format!(
+                        "`min`/`max` apply to integer and number fields, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
             }
             if let (Some(min), Some(max)) = (f.min, f.max) {
                 if min > max {
-                    self.error(&f.origin.child("min"), format!("min ({min}) is greater than max ({max})"));
+                    self.error(
+                        &f.origin.child("min"),
+                        format!("min ({min}) is greater than max ({max})"),
+                    );
                 }
             }
-            if (f.min_items.is_some() || f.max_items.is_some()) && !matches!(f.ty, TypeExpr::Array(_)) {
-                self.error(&f.origin, format!("`min_items`/`max_items` apply to arrays, but `{}` is `{}`", f.wire, f.ty));
+            if (f.min_items.is_some() || f.max_items.is_some())
+                && !matches!(f.ty, TypeExpr::Array(_))
+            {
+                self.error(
+                    &f.origin,
+                    format!(
+                        "`min_items`/`max_items` apply to arrays, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
             }
             if let (Some(min), Some(max)) = (f.min_items, f.max_items) {
                 if min > max {
-                    self.error(&f.origin.child("min_items"), format!("min_items ({min}) is greater than max_items ({max})"));
+                    self.error(
+                        &f.origin.child("min_items"),
+                        format!("min_items ({min}) is greater than max_items ({max})"),
+                    );
                 }
             }
         }
@@ -184,13 +277,29 @@ impl<'a> Checker<'a> {
 
     fn resources(&mut self) {
         let schemas: BTreeSet<String> = self.schema_names.iter().map(|s| s.to_string()).collect();
-        let mut type_names: BTreeMap<String, String> = schemas.iter().map(|s| (s.clone(), format!("schemas.{s}"))).collect();
+        let mut type_names: BTreeMap<String, String> = schemas
+            .iter()
+            .map(|s| (s.clone(), format!("schemas.{s}")))
+            .collect();
         for r in &self.loaded.spec.resources {
             if !naming::is_snake_ident(&r.name) {
-                self.error(&r.origin, format!("resource name `{}` (the file stem) must be snake_case", r.name));
+                self.error(
+                    &r.origin,
+                    format!(
+                        "resource name `{}` (the file stem) must be snake_case",
+                        r.name
+                    ),
+                );
             }
-            if r.name == "common" || r.name == "scopes" || r.name == "types" || r.name == "runtime" {
-                self.error(&r.origin, format!("resource name `{}` is reserved by the generated module layout", r.name));
+            if r.name == "common" || r.name == "scopes" || r.name == "types" || r.name == "runtime"
+            {
+                self.error(
+                    &r.origin,
+                    format!(
+                        "resource name `{}` is reserved by the generated module layout",
+                        r.name
+                    ),
+                );
             }
             let api_name = naming::resource_api(&r.name);
             self.claim_type_name(&mut type_names, api_name, &r.origin);
@@ -200,31 +309,65 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn claim_type_name(&mut self, names: &mut BTreeMap<String, String>, name: String, origin: &Origin) {
+    fn claim_type_name(
+        &mut self,
+        names: &mut BTreeMap<String, String>,
+        name: String,
+        origin: &Origin,
+    ) {
         let here = origin.spec_path();
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-            self.error(origin, format!("this generates the type `{name}`, which is reserved by the client runtime"));
+            self.error(
+                origin,
+                format!(
+                    "this generates the type `{name}`, which is reserved by the client runtime"
+                ),
+            );
         } else if let Some(prev) = names.insert(name.clone(), here) {
-            self.error(origin, format!("this generates the type `{name}`, which {prev} already generates"))
-                .help = Some("rename the endpoint or the schema".into());
+            self.error(
+                origin,
+                format!("this generates the type `{name}`, which {prev} already generates"),
+            )
+            .help = Some("rename the endpoint or the schema".into());
         }
     }
 
-    fn endpoint(&mut self, r: &ResourceDef, ep: &EndpointDef, type_names: &mut BTreeMap<String, String>) {
+    fn endpoint(
+        &mut self,
+        r: &ResourceDef,
+        ep: &EndpointDef,
+        type_names: &mut BTreeMap<String, String>,
+    ) {
         let o = &ep.origin;
         if !naming::is_snake_ident(&ep.name) {
-            self.error(o, format!("endpoint name `{}` must be snake_case (it becomes a Rust method)", ep.name));
+            self.error(
+                o,
+                format!(
+                    "endpoint name `{}` must be snake_case (it becomes a Rust method)",
+                    ep.name
+                ),
+            );
         }
         self.claim_type_name(type_names, naming::request_struct(&r.name, &ep.name), o);
         if !ep.query.is_empty() {
             self.claim_type_name(type_names, naming::query_struct(&r.name, &ep.name), o);
         }
         if let Some(BodyDef::Inline(..)) = &ep.body {
-            self.claim_type_name(type_names, naming::body_struct(&r.name, &ep.name), &o.child("body"));
+            self.claim_type_name(
+                type_names,
+                naming::body_struct(&r.name, &ep.name),
+                &o.child("body"),
+            );
         }
         // Path and its parameters.
         if !ep.path.starts_with('/') {
-            self.error(&o.child("path"), format!("path `{}` must start with `/` (it is relative to the base URL)", ep.path));
+            self.error(
+                &o.child("path"),
+                format!(
+                    "path `{}` must start with `/` (it is relative to the base URL)",
+                    ep.path
+                ),
+            );
         }
         let placeholders = match path_placeholders(&ep.path) {
             Ok(p) => p,
@@ -235,16 +378,28 @@ impl<'a> Checker<'a> {
         };
         for p in &placeholders {
             if !ep.path_params.iter().any(|f| &f.wire == p) {
-                self.error(&o.child("path"), format!("path parameter `{{{p}}}` is not declared under `path_params`"))
-                    .help = Some(format!("add `{p}: {{ type: string }}` under `path_params`"));
+                self.error(
+                    &o.child("path"),
+                    format!("path parameter `{{{p}}}` is not declared under `path_params`"),
+                )
+                .help = Some(format!("add `{p}: {{ type: string }}` under `path_params`"));
             }
         }
         for f in &ep.path_params {
             if !placeholders.contains(&f.wire) {
-                self.error(&f.origin, format!("path parameter `{}` does not appear in the path `{}`", f.wire, ep.path));
+                self.error(
+                    &f.origin,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        f.wire, ep.path
+                    ),
+                );
             }
             if !matches!(f.ty, TypeExpr::String | TypeExpr::Integer) {
-                self.error(&f.origin.child("type"), "path parameters must be `string` or `integer`");
+                self.error(
+                    &f.origin.child("type"),
+                    "path parameters must be `string` or `integer`",
+                );
             }
         }
         // Scope and auth.
@@ -265,42 +420,80 @@ impl<'a> Checker<'a> {
         self.fields(&ep.path_params, "path parameter");
         self.fields(&ep.query, "query parameter");
         for f in &ep.query {
-            if matches!(f.ty, TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any) {
-                self.error(&f.origin.child("type"), "query parameters must be scalars or enums");
+            if matches!(
+                f.ty,
+                TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any
+            ) {
+                self.error(
+                    &f.origin.child("type"),
+                    "query parameters must be scalars or enums",
+                );
             }
         }
         for (k, _) in &ep.fixed_query {
             if ep.query.iter().any(|f| &f.wire == k) {
-                self.error(&o.child("fixed_query").child(k), format!("`{k}` is both a fixed and a settable query parameter"));
+                self.error(
+                    &o.child("fixed_query").child(k),
+                    format!("`{k}` is both a fixed and a settable query parameter"),
+                );
             }
         }
         let mut methods: BTreeMap<String, String> = BTreeMap::new();
         let mut claim = |c: &mut Self, rust: String, what: String, origin: &Origin| {
             if RESERVED_METHODS.contains(&rust.as_str()) {
-                c.error(origin, format!("{what} becomes the Rust name `{rust}`, which every request already uses"))
-                    .help = Some("give it a `rust_name`".into());
+                c.error(
+                    origin,
+                    format!(
+                        "{what} becomes the Rust name `{rust}`, which every request already uses"
+                    ),
+                )
+                .help = Some("give it a `rust_name`".into());
             } else if let Some(prev) = methods.insert(rust.clone(), what.clone()) {
-                c.error(origin, format!("{what} and {prev} both become `{rust}` on the request"))
-                    .help = Some("give one of them a `rust_name`".into());
+                c.error(
+                    origin,
+                    format!("{what} and {prev} both become `{rust}` on the request"),
+                )
+                .help = Some("give one of them a `rust_name`".into());
             }
         };
-        let rust_of = |f: &FieldDef| f.rust_name.clone().unwrap_or_else(|| naming::snake(&f.wire));
+        let rust_of = |f: &FieldDef| {
+            f.rust_name
+                .clone()
+                .unwrap_or_else(|| naming::snake(&f.wire))
+        };
         for f in &ep.path_params {
-            claim(self, rust_of(f), format!("path parameter `{}`", f.wire), &f.origin);
+            claim(
+                self,
+                rust_of(f),
+                format!("path parameter `{}`", f.wire),
+                &f.origin,
+            );
         }
         for f in &ep.query {
-            claim(self, rust_of(f), format!("query parameter `{}`", f.wire), &f.origin);
+            claim(
+                self,
+                rust_of(f),
+                format!("query parameter `{}`", f.wire),
+                &f.origin,
+            );
         }
         match &ep.body {
             Some(BodyDef::Inline(fields, _)) => {
                 self.fields(fields, "body field");
                 for f in fields {
-                    claim(self, rust_of(f), format!("body field `{}`", f.wire), &f.origin);
+                    claim(
+                        self,
+                        rust_of(f),
+                        format!("body field `{}`", f.wire),
+                        &f.origin,
+                    );
                 }
             }
             Some(BodyDef::Named(ty, origin)) => {
                 self.type_ref(ty, origin);
-                let schema = ty.named().and_then(|n| self.loaded.spec.schemas.iter().find(|s| s.name == n));
+                let schema = ty
+                    .named()
+                    .and_then(|n| self.loaded.spec.schemas.iter().find(|s| s.name == n));
                 match (ty, schema.map(|s| &s.kind)) {
                     (TypeExpr::Named(_), Some(SchemaKind::Object { fields, .. })) => {
                         for f in fields {
@@ -309,7 +502,10 @@ impl<'a> Checker<'a> {
                     }
                     (TypeExpr::Named(_), None) => {}
                     _ => {
-                        self.error(origin, format!("a body `type` must name an object schema, found `{ty}`"));
+                        self.error(
+                            origin,
+                            format!("a body `type` must name an object schema, found `{ty}`"),
+                        );
                     }
                 }
             }
@@ -331,25 +527,44 @@ impl<'a> Checker<'a> {
                         .help = Some(format!("add `{needed}: {{ type: integer }}` under `query`"));
                 }
             }
-            for f in ep.query.iter().filter(|f| f.wire == position || f.wire == "limit") {
+            for f in ep
+                .query
+                .iter()
+                .filter(|f| f.wire == position || f.wire == "limit")
+            {
                 if f.ty != TypeExpr::Integer {
-                    self.error(&f.origin.child("type"), format!("pagination parameter `{}` must be an integer", f.wire));
+                    self.error(
+                        &f.origin.child("type"),
+                        format!("pagination parameter `{}` must be an integer", f.wire),
+                    );
                 }
             }
             if p.items.is_empty() {
-                self.error(&p.origin, "pagination needs `items`: the envelope key that holds the array");
+                self.error(
+                    &p.origin,
+                    "pagination needs `items`: the envelope key that holds the array",
+                );
             }
             if ep.response.key.is_some() {
                 self.error(&ep.response.origin.child("key"), "a paginated response is unwrapped by `pagination.items`; remove `response.key`");
             }
             if ep.response.ty.is_none() {
-                self.error(&ep.response.origin, "a paginated endpoint needs `response.type`: the type of one item");
+                self.error(
+                    &ep.response.origin,
+                    "a paginated endpoint needs `response.type`: the type of one item",
+                );
             }
             if let Some(TypeExpr::Array(_)) = &ep.response.ty {
-                self.error(&ep.response.origin.child("type"), "for a paginated endpoint `response.type` is the item type, not an array");
+                self.error(
+                    &ep.response.origin.child("type"),
+                    "for a paginated endpoint `response.type` is the item type, not an array",
+                );
             }
         } else if ep.response.key.is_some() && ep.response.ty.is_none() {
-            self.error(&ep.response.origin, "`response.key` needs a `response.type` to decode the value under it");
+            self.error(
+                &ep.response.origin,
+                "`response.key` needs a `response.type` to decode the value under it",
+            );
         }
     }
 }
@@ -364,7 +579,9 @@ pub fn path_placeholders(path: &str) -> Result<Vec<String>, String> {
         };
         let name = &rest[start + 1..start + len];
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("path `{path}` has an invalid parameter `{{{name}}}`"));
+            return Err(format!(
+                "path `{path}` has an invalid parameter `{{{name}}}`"
+            ));
         }
         if out.iter().any(|n| n == name) {
             return Err(format!("path `{path}` uses `{{{name}}}` twice"));

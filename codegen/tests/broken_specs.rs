@@ -6,7 +6,12 @@ use pathbound_codegen::ast::SourceFile;
 
 fn report(path: &std::path::Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = format!("broken/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+    let name = format!(
+        "broken/{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    );
     match pathbound_codegen::generate_files(vec![SourceFile { name, text }]) {
         Ok(_) => panic!("{} should be rejected", path.display()),
         Err(e) => e.to_string(),
@@ -17,14 +22,18 @@ fn report(path: &std::path::Path) -> String {
 fn each_broken_spec_is_rejected_with_located_errors() {
     insta::glob!("broken/*.yaml", |path| {
         let report = report(path);
-        assert!(report.contains("  --> broken/"), "every error names its file:\n{report}");
+        assert!(
+            report.contains("  --> broken/"),
+            "every error names its file:\n{report}"
+        );
         insta::assert_snapshot!(report);
     });
 }
 
 #[test]
 fn every_error_in_a_file_is_reported_not_just_the_first() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken/many_errors.yaml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken/many_errors.yaml");
     let report = report(&path);
     for expected in [
         "schema name `thing` must be PascalCase",
@@ -35,16 +44,26 @@ fn every_error_in_a_file_is_reported_not_just_the_first() {
         "unknown scope `nope:read`",
         "a success status must be 2xx, found 404",
     ] {
-        assert!(report.contains(expected), "missing `{expected}` in:\n{report}");
+        assert!(
+            report.contains(expected),
+            "missing `{expected}` in:\n{report}"
+        );
     }
 }
 
 #[test]
 fn errors_carry_line_and_column() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken/unknown_key.yaml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken/unknown_key.yaml");
     let report = report(&path);
     assert!(report.contains("error: unknown key `sumary`"), "{report}");
-    assert!(report.contains("--> broken/unknown_key.yaml:16:9"), "{report}");
-    assert!(report.contains("= at: endpoints.things.list.sumary"), "{report}");
+    assert!(
+        report.contains("--> broken/unknown_key.yaml:16:9"),
+        "{report}"
+    );
+    assert!(
+        report.contains("= at: endpoints.things.list.sumary"),
+        "{report}"
+    );
     assert!(report.contains("did you mean `summary`?"), "{report}");
 }

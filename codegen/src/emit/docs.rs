@@ -8,7 +8,11 @@ use crate::model::{Field, Operation};
 /// `#[doc = "..."]` attributes, one per line (prettyplease prints them as `///`).
 pub fn outer(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.trim_end())
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
@@ -17,7 +21,11 @@ pub fn outer(text: &str) -> TokenStream {
 /// `#![doc = "..."]` attributes for module docs.
 pub fn inner(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.trim_end())
+        };
         quote!(#![doc = #l])
     });
     quote!(#(#lines)*)
@@ -25,7 +33,10 @@ pub fn inner(text: &str) -> TokenStream {
 
 /// The docs of a field, parameter or body field.
 pub fn field(f: &Field) -> String {
-    let mut doc = f.description.clone().unwrap_or_else(|| format!("`{}`.", f.wire));
+    let mut doc = f
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("`{}`.", f.wire));
     let mut facts = Vec::new();
     if f.rust != f.wire {
         facts.push(format!("wire name `{}`", f.wire));
@@ -62,7 +73,11 @@ pub fn field(f: &Field) -> String {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
 }
 
 /// The HTTP line: ``POST /v1/contacts`` · scope.
@@ -72,7 +87,12 @@ pub fn http_line(op: &Operation, path_prefix: &str) -> String {
         (None, true) => "any valid API key".to_string(),
         (None, false) => "public: no API key is sent".to_string(),
     };
-    format!("`{} {}{}` · {scope}", op.http_method.as_str(), path_prefix, op.path)
+    format!(
+        "`{} {}{}` · {scope}",
+        op.http_method.as_str(),
+        path_prefix,
+        op.path
+    )
 }
 
 /// The full docs of an operation's method.
@@ -88,7 +108,10 @@ pub fn operation(op: &Operation, path_prefix: &str) -> String {
         (None, None) if op.response.ty.is_some() => "the whole response body".to_string(),
         (None, None) => "nothing: the response body is not read".to_string(),
     };
-    doc.push_str(&format!("\n\nOn `{}` returns {returns}.", op.response.status));
+    doc.push_str(&format!(
+        "\n\nOn `{}` returns {returns}.",
+        op.response.status
+    ));
     if !op.errors.is_empty() {
         doc.push_str("\n\n# Errors\n");
         for (code, text) in &op.errors {
@@ -96,4 +119,13 @@ pub fn operation(op: &Operation, path_prefix: &str) -> String {
         }
     }
     doc
+}
+
+/// The first sentence of `text` (up to the first `. ` or line end), joined onto one line.
+pub fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(i) => flat[..=i].to_string(),
+        None => flat,
+    }
 }

@@ -18,13 +18,19 @@ use crate::naming::ident;
 pub fn resource(r: &Resource, description: Option<&str>, path_prefix: &str) -> TokenStream {
     let api = format_ident!("{}", r.api_struct);
     let accessor = ident(&r.name);
-    let first_line = description.and_then(|d| d.lines().next()).unwrap_or("").trim();
-    let accessor_doc = docs::outer(&format!("The `{}` operations. {first_line}", r.name));
+    let accessor_doc = docs::outer(&format!(
+        "The `{}` operations. {}",
+        r.name,
+        docs::first_sentence(description.unwrap_or(""))
+    ));
     let api_doc = docs::outer(&format!(
         "The `{}` operations; get one with [`Client::{}`](crate::runtime::Client::{}).",
         r.name, r.name, r.name
     ));
-    let methods = r.operations.iter().map(|op| constructor(op, &r.name, path_prefix));
+    let methods = r
+        .operations
+        .iter()
+        .map(|op| constructor(op, &r.name, path_prefix));
     let requests = r.operations.iter().map(|op| request(op, &r.name));
     quote! {
         impl crate::runtime::Client {
@@ -52,9 +58,19 @@ pub fn resource(r: &Resource, description: Option<&str>, path_prefix: &str) -> T
 /// required body fields.
 fn arguments(op: &Operation) -> Vec<(&Field, Place)> {
     let mut out: Vec<(&Field, Place)> = op.path_params.iter().map(|f| (f, Place::Path)).collect();
-    out.extend(op.query.iter().filter(|f| is_argument(f)).map(|f| (f, Place::Query)));
+    out.extend(
+        op.query
+            .iter()
+            .filter(|f| is_argument(f))
+            .map(|f| (f, Place::Query)),
+    );
     if let Some(b) = &op.body {
-        out.extend(b.fields.iter().filter(|f| is_argument(f)).map(|f| (f, Place::Body)));
+        out.extend(
+            b.fields
+                .iter()
+                .filter(|f| is_argument(f))
+                .map(|f| (f, Place::Body)),
+        );
     }
     out
 }
@@ -86,11 +102,14 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
         let (_, conv) = setter(&f.ty, module);
         quote!(#n #conv)
     };
-    let path_inits = args.iter().filter(|(_, p)| *p == Place::Path).map(|(f, _)| {
-        let n = ident(&f.rust);
-        let v = value_of(f);
-        quote!(#n: #v,)
-    });
+    let path_inits = args
+        .iter()
+        .filter(|(_, p)| *p == Place::Path)
+        .map(|(f, _)| {
+            let n = ident(&f.rust);
+            let v = value_of(f);
+            quote!(#n: #v,)
+        });
     let init_fields = |fields: &[Field], place: Place| -> Vec<TokenStream> {
         fields
             .iter()
@@ -111,7 +130,14 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
         quote!(query: #q { #(#inits)* },)
     });
     let body_init = op.body.as_ref().map(|b| {
-        let t = rust_type(&RustType::Named { name: b.schema.clone(), module: b.module.clone(), boxed: false }, module);
+        let t = rust_type(
+            &RustType::Named {
+                name: b.schema.clone(),
+                module: b.module.clone(),
+                boxed: false,
+            },
+            module,
+        );
         let inits = init_fields(&b.fields, Place::Body);
         let extra = b.keep_extra.then(|| quote!(extra: serde_json::Map::new(),));
         quote!(body: #t { #(#inits)* #extra },)
@@ -151,11 +177,25 @@ fn request(op: &Operation, module: &str) -> TokenStream {
         quote!(query: #q,)
     });
     let body_field = op.body.as_ref().map(|b| {
-        let t = rust_type(&RustType::Named { name: b.schema.clone(), module: b.module.clone(), boxed: false }, module);
+        let t = rust_type(
+            &RustType::Named {
+                name: b.schema.clone(),
+                module: b.module.clone(),
+                boxed: false,
+            },
+            module,
+        );
         quote!(body: #t,)
     });
-    let query_struct = op.query_struct.as_ref().map(|q| query_struct(op, q, module));
-    let setters_query = op.query.iter().filter(|f| !is_argument(f)).map(|f| setter_method(f, quote!(query), module));
+    let query_struct = op
+        .query_struct
+        .as_ref()
+        .map(|q| query_struct(op, q, module));
+    let setters_query = op
+        .query
+        .iter()
+        .filter(|f| !is_argument(f))
+        .map(|f| setter_method(f, quote!(query), module));
     let setters_body = op
         .body
         .iter()
@@ -169,7 +209,10 @@ fn request(op: &Operation, module: &str) -> TokenStream {
             let d = format!(" The scope this operation needs: `{wire}`.");
             quote!(#[doc = #d] pub const SCOPE: Option<super::Scope> = Some(super::Scope::#v);)
         }
-        None => quote!(#[doc = " This operation needs no particular scope."] pub const SCOPE: Option<super::Scope> = None;),
+        None => quote!(
+            #[doc = " This operation needs no particular scope."]
+            pub const SCOPE: Option<super::Scope> = None;
+        ),
     };
     let send = send(op, module);
     let stream = op.pagination.as_ref().map(|_| paginated_impl(op, module));
@@ -216,15 +259,24 @@ fn request(op: &Operation, module: &str) -> TokenStream {
 /// The query-string struct of an operation.
 fn query_struct(op: &Operation, name: &str, module: &str) -> TokenStream {
     let name = format_ident!("{name}");
-    let doc = docs::outer(&format!("Query-string parameters of [`{}`].", op.request_struct));
+    let doc = docs::outer(&format!(
+        "Query-string parameters of [`{}`].",
+        op.request_struct
+    ));
     let fields = op.query.iter().map(|f| {
         let doc = docs::outer(&docs::field(f));
         let n = ident(&f.rust);
         let t = field_type(f, module);
         let wire = &f.wire;
         let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
-        let skip = f.is_option().then(|| quote!(skip_serializing_if = "Option::is_none",));
-        let serde = if rename.is_some() || skip.is_some() { quote!(#[serde(#rename #skip)]) } else { quote!() };
+        let skip = f
+            .is_option()
+            .then(|| quote!(skip_serializing_if = "Option::is_none",));
+        let serde = if rename.is_some() || skip.is_some() {
+            quote!(#[serde(#rename #skip)])
+        } else {
+            quote!()
+        };
         quote!(#doc #serde pub #n: #t,)
     });
     let default = op.query_default.then(|| quote!(Default,));
@@ -272,6 +324,7 @@ fn operation_const(op: &Operation) -> TokenStream {
     let auth = op.auth;
     let retry_safe = op.retry_safe;
     let errors = op.errors.iter().map(|(c, t)| {
+        let c = proc_macro2::Literal::u16_unsuffixed(*c);
         let t = t.trim();
         quote!((#c, #t))
     });
@@ -297,7 +350,11 @@ fn checks(op: &Operation) -> Vec<TokenStream> {
         let wire = &f.wire;
         let access = quote!(self.#target #n);
         if f.min.is_some() || f.max.is_some() {
-            let value = if f.is_option() { quote!(#access) } else { quote!(Some(#access)) };
+            let value = if f.is_option() {
+                quote!(#access)
+            } else {
+                quote!(Some(#access))
+            };
             if f.ty == RustType::F64 {
                 let min = opt_f64(f.min);
                 let max = opt_f64(f.max);
@@ -309,7 +366,11 @@ fn checks(op: &Operation) -> Vec<TokenStream> {
             }
         }
         if f.min_items.is_some() || f.max_items.is_some() {
-            let len = if f.is_option() { quote!(#access.as_ref().map(Vec::len)) } else { quote!(Some(#access.len())) };
+            let len = if f.is_option() {
+                quote!(#access.as_ref().map(Vec::len))
+            } else {
+                quote!(Some(#access.len()))
+            };
             let min = opt_usize(f.min_items);
             let max = opt_usize(f.max_items);
             out.push(quote!(crate::runtime::validate::items(Self::OPERATION.id, #wire, #len, #min, #max)?;));
@@ -321,7 +382,12 @@ fn checks(op: &Operation) -> Vec<TokenStream> {
     for f in op.query.iter().filter(|f| f.has_checks()) {
         add(f, quote!(query.));
     }
-    for f in op.body.iter().flat_map(|b| b.fields.iter()).filter(|f| f.has_checks()) {
+    for f in op
+        .body
+        .iter()
+        .flat_map(|b| b.fields.iter())
+        .filter(|f| f.has_checks())
+    {
         add(f, quote!(body.));
     }
     out
@@ -330,7 +396,7 @@ fn checks(op: &Operation) -> Vec<TokenStream> {
 fn opt_i64(v: Option<f64>) -> TokenStream {
     match v {
         Some(v) => {
-            let v = v as i64;
+            let v = proc_macro2::Literal::i64_unsuffixed(v as i64);
             quote!(Some(#v))
         }
         None => quote!(None),
@@ -339,7 +405,10 @@ fn opt_i64(v: Option<f64>) -> TokenStream {
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
     match v {
-        Some(v) => quote!(Some(#v)),
+        Some(v) => {
+            let v = proc_macro2::Literal::f64_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     }
 }
@@ -347,7 +416,7 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
 fn opt_usize(v: Option<u64>) -> TokenStream {
     match v {
         Some(v) => {
-            let v = v as usize;
+            let v = proc_macro2::Literal::u64_unsuffixed(v);
             quote!(Some(#v))
         }
         None => quote!(None),
@@ -398,23 +467,36 @@ fn send(op: &Operation, module: &str) -> TokenStream {
 
 /// Builds `let call = Call::new(..)...;`, with string copies of integer path params.
 fn prepare_call(op: &Operation) -> TokenStream {
-    let conversions = op.path_params.iter().filter(|f| f.ty != RustType::String).map(|f| {
-        let n = ident(&f.rust);
-        quote!(let #n = self.#n.to_string();)
-    });
+    let conversions = op
+        .path_params
+        .iter()
+        .filter(|f| f.ty != RustType::String)
+        .map(|f| {
+            let n = ident(&f.rust);
+            quote!(let #n = self.#n.to_string();)
+        });
     let args = op.path_params.iter().map(|f| {
         let n = ident(&f.rust);
-        if f.ty == RustType::String { quote!(self.#n.as_str()) } else { quote!(#n.as_str()) }
+        if f.ty == RustType::String {
+            quote!(self.#n.as_str())
+        } else {
+            quote!(#n.as_str())
+        }
     });
-    let path_args = (!op.path_params.is_empty()).then(|| quote!(.path_args(&[#(#args),*])));
+    let bind_args = (!op.path_params.is_empty()).then(|| quote!(let path_args = [#(#args),*];));
+    let path_args = (!op.path_params.is_empty()).then(|| quote!(.path_args(&path_args)));
     let fixed = (!op.fixed_query.is_empty()).then(|| {
         let pairs = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
         quote!(.fixed_query(&[#(#pairs),*]))
     });
-    let query = op.query_struct.as_ref().map(|_| quote!(.query(&self.query)?));
+    let query = op
+        .query_struct
+        .as_ref()
+        .map(|_| quote!(.query(&self.query)?));
     let body = op.body.as_ref().map(|_| quote!(.json(&self.body)?));
     quote! {
         #(#conversions)*
+        #bind_args
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             #path_args
             #fixed
@@ -431,7 +513,39 @@ fn style_tokens(style: PaginationStyle) -> TokenStream {
     }
 }
 
-/// Paginated requests: nothing extra yet beyond `send` (streams are added by the runtime).
-fn paginated_impl(_op: &Operation, _module: &str) -> TokenStream {
-    quote!()
+/// Paginated requests: `PagedRequest` (so the runtime can walk pages) and `.stream()`.
+fn paginated_impl(op: &Operation, module: &str) -> TokenStream {
+    let req = format_ident!("{}", op.request_struct);
+    let Some(p) = &op.pagination else { return quote!() };
+    let Some(item) = &op.response.ty else { return quote!() };
+    let item = rust_type(item, module);
+    let position_param = p.style.position_param();
+    let Some(position) = op.query.iter().find(|f| f.wire == position_param) else { return quote!() };
+    let field = ident(&position.rust);
+    let value = quote!(i64::try_from(position).unwrap_or(i64::MAX));
+    let assign = if position.is_option() { quote!(Some(#value)) } else { value };
+    let doc = docs::outer(&format!(
+        "Every `{}` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.",
+        p.items
+    ));
+    quote! {
+        impl #req {
+            #doc
+            pub fn stream(self) -> crate::runtime::PageStream<Self> {
+                crate::runtime::PageStream::new(self)
+            }
+        }
+
+        impl crate::runtime::PagedRequest for #req {
+            type Item = #item;
+
+            fn set_position(&mut self, position: u64) {
+                self.query.#field = #assign;
+            }
+
+            fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+                Box::pin(self.send())
+            }
+        }
+    }
 }

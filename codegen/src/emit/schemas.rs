@@ -11,10 +11,16 @@ use crate::naming::ident;
 /// Tokens for one schema, declared in module `module`.
 pub fn schema(s: &Schema, module: &str) -> TokenStream {
     match &s.kind {
-        Kind::Object { fields, keep_extra, default } => object(s, fields, *keep_extra, *default, module),
+        Kind::Object {
+            fields,
+            keep_extra,
+            default,
+        } => object(s, fields, *keep_extra, *default, module),
         Kind::Enum { variants } => {
-            let items: Vec<(String, String, Option<String>)> =
-                variants.iter().map(|v| (v.wire.clone(), v.rust.clone(), v.description.clone())).collect();
+            let items: Vec<(String, String, Option<String>)> = variants
+                .iter()
+                .map(|v| (v.wire.clone(), v.rust.clone(), v.description.clone()))
+                .collect();
             open_enum(&s.name, &s.description, &items, quote!())
         }
         Kind::Union { variants } => union(s, variants, module),
@@ -22,10 +28,20 @@ pub fn schema(s: &Schema, module: &str) -> TokenStream {
 }
 
 /// A struct with serde attributes.
-pub fn object(s: &Schema, fields: &[Field], keep_extra: bool, default: bool, module: &str) -> TokenStream {
+pub fn object(
+    s: &Schema,
+    fields: &[Field],
+    keep_extra: bool,
+    default: bool,
+    module: &str,
+) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = docs::outer(&s.description);
-    let defs = fields.iter().map(|f| struct_field(f, module));
+    let defs = fields.iter().map(|f| struct_field(&s.name, f, module));
+    let markers = fields
+        .iter()
+        .filter(|f| !f.aliases.is_empty())
+        .map(|f| wire_names_marker(&s.name, f));
     let extra = keep_extra.then(|| {
         quote! {
             #[doc = " Keys this version of the client does not know, kept as sent."]
@@ -41,14 +57,49 @@ pub fn object(s: &Schema, fields: &[Field], keep_extra: bool, default: bool, mod
             #(#defs)*
             #extra
         }
+        #(#markers)*
+    }
+}
+
+/// The marker naming every wire name of an aliased field (see `runtime::ids`).
+fn marker_ident(schema: &str, f: &Field) -> proc_macro2::Ident {
+    format_ident!("{}{}Names", schema, crate::naming::pascal(&f.rust))
+}
+
+fn wire_names_marker(schema: &str, f: &Field) -> TokenStream {
+    let marker = marker_ident(schema, f);
+    let names = std::iter::once(&f.wire).chain(f.aliases.iter());
+    let doc = format!(
+        " The wire names of [`{schema}`]'s `{}` field, canonical first.",
+        f.rust
+    );
+    quote! {
+        #[doc = #doc]
+        struct #marker;
+        impl crate::runtime::ids::WireNames for #marker {
+            const NAMES: &'static [&'static str] = &[#(#names),*];
+        }
     }
 }
 
 /// One struct field with its serde attributes.
-fn struct_field(f: &Field, module: &str) -> TokenStream {
+fn struct_field(schema: &str, f: &Field, module: &str) -> TokenStream {
     let doc = docs::outer(&docs::field(f));
     let rust = ident(&f.rust);
     let ty = field_type(f, module);
+    if !f.aliases.is_empty() {
+        // Several wire names, possibly present together: decoded by `runtime::ids`.
+        // Aliased fields come before `extra`, so their keys do not also land there.
+        let marker = marker_ident(schema, f);
+        let flavour = if f.is_option() { "_option" } else { "" };
+        let de = format!("crate::runtime::ids::deserialize{flavour}::<{marker}, _, _>");
+        let ser = format!("crate::runtime::ids::serialize{flavour}::<{marker}, _, _>");
+        return quote! {
+            #doc
+            #[serde(flatten, deserialize_with = #de, serialize_with = #ser)]
+            pub #rust: #ty,
+        };
+    }
     let wire = &f.wire;
     // serde strips `r#` from raw identifiers, so only a real difference needs a rename.
     let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
@@ -60,7 +111,11 @@ fn struct_field(f: &Field, module: &str) -> TokenStream {
     };
     let serde = {
         let inner = quote!(#rename #(#aliases)* #option);
-        if inner.is_empty() { quote!() } else { quote!(#[serde(#inner)]) }
+        if inner.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#inner)])
+        }
     };
     quote! {
         #doc
@@ -70,7 +125,12 @@ fn struct_field(f: &Field, module: &str) -> TokenStream {
 }
 
 /// An open enum: known variants, `Unknown(String)`, `as_str`, conversions, serde.
-pub fn open_enum(name: &str, description: &str, variants: &[(String, String, Option<String>)], extra_impl: TokenStream) -> TokenStream {
+pub fn open_enum(
+    name: &str,
+    description: &str,
+    variants: &[(String, String, Option<String>)],
+    extra_impl: TokenStream,
+) -> TokenStream {
     let name = format_ident!("{name}");
     let doc = docs::outer(&format!(
         "{}\n\nOpen enum: values the server adds later decode as [`{name}::Unknown`], keeping the text.",
@@ -85,7 +145,10 @@ pub fn open_enum(name: &str, description: &str, variants: &[(String, String, Opt
         let doc = docs::outer(&text);
         quote!(#doc #v,)
     });
-    let idents: Vec<_> = variants.iter().map(|(_, rust, _)| format_ident!("{rust}")).collect();
+    let idents: Vec<_> = variants
+        .iter()
+        .map(|(_, rust, _)| format_ident!("{rust}"))
+        .collect();
     let wires: Vec<&String> = variants.iter().map(|(wire, _, _)| wire).collect();
     quote! {
         #doc
@@ -160,34 +223,40 @@ pub fn open_enum(name: &str, description: &str, variants: &[(String, String, Opt
 /// An untagged union with `From` for each variant whose type is unique.
 fn union(s: &Schema, variants: &[UnionVariant], module: &str) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let doc = docs::outer(&format!("{}\n\nDecoded by trying each variant in order.", s.description.trim_end()));
+    let doc = docs::outer(&format!(
+        "{}\n\nDecoded by trying each variant in order.",
+        s.description.trim_end()
+    ));
     let defs = variants.iter().map(|v| {
         let vn = format_ident!("{}", v.rust);
         let ty = rust_type(&v.ty, module);
         let d = format!(" `{}`", super::types::describe(&v.ty));
         quote!(#[doc = #d] #vn(#ty),)
     });
-    let froms = variants.iter().filter(|v| variants.iter().filter(|o| o.ty == v.ty).count() == 1).map(|v| {
-        let vn = format_ident!("{}", v.rust);
-        let ty = rust_type(&v.ty, module);
-        let from_str = (v.ty == RustType::String).then(|| {
-            quote! {
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        #name::#vn(value.to_owned())
+    let froms = variants
+        .iter()
+        .filter(|v| variants.iter().filter(|o| o.ty == v.ty).count() == 1)
+        .map(|v| {
+            let vn = format_ident!("{}", v.rust);
+            let ty = rust_type(&v.ty, module);
+            let from_str = (v.ty == RustType::String).then(|| {
+                quote! {
+                    impl From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            #name::#vn(value.to_owned())
+                        }
                     }
                 }
+            });
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        #name::#vn(value)
+                    }
+                }
+                #from_str
             }
         });
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    #name::#vn(value)
-                }
-            }
-            #from_str
-        }
-    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

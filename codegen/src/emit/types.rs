@@ -23,7 +23,11 @@ pub fn rust_type(ty: &RustType, module: &str) -> TokenStream {
             let t = rust_type(t, module);
             quote!(std::collections::BTreeMap<String, #t>)
         }
-        RustType::Named { name, module: m, boxed } => {
+        RustType::Named {
+            name,
+            module: m,
+            boxed,
+        } => {
             let n = format_ident!("{name}");
             let path = if m == module {
                 quote!(#n)

@@ -1,0 +1,219 @@
+//! [`Response`]: a successful response, read whole, and the ways to decode it.
+//!
+//! The generic decoding methods are thin: each builds a seed and calls one
+//! non-generic helper to turn a serde error into [`Error::Decode`].
+
+use reqwest::header::HeaderMap;
+use serde::de::{DeserializeOwned, DeserializeSeed};
+
+use super::envelope::Field;
+use super::error::{Error, Result};
+use super::operation::Operation;
+use super::page::{Page, PageSeed, PaginationStyle};
+use super::snippet::snippet;
+
+/// A 2xx response whose body has been read into memory.
+///
+/// Returned by [`super::Client::execute`]; generated code then calls exactly
+/// one of the decoding methods.
+#[derive(Debug)]
+pub struct Response {
+    op: &'static Operation,
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Response {
+    pub(crate) fn new(
+        op: &'static Operation,
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Self {
+        Response {
+            op,
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-request-id` header, when the server sent a printable one.
+    pub fn request_id(&self) -> Option<&str> {
+        super::client::request_id(&self.headers)
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The operation this response answers.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// Decodes the whole body as `T`.
+    pub fn decode<T: DeserializeOwned>(self) -> Result<T> {
+        let result = serde_json::from_slice(&self.body);
+        result.map_err(|e| self.decode_error(&e))
+    }
+
+    /// Decodes the value under the top-level `key` of the JSON envelope
+    /// (`{"status":"success","contact":{…}}` → the contact), in one pass: other
+    /// keys are skipped without being built. A missing key is an
+    /// [`Error::Decode`] naming it.
+    pub fn decode_key<T: DeserializeOwned>(self, key: &'static str) -> Result<T> {
+        let result = self.decode_seed(Field::<T>::new(key));
+        result.map_err(|e| self.decode_error(&e))
+    }
+
+    /// Decodes a paginated list whose items are under `items_key`, with the
+    /// metadata of `style`, in one pass.
+    pub fn decode_page<T: DeserializeOwned>(
+        self,
+        items_key: &'static str,
+        style: PaginationStyle,
+    ) -> Result<Page<T>> {
+        let result = self.decode_seed(PageSeed::<T>::new(items_key, style));
+        result.map_err(|e| self.decode_error(&e))
+    }
+
+    /// Discards the body (for endpoints that return nothing useful).
+    pub fn ignore_body(self) -> Result<()> {
+        Ok(())
+    }
+
+    fn decode_seed<'de, S: DeserializeSeed<'de>>(
+        &'de self,
+        seed: S,
+    ) -> serde_json::Result<S::Value> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value = seed.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(value)
+    }
+
+    /// The one place a body that did not decode becomes an error.
+    fn decode_error(&self, error: &serde_json::Error) -> Error {
+        let message = match self.body.iter().all(u8::is_ascii_whitespace) {
+            true => format!("the body is empty ({error})"),
+            false => error.to_string(),
+        };
+        Error::Decode {
+            operation: self.op.id,
+            status: self.status,
+            message,
+            snippet: snippet(&self.body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use serde::Deserialize;
+
+    use super::Response;
+    use crate::runtime::error::Error;
+    use crate::runtime::operation::{Method, Operation};
+    use crate::runtime::page::PaginationStyle;
+
+    static GET: Operation = Operation {
+        id: "contacts.get",
+        method: Method::Get,
+        path: "/contacts/{contact_id}",
+        scope: Some("contacts:read"),
+        auth: true,
+        retry_safe: true,
+        errors: &[],
+    };
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Contact {
+        email: String,
+    }
+
+    fn response(body: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req_1"));
+        Response::new(&GET, 200, headers, body.as_bytes().to_vec())
+    }
+
+    fn decode_message(result: super::Result<impl std::fmt::Debug>) -> (String, String) {
+        match result {
+            Err(Error::Decode {
+                operation,
+                status,
+                message,
+                snippet,
+            }) => {
+                assert_eq!((operation, status), ("contacts.get", 200));
+                (message, snippet)
+            }
+            other => panic!("expected a Decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn accessors() {
+        let r = response("{}");
+        assert_eq!(
+            (r.status(), r.request_id(), r.body()),
+            (200, Some("req_1"), &b"{}"[..])
+        );
+        assert_eq!(r.operation().id, "contacts.get");
+        assert!(r.ignore_body().is_ok());
+    }
+
+    #[test]
+    fn decode_key_present_missing_and_non_object() {
+        let contact: Contact = response(r#"{"status":"success","contact":{"email":"a@b.c"}}"#)
+            .decode_key("contact")
+            .unwrap();
+        assert_eq!(contact.email, "a@b.c");
+
+        let (message, snippet) =
+            decode_message(response(r#"{"status":"success"}"#).decode_key::<Contact>("contact"));
+        assert!(message.contains("missing field `contact`"), "{message}");
+        assert_eq!(snippet, r#"{"status":"success"}"#);
+
+        let (message, _) = decode_message(response(r#""text""#).decode_key::<Contact>("contact"));
+        assert!(
+            message.contains("expected a JSON object with the key `contact`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn decode_whole_body_and_empty_body() {
+        let contact: Contact = response(r#"{"email":"x@y.z"}"#).decode().unwrap();
+        assert_eq!(contact.email, "x@y.z");
+        let (message, _) = decode_message(response("").decode::<Contact>());
+        assert!(message.starts_with("the body is empty"), "{message}");
+    }
+
+    #[test]
+    fn decode_page_through_the_response() {
+        let page = response(r#"{"contacts":[{"email":"a"}],"pagination":{"page":1,"limit":20}}"#)
+            .decode_page::<Contact>("contacts", PaginationStyle::Page)
+            .unwrap();
+        assert_eq!(page.items, vec![Contact { email: "a".into() }]);
+        assert_eq!(page.next_page_param(), None);
+        let (message, _) = decode_message(
+            response("{}").decode_page::<Contact>("contacts", PaginationStyle::Page),
+        );
+        assert!(message.contains("missing field `contacts`"), "{message}");
+    }
+}

@@ -1,0 +1,148 @@
+//! Pagination as a lazy [`Stream`] of items, whatever the list's pagination style.
+//!
+//! Every generated paginated request implements [`PagedRequest`]; its `.stream()`
+//! wraps it in a [`PageStream`]. The stream fetches a page only when its buffer of
+//! items is empty and it is polled again, so a stream dropped half-way issues no
+//! further requests, and `.max_items(n)` stops fetching once `n` items are out.
+//! The next page's position (page number, skip or offset) comes from
+//! [`Page::next_page_param`], which also decides when the list has ended.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+
+use super::{Page, Result};
+
+/// A boxed, sendable future of one page.
+pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
+
+/// A list request that can be pointed at any page. Generated for every paginated
+/// endpoint; you do not implement it yourself.
+pub trait PagedRequest: Clone + Send + 'static {
+    /// One item of the list.
+    type Item: Send + 'static;
+
+    /// Points the request at `position`: the page number, skip or offset,
+    /// depending on the endpoint's pagination style.
+    fn set_position(&mut self, position: u64);
+
+    /// Fetches the page the request points at.
+    fn fetch_page(self) -> PageFuture<Self::Item>;
+}
+
+/// The items of every page of a list, fetched lazily. Yields `Err` once and then
+/// ends if a page fails.
+#[must_use = "a stream does nothing unless polled"]
+pub struct PageStream<R: PagedRequest> {
+    /// The request for the next page to fetch; `None` once the list has ended.
+    next: Option<R>,
+    /// The page being fetched, with the request that fetches it.
+    in_flight: Option<(R, PageFuture<R::Item>)>,
+    /// Items of the last page not yet yielded.
+    buffer: VecDeque<R::Item>,
+    /// Items still allowed out, when capped by [`PageStream::max_items`].
+    remaining: Option<usize>,
+}
+
+// Nothing in the stream is structurally pinned (the in-flight future is boxed),
+// so it can be moved freely whatever `R` is.
+impl<R: PagedRequest> Unpin for PageStream<R> {}
+
+impl<R: PagedRequest> PageStream<R> {
+    /// A stream starting at the page `request` points at.
+    pub fn new(request: R) -> Self {
+        PageStream {
+            next: Some(request),
+            in_flight: None,
+            buffer: VecDeque::new(),
+            remaining: None,
+        }
+    }
+
+    /// Stops after `max_items` items, fetching no page beyond the one that holds the last.
+    pub fn max_items(mut self, max_items: usize) -> Self {
+        self.remaining = Some(max_items);
+        self
+    }
+}
+
+impl<R: PagedRequest> std::fmt::Debug for PageStream<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageStream")
+            .field("buffered", &self.buffer.len())
+            .field("fetching", &self.in_flight.is_some())
+            .field(
+                "finished",
+                &(self.next.is_none() && self.in_flight.is_none()),
+            )
+            .field("remaining", &self.remaining)
+            .finish()
+    }
+}
+
+impl<R: PagedRequest> Stream for PageStream<R> {
+    type Item = Result<R::Item>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.remaining == Some(0) {
+                this.next = None;
+                this.in_flight = None;
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.buffer.pop_front() {
+                if let Some(n) = this.remaining.as_mut() {
+                    *n -= 1;
+                }
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some((request, future)) = this.in_flight.as_mut() {
+                let page = match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(page) => page,
+                };
+                let mut request = request.clone();
+                this.in_flight = None;
+                match page {
+                    Err(error) => {
+                        this.next = None;
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                    Ok(page) => {
+                        this.next = page.next_page_param().map(|position| {
+                            request.set_position(position);
+                            request
+                        });
+                        this.buffer.extend(page.into_items());
+                        continue;
+                    }
+                }
+            }
+            match this.next.take() {
+                Some(request) => {
+                    let future = request.clone().fetch_page();
+                    this.in_flight = Some((request, future));
+                }
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let cap = self.remaining.unwrap_or(usize::MAX);
+        let buffered = self.buffer.len().min(cap);
+        let finished = self.next.is_none() && self.in_flight.is_none();
+        (
+            buffered,
+            if finished {
+                Some(buffered)
+            } else {
+                self.remaining
+            },
+        )
+    }
+}
