@@ -20,6 +20,8 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod naming;
+pub mod openapi;
+pub mod reference;
 pub mod types;
 pub mod validate;
 

@@ -1,10 +1,16 @@
-//! `cargo xtask codegen [--check]`.
+//! `cargo xtask codegen | openapi | docs [--check]`.
+//!
+//! Every generated artefact comes from a validated model of a spec:
+//! - the client (`pathbound-client/src/generated/`) and the fixture client;
+//! - the OpenAPI 3.1 export (`docs/openapi.yaml`);
+//! - the Markdown API reference (`docs/api.md`).
+//!
+//! `codegen` writes all of them; `openapi` and `docs` write one each. With
+//! `--check` nothing is written and any stale file fails the run with a diff.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::Path;
-
-use pathbound_codegen::GeneratedFile;
+use std::path::{Path, PathBuf};
 
 /// Write the files, or only check them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,52 +21,127 @@ pub enum Mode {
     Check,
 }
 
-/// A spec and where its generated code lives, both relative to the workspace root.
-pub struct Target {
-    /// The spec directory or file.
-    pub spec: &'static str,
-    /// The directory the generated files go to.
-    pub out: &'static str,
+/// Which artefacts to produce.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Artefacts {
+    /// Everything.
+    All,
+    /// Only `docs/openapi.yaml`.
+    OpenApi,
+    /// Only `docs/api.md`.
+    Docs,
 }
 
-/// Every generated artefact in the workspace.
-pub const TARGETS: &[Target] = &[
-    Target { spec: "spec", out: "pathbound-client/src/generated" },
-    Target { spec: "tests/fixtures/kitchen-sink.yaml", out: "tests/fixture-client/src/generated" },
-];
+/// The Pathbound spec and where its outputs live (relative to the workspace root).
+const SPEC: &str = "spec";
+const CLIENT_OUT: &str = "pathbound-client/src/generated";
+const OPENAPI_OUT: &str = "docs/openapi.yaml";
+const DOCS_OUT: &str = "docs/api.md";
+/// The feature-complete fixture spec and its compiled client.
+const FIXTURE_SPEC: &str = "tests/fixtures/kitchen-sink.yaml";
+const FIXTURE_OUT: &str = "tests/fixture-client/src/generated";
 
-/// Runs codegen for every target; the error is the text to print.
-pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
+/// One file to bring up to date.
+struct Output {
+    /// Shown in messages, relative to the root.
+    shown: String,
+    path: PathBuf,
+    contents: String,
+}
+
+/// Runs the task; the error is the text to print.
+pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
+    let mut outputs = Vec::new();
+    // Directories whose `.rs` files must all be generated (stale ones are removed).
+    let mut owned_dirs: Vec<(String, BTreeSet<String>)> = Vec::new();
+    let mut errors = String::new();
+
+    match pathbound_codegen::load_model(&root.join(SPEC), SPEC) {
+        Err(d) => {
+            let _ = writeln!(errors, "{d}\n");
+        }
+        Ok(model) => {
+            if which == Artefacts::All {
+                match pathbound_codegen::emit::emit(&model) {
+                    Ok(files) => add_dir(root, CLIENT_OUT, files, &mut outputs, &mut owned_dirs),
+                    Err(e) => {
+                        let _ = writeln!(errors, "{e}\n");
+                    }
+                }
+            }
+            if matches!(which, Artefacts::All | Artefacts::OpenApi) {
+                match pathbound_codegen::openapi::document(&model) {
+                    Ok(text) => outputs.push(Output { shown: OPENAPI_OUT.into(), path: root.join(OPENAPI_OUT), contents: text }),
+                    Err(e) => {
+                        let _ = writeln!(errors, "{e}\n");
+                    }
+                }
+            }
+            if matches!(which, Artefacts::All | Artefacts::Docs) {
+                let text = pathbound_codegen::reference::document(&model);
+                outputs.push(Output { shown: DOCS_OUT.into(), path: root.join(DOCS_OUT), contents: text });
+            }
+        }
+    }
+    if which == Artefacts::All {
+        match pathbound_codegen::generate_dir(&root.join(FIXTURE_SPEC), "tests/fixtures") {
+            Ok(files) => add_dir(root, FIXTURE_OUT, files, &mut outputs, &mut owned_dirs),
+            Err(e) => {
+                let _ = writeln!(errors, "{e}\n");
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!("{errors}codegen failed: fix the spec errors above"));
+    }
+
     let mut report = String::new();
     let mut stale = 0usize;
-    let mut failed = false;
-    for target in TARGETS {
-        let spec = root.join(target.spec);
-        let display_root = if spec.is_dir() { target.spec.to_string() } else { parent_of(target.spec) };
-        let files = match pathbound_codegen::generate_dir(&spec, &display_root) {
-            Ok(files) => files,
-            Err(e) => {
-                failed = true;
-                let _ = writeln!(report, "{e}\n");
-                continue;
+    for o in &outputs {
+        let current = std::fs::read_to_string(&o.path).ok();
+        if current.as_deref() == Some(o.contents.as_str()) {
+            continue;
+        }
+        stale += 1;
+        match mode {
+            Mode::Check => {
+                let old = current.unwrap_or_default();
+                let diff = similar::TextDiff::from_lines(&old, &o.contents);
+                let _ = writeln!(report, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{}", o.shown), &format!("b/{}", o.shown)));
             }
-        };
-        let out = root.join(target.out);
-        stale += sync(&out, target.out, &files, mode, &mut report)?;
+            Mode::Write => {
+                if let Some(dir) = o.path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+                std::fs::write(&o.path, &o.contents).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+                let _ = writeln!(report, "  wrote {}", o.shown);
+            }
+        }
     }
-    if failed {
-        return Err(format!("{report}codegen failed: fix the spec errors above"));
+    for (dir, wanted) in &owned_dirs {
+        for name in stray_files(&root.join(dir), wanted) {
+            stale += 1;
+            let shown = format!("{dir}/{name}");
+            match mode {
+                Mode::Check => {
+                    let _ = writeln!(report, "{shown}: no longer generated by the spec; `cargo xtask codegen` removes it");
+                }
+                Mode::Write => {
+                    std::fs::remove_file(root.join(&shown)).map_err(|e| format!("cannot remove {shown}: {e}"))?;
+                    let _ = writeln!(report, "  removed {shown}");
+                }
+            }
+        }
     }
+
     match (mode, stale) {
         (Mode::Check, 0) => {
-            println!("codegen: all generated files are up to date");
+            println!("codegen: all {} generated files are up to date", outputs.len());
             Ok(())
         }
-        (Mode::Check, n) => Err(format!(
-            "{report}codegen --check: {n} generated file(s) are stale; run `cargo xtask codegen` and commit the result"
-        )),
+        (Mode::Check, n) => Err(format!("{report}codegen --check: {n} generated file(s) are stale; run `cargo xtask codegen` and commit the result")),
         (Mode::Write, 0) => {
-            println!("codegen: nothing changed");
+            println!("codegen: nothing changed ({} files checked)", outputs.len());
             Ok(())
         }
         (Mode::Write, n) => {
@@ -71,56 +152,21 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     }
 }
 
-fn parent_of(path: &str) -> String {
-    Path::new(path).parent().map(|p| p.display().to_string()).unwrap_or_default()
+fn add_dir(root: &Path, dir: &str, files: Vec<pathbound_codegen::GeneratedFile>, outputs: &mut Vec<Output>, owned: &mut Vec<(String, BTreeSet<String>)>) {
+    owned.push((dir.to_string(), files.iter().map(|f| f.path.clone()).collect()));
+    for f in files {
+        outputs.push(Output { shown: format!("{dir}/{}", f.path), path: root.join(dir).join(&f.path), contents: f.contents });
+    }
 }
 
-/// Brings `out` in line with `files` (or reports how it differs); returns the number of stale files.
-fn sync(out: &Path, shown: &str, files: &[GeneratedFile], mode: Mode, report: &mut String) -> Result<usize, String> {
-    let mut stale = 0;
-    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for f in files {
-        let path = out.join(&f.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(f.contents.as_str()) {
-            continue;
-        }
-        stale += 1;
-        let name = format!("{shown}/{}", f.path);
-        match mode {
-            Mode::Check => {
-                let old = current.unwrap_or_default();
-                let diff = similar::TextDiff::from_lines(&old, &f.contents);
-                let _ = writeln!(report, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")));
-            }
-            Mode::Write => {
-                std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-                std::fs::write(&path, &f.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                let _ = writeln!(report, "  wrote {name}");
-            }
-        }
-    }
-    // Files the spec no longer generates.
-    if let Ok(entries) = std::fs::read_dir(out) {
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rs") && !wanted.contains(n.as_str()))
-            .collect();
-        extra.sort();
-        for n in extra {
-            stale += 1;
-            let name = format!("{shown}/{n}");
-            match mode {
-                Mode::Check => {
-                    let _ = writeln!(report, "{name}: no longer generated by the spec; `cargo xtask codegen` removes it");
-                }
-                Mode::Write => {
-                    std::fs::remove_file(out.join(&n)).map_err(|e| format!("cannot remove {name}: {e}"))?;
-                    let _ = writeln!(report, "  removed {name}");
-                }
-            }
-        }
-    }
-    Ok(stale)
+/// `.rs` files in `dir` that the spec no longer generates.
+fn stray_files(dir: &Path, wanted: &BTreeSet<String>) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut extra: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rs") && !wanted.contains(n))
+        .collect();
+    extra.sort();
+    extra
 }

@@ -10,17 +10,30 @@ use std::process::ExitCode;
 
 mod codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask <task> [--check]
 
-  codegen          regenerate the client from spec/ (and the test fixture client)
-  codegen --check  change nothing; fail with a diff if a generated file is stale";
+  codegen   regenerate everything generated from a spec: the client, the fixture
+            client, docs/openapi.yaml and docs/api.md
+  openapi   regenerate only docs/openapi.yaml (OpenAPI 3.1)
+  docs      regenerate only docs/api.md (Markdown API reference)
+
+  --check   change nothing; fail with a diff if a generated file is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["codegen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
-        ["codegen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+    let which = match args.first() {
+        Some(&"codegen") => codegen::Artefacts::All,
+        Some(&"openapi") => codegen::Artefacts::OpenApi,
+        Some(&"docs") => codegen::Artefacts::Docs,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &args[1..] {
+        [] => codegen::run(&workspace_root(), codegen::Mode::Write, which),
+        ["--check"] => codegen::run(&workspace_root(), codegen::Mode::Check, which),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
