@@ -11,9 +11,15 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
+/// Keeps what can be part of an identifier; everything else separates words.
+/// Wire names may hold any text (`€`, `a.b`, `x-y`), identifiers may not.
+fn identifier_chars(wire: &str) -> String {
+    wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
 /// The snake_case Rust name of a wire name (`firstName` → `first_name`, `_id` → `id`).
 pub fn snake(wire: &str) -> String {
-    let s = wire.to_snake_case();
+    let s = identifier_chars(wire).to_snake_case();
     if s.is_empty() {
         "value".to_string()
     } else if s.starts_with(|c: char| c.is_ascii_digit()) {
@@ -25,7 +31,7 @@ pub fn snake(wire: &str) -> String {
 
 /// The PascalCase Rust name (`pending_approval` → `PendingApproval`, `contacts:read` → `ContactsRead`).
 pub fn pascal(wire: &str) -> String {
-    let s = wire.replace([':', '.', '/', '-'], "_").to_pascal_case();
+    let s = identifier_chars(wire).to_pascal_case();
     if s.is_empty() {
         "Empty".to_string()
     } else if s.starts_with(|c: char| c.is_ascii_digit()) {
@@ -113,5 +119,12 @@ mod tests {
         );
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
+        // Any wire text gives a valid identifier (Ident::new would panic otherwise).
+        for odd in ["€", "a.b", "x-y", "", "9lives", "$ref", "🙂 ok", "__"] {
+            let _ = ident(&snake(odd));
+            let _ = proc_macro2::Ident::new(&pascal(odd), proc_macro2::Span::call_site());
+        }
+        assert_eq!(snake("€uro"), "uro");
+        assert_eq!(pascal("x-y"), "XY");
     }
 }
