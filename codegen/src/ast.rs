@@ -149,6 +149,8 @@ pub struct FieldDef {
     pub max_items: Option<u64>,
     /// Deprecation note.
     pub deprecated: Option<String>,
+    /// A secret (password, code): hidden from `Debug`.
+    pub secret: bool,
     /// Where it was declared.
     pub origin: Origin,
 }

@@ -51,6 +51,7 @@ const FIELD_KEYS: &[&str] = &[
     "min_items",
     "max_items",
     "deprecated",
+    "secret",
 ];
 
 impl<'a> Decoder<'a> {
@@ -515,6 +516,7 @@ impl<'a> Decoder<'a> {
             min_items: self.unsigned(&e, "min_items"),
             max_items: self.unsigned(&e, "max_items"),
             deprecated: self.string(&e, "deprecated"),
+            secret: self.bool(&e, "secret", false),
             origin,
         };
         ty.map(|_| f)

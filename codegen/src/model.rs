@@ -165,6 +165,8 @@ pub enum RustType {
     Bool,
     /// `runtime::Timestamp`
     Timestamp,
+    /// `runtime::SecretString`: a string hidden from `Debug`.
+    Secret,
     /// `serde_json::Value`
     Json,
     /// `serde_json::Map<String, Value>`
@@ -287,7 +289,11 @@ pub fn build(spec: &Spec, files: &[String]) -> Model {
             .rust_name
             .clone()
             .unwrap_or_else(|| naming::snake(&f.wire)),
-        ty: resolve(&f.ty, owner),
+        ty: if f.secret {
+            RustType::Secret
+        } else {
+            resolve(&f.ty, owner)
+        },
         required: f.required,
         nullable: f.nullable,
         description: f.description.clone(),

@@ -14,7 +14,9 @@ const KEYWORDS: &[&str] = &[
 /// Keeps what can be part of an identifier; everything else separates words.
 /// Wire names may hold any text (`€`, `a.b`, `x-y`), identifiers may not.
 fn identifier_chars(wire: &str) -> String {
-    wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    wire.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// The snake_case Rust name of a wire name (`firstName` → `first_name`, `_id` → `id`).

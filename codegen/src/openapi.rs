@@ -42,11 +42,21 @@ fn type_schema(ty: &RustType) -> Value {
         RustType::I64 => map([("type", Some(s("integer"))), ("format", Some(s("int64")))]),
         RustType::F64 => map([("type", Some(s("number")))]),
         RustType::Bool => map([("type", Some(s("boolean")))]),
-        RustType::Timestamp => map([("type", Some(s("string"))), ("format", Some(s("date-time")))]),
+        RustType::Timestamp => map([
+            ("type", Some(s("string"))),
+            ("format", Some(s("date-time"))),
+        ]),
+        RustType::Secret => map([("type", Some(s("string"))), ("format", Some(s("password")))]),
         RustType::Json => Value::Mapping(Mapping::new()),
-        RustType::JsonObject => map([("type", Some(s("object"))), ("additionalProperties", Some(Value::Bool(true)))]),
+        RustType::JsonObject => map([
+            ("type", Some(s("object"))),
+            ("additionalProperties", Some(Value::Bool(true))),
+        ]),
         RustType::Vec(t) => map([("type", Some(s("array"))), ("items", Some(type_schema(t)))]),
-        RustType::Map(t) => map([("type", Some(s("object"))), ("additionalProperties", Some(type_schema(t)))]),
+        RustType::Map(t) => map([
+            ("type", Some(s("object"))),
+            ("additionalProperties", Some(type_schema(t))),
+        ]),
         RustType::Named { name, .. } => schema_ref(name),
     }
 }
@@ -55,22 +65,41 @@ fn type_schema(ty: &RustType) -> Value {
 fn default_value(f: &Field) -> Option<Value> {
     let d = f.default.as_ref()?;
     Some(match f.ty {
-        RustType::I64 => d.parse::<i64>().map(Value::from).unwrap_or_else(|_| s(d.clone())),
-        RustType::F64 => d.parse::<f64>().map(Value::from).unwrap_or_else(|_| s(d.clone())),
-        RustType::Bool => d.parse::<bool>().map(Value::Bool).unwrap_or_else(|_| s(d.clone())),
+        RustType::I64 => d
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| s(d.clone())),
+        RustType::F64 => d
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| s(d.clone())),
+        RustType::Bool => d
+            .parse::<bool>()
+            .map(Value::Bool)
+            .unwrap_or_else(|_| s(d.clone())),
         _ => s(d.clone()),
     })
 }
 
 fn number(v: f64, ty: &RustType) -> Value {
-    if *ty == RustType::I64 { Value::from(v as i64) } else { Value::from(v) }
+    if *ty == RustType::I64 {
+        Value::from(v as i64)
+    } else {
+        Value::from(v)
+    }
 }
 
 /// The schema of one field: type, nullability, docs, default and limits.
 fn field_schema(f: &Field) -> Value {
     let base = type_schema(&f.ty);
     let mut schema = if f.nullable {
-        map([("oneOf", Some(Value::Sequence(vec![base, map([("type", Some(s("null")))])])))])
+        map([(
+            "oneOf",
+            Some(Value::Sequence(vec![
+                base,
+                map([("type", Some(s("null")))]),
+            ])),
+        )])
     } else {
         base
     };
@@ -82,7 +111,10 @@ fn field_schema(f: &Field) -> Value {
             ("maximum", f.max.map(|v| number(v, &f.ty))),
             ("minItems", f.min_items.map(Value::from)),
             ("maxItems", f.max_items.map(Value::from)),
-            ("deprecated", f.deprecated.as_ref().map(|_| Value::Bool(true))),
+            (
+                "deprecated",
+                f.deprecated.as_ref().map(|_| Value::Bool(true)),
+            ),
         ];
         for (k, v) in extra {
             if let Some(v) = v {
@@ -102,7 +134,9 @@ fn field_schema(f: &Field) -> Value {
 fn component(schema: &Schema) -> Value {
     let description = Some(s(schema.description.trim()));
     match &schema.kind {
-        Kind::Object { fields, keep_extra, .. } => {
+        Kind::Object {
+            fields, keep_extra, ..
+        } => {
             let mut properties = Mapping::new();
             let mut required = Vec::new();
             let mut any_of_ids = Vec::new();
@@ -111,7 +145,10 @@ fn component(schema: &Schema) -> Value {
                 for alias in &f.aliases {
                     let mut alias_schema = field_schema(f);
                     if let Value::Mapping(m) = &mut alias_schema {
-                        m.insert(s("description"), s(format!("Older spelling of `{}`.", f.wire)));
+                        m.insert(
+                            s("description"),
+                            s(format!("Older spelling of `{}`.", f.wire)),
+                        );
                     }
                     properties.insert(s(alias), alias_schema);
                 }
@@ -129,16 +166,30 @@ fn component(schema: &Schema) -> Value {
             let any_of = match any_of_ids.len() {
                 0 => None,
                 1 => any_of_ids.pop().map(|v| ("anyOf", v)),
-                _ => Some(("allOf", Value::Sequence(any_of_ids.into_iter().map(|v| map([("anyOf", Some(v))])).collect()))),
+                _ => Some((
+                    "allOf",
+                    Value::Sequence(
+                        any_of_ids
+                            .into_iter()
+                            .map(|v| map([("anyOf", Some(v))]))
+                            .collect(),
+                    ),
+                )),
             };
             let mut m = map([
                 ("type", Some(s("object"))),
                 ("description", description),
                 ("properties", Some(Value::Mapping(properties))),
-                ("required", (!required.is_empty()).then_some(Value::Sequence(required))),
+                (
+                    "required",
+                    (!required.is_empty()).then_some(Value::Sequence(required)),
+                ),
                 // The client tolerates unknown keys everywhere and keeps them where asked.
                 ("additionalProperties", Some(Value::Bool(true))),
-                ("x-pathbound-keeps-unknown-keys", keep_extra.then_some(Value::Bool(true))),
+                (
+                    "x-pathbound-keeps-unknown-keys",
+                    keep_extra.then_some(Value::Bool(true)),
+                ),
             ]);
             if let (Some((k, v)), Value::Mapping(mm)) = (any_of, &mut m) {
                 mm.insert(s(k), v);
@@ -147,13 +198,29 @@ fn component(schema: &Schema) -> Value {
         }
         Kind::Enum { variants } => map([
             ("type", Some(s("string"))),
-            ("description", Some(s(format!("{} Open enum: the server may add values.", schema.description.trim())))),
-            ("enum", Some(Value::Sequence(variants.iter().map(|v| s(&v.wire)).collect()))),
+            (
+                "description",
+                Some(s(format!(
+                    "{} Open enum: the server may add values.",
+                    schema.description.trim()
+                ))),
+            ),
+            (
+                "enum",
+                Some(Value::Sequence(
+                    variants.iter().map(|v| s(&v.wire)).collect(),
+                )),
+            ),
             ("x-pathbound-open-enum", Some(Value::Bool(true))),
         ]),
         Kind::Union { variants } => map([
             ("description", description),
-            ("oneOf", Some(Value::Sequence(variants.iter().map(|v| type_schema(&v.ty)).collect()))),
+            (
+                "oneOf",
+                Some(Value::Sequence(
+                    variants.iter().map(|v| type_schema(&v.ty)).collect(),
+                )),
+            ),
         ]),
     }
 }
@@ -161,37 +228,90 @@ fn component(schema: &Schema) -> Value {
 fn error_envelope() -> Value {
     map([
         ("type", Some(s("object"))),
-        ("description", Some(s("The error envelope every failure returns."))),
+        (
+            "description",
+            Some(s("The error envelope every failure returns.")),
+        ),
         (
             "properties",
             Some(map([
-                ("status", Some(map([("type", Some(s("string"))), ("const", Some(s("error")))]))),
-                ("error", Some(map([("type", Some(s("string"))), ("description", Some(s("A human-readable message.")))]))),
-                ("details", Some(map([("type", Some(s("array"))), ("items", Some(Value::Mapping(Mapping::new()))), ("description", Some(s("Per-field messages of validation errors.")))]))),
-                ("timestamp", Some(map([("type", Some(s("string"))), ("format", Some(s("date-time")))]))),
+                (
+                    "status",
+                    Some(map([
+                        ("type", Some(s("string"))),
+                        ("const", Some(s("error"))),
+                    ])),
+                ),
+                (
+                    "error",
+                    Some(map([
+                        ("type", Some(s("string"))),
+                        ("description", Some(s("A human-readable message."))),
+                    ])),
+                ),
+                (
+                    "details",
+                    Some(map([
+                        ("type", Some(s("array"))),
+                        ("items", Some(Value::Mapping(Mapping::new()))),
+                        (
+                            "description",
+                            Some(s("Per-field messages of validation errors.")),
+                        ),
+                    ])),
+                ),
+                (
+                    "timestamp",
+                    Some(map([
+                        ("type", Some(s("string"))),
+                        ("format", Some(s("date-time"))),
+                    ])),
+                ),
             ])),
         ),
-        ("required", Some(Value::Sequence(vec![s("status"), s("error")]))),
+        (
+            "required",
+            Some(Value::Sequence(vec![s("status"), s("error")])),
+        ),
     ])
 }
 
 /// The success body of an operation.
 fn success_schema(op: &Operation) -> Value {
-    let status = map([("type", Some(s("string"))), ("enum", Some(Value::Sequence(vec![s("success"), s("ok")])))]);
+    let status = map([
+        ("type", Some(s("string"))),
+        ("enum", Some(Value::Sequence(vec![s("success"), s("ok")]))),
+    ]);
     match (&op.pagination, &op.response.key, &op.response.ty) {
         (Some(p), _, Some(item)) => {
             let mut props = Mapping::new();
             props.insert(s("status"), status);
-            props.insert(s(&p.items), map([("type", Some(s("array"))), ("items", Some(type_schema(item)))]));
+            props.insert(
+                s(&p.items),
+                map([
+                    ("type", Some(s("array"))),
+                    ("items", Some(type_schema(item))),
+                ]),
+            );
             let int = || map([("type", Some(s("integer")))]);
             match p.style {
                 PaginationStyle::Page | PaginationStyle::Skip => {
-                    let names: &[&str] = if p.style == PaginationStyle::Page { &["page", "limit", "total_pages", "total_items"] } else { &["total_items", "limit", "skip"] };
+                    let names: &[&str] = if p.style == PaginationStyle::Page {
+                        &["page", "limit", "total_pages", "total_items"]
+                    } else {
+                        &["total_items", "limit", "skip"]
+                    };
                     let mut pm = Mapping::new();
                     for n in names {
                         pm.insert(s(*n), int());
                     }
-                    props.insert(s("pagination"), map([("type", Some(s("object"))), ("properties", Some(Value::Mapping(pm)))]));
+                    props.insert(
+                        s("pagination"),
+                        map([
+                            ("type", Some(s("object"))),
+                            ("properties", Some(Value::Mapping(pm))),
+                        ]),
+                    );
                 }
                 PaginationStyle::Offset => {
                     for n in ["total", "limit", "offset"] {
@@ -199,13 +319,21 @@ fn success_schema(op: &Operation) -> Value {
                     }
                 }
             }
-            map([("type", Some(s("object"))), ("properties", Some(Value::Mapping(props))), ("required", Some(Value::Sequence(vec![s(&p.items)])))])
+            map([
+                ("type", Some(s("object"))),
+                ("properties", Some(Value::Mapping(props))),
+                ("required", Some(Value::Sequence(vec![s(&p.items)]))),
+            ])
         }
         (None, Some(key), Some(ty)) => {
             let mut props = Mapping::new();
             props.insert(s("status"), status);
             props.insert(s(key), type_schema(ty));
-            map([("type", Some(s("object"))), ("properties", Some(Value::Mapping(props))), ("required", Some(Value::Sequence(vec![s(key)])))])
+            map([
+                ("type", Some(s("object"))),
+                ("properties", Some(Value::Mapping(props))),
+                ("required", Some(Value::Sequence(vec![s(key)]))),
+            ])
         }
         (None, None, Some(ty)) => type_schema(ty),
         (_, _, None) => map([("description", Some(s("Not read by the client.")))]),
@@ -216,16 +344,31 @@ fn parameter(f: &Field, location: &str) -> Value {
     map([
         ("name", Some(s(&f.wire))),
         ("in", Some(s(location))),
-        ("required", Some(Value::Bool(location == "path" || (f.required && !f.nullable)))),
+        (
+            "required",
+            Some(Value::Bool(
+                location == "path" || (f.required && !f.nullable),
+            )),
+        ),
         ("description", f.description.clone().map(s)),
-        ("schema", Some(field_schema(&Field { description: None, ..f.clone() }))),
+        (
+            "schema",
+            Some(field_schema(&Field {
+                description: None,
+                ..f.clone()
+            })),
+        ),
     ])
 }
 
 /// The OpenAPI operation for one or more spec operations sharing a method and path.
 fn operation(ops: &[&Operation]) -> Value {
     let first = ops[0];
-    let mut params: Vec<Value> = first.path_params.iter().map(|f| parameter(f, "path")).collect();
+    let mut params: Vec<Value> = first
+        .path_params
+        .iter()
+        .map(|f| parameter(f, "path"))
+        .collect();
     let mut seen: Vec<String> = Vec::new();
     for op in ops {
         for f in &op.query {
@@ -241,30 +384,61 @@ fn operation(ops: &[&Operation]) -> Value {
                     ("name", Some(s(k))),
                     ("in", Some(s("query"))),
                     ("required", Some(Value::Bool(false))),
-                    ("description", Some(s(format!("`{k}={v}` selects `{}`.", op.id)))),
-                    ("schema", Some(map([("type", Some(s("string"))), ("enum", Some(Value::Sequence(vec![s(v)])))]))),
+                    (
+                        "description",
+                        Some(s(format!("`{k}={v}` selects `{}`.", op.id))),
+                    ),
+                    (
+                        "schema",
+                        Some(map([
+                            ("type", Some(s("string"))),
+                            ("enum", Some(Value::Sequence(vec![s(v)]))),
+                        ])),
+                    ),
                 ]));
             }
         }
     }
     let mut responses = Mapping::new();
     let bodies: Vec<Value> = ops.iter().map(|op| success_schema(op)).collect();
-    let success = if bodies.len() == 1 { bodies.into_iter().next().unwrap_or_default() } else { map([("oneOf", Some(Value::Sequence(bodies)))]) };
+    let success = if bodies.len() == 1 {
+        bodies.into_iter().next().unwrap_or_default()
+    } else {
+        map([("oneOf", Some(Value::Sequence(bodies)))])
+    };
     let content = map([("application/json", Some(map([("schema", Some(success))])))]);
-    responses.insert(s(first.response.status.to_string()), map([("description", Some(s("Success."))), ("content", Some(content))]));
+    responses.insert(
+        s(first.response.status.to_string()),
+        map([
+            ("description", Some(s("Success."))),
+            ("content", Some(content)),
+        ]),
+    );
     for op in ops {
         for (code, text) in &op.errors {
             let key = s(code.to_string());
             if !responses.contains_key(&key) {
-                let content = map([("application/json", Some(map([("schema", Some(schema_ref("ErrorEnvelope")))])))]);
-                responses.insert(key, map([("description", Some(s(text.trim()))), ("content", Some(content))]));
+                let content = map([(
+                    "application/json",
+                    Some(map([("schema", Some(schema_ref("ErrorEnvelope")))])),
+                )]);
+                responses.insert(
+                    key,
+                    map([
+                        ("description", Some(s(text.trim()))),
+                        ("content", Some(content)),
+                    ]),
+                );
             }
         }
     }
     let scope = first.scope.as_ref().map(|(w, _)| w.clone());
     let security = match (&scope, first.auth) {
         (_, false) => Value::Sequence(vec![]),
-        (Some(sc), true) => Value::Sequence(vec![map([("bearerAuth", Some(Value::Sequence(vec![s(sc)])))])]),
+        (Some(sc), true) => Value::Sequence(vec![map([(
+            "bearerAuth",
+            Some(Value::Sequence(vec![s(sc)])),
+        )])]),
         (None, true) => Value::Sequence(vec![map([("bearerAuth", Some(Value::Sequence(vec![])))])]),
     };
     let mut description = String::new();
@@ -277,23 +451,55 @@ fn operation(ops: &[&Operation]) -> Value {
             description.push_str("\n\n");
         }
     }
-    let summary = ops.iter().map(|o| o.summary.trim().to_string()).collect::<Vec<_>>().join(" / ");
+    let summary = ops
+        .iter()
+        .map(|o| o.summary.trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" / ");
     let body = first.body.as_ref().map(|b| {
-        let content = map([("application/json", Some(map([("schema", Some(schema_ref(&b.schema)))])))]);
-        map([("required", Some(Value::Bool(true))), ("content", Some(content))])
+        let content = map([(
+            "application/json",
+            Some(map([("schema", Some(schema_ref(&b.schema)))])),
+        )]);
+        map([
+            ("required", Some(Value::Bool(true))),
+            ("content", Some(content)),
+        ])
     });
     map([
         ("operationId", Some(s(first.id.replace('.', "_")))),
-        ("tags", Some(Value::Sequence(vec![s(first.id.split('.').next().unwrap_or_default())]))),
+        (
+            "tags",
+            Some(Value::Sequence(vec![s(first
+                .id
+                .split('.')
+                .next()
+                .unwrap_or_default())])),
+        ),
         ("summary", Some(s(summary))),
-        ("description", (!description.trim().is_empty()).then(|| s(description.trim()))),
-        ("parameters", (!params.is_empty()).then_some(Value::Sequence(params))),
+        (
+            "description",
+            (!description.trim().is_empty()).then(|| s(description.trim())),
+        ),
+        (
+            "parameters",
+            (!params.is_empty()).then_some(Value::Sequence(params)),
+        ),
         ("requestBody", body),
         ("responses", Some(Value::Mapping(responses))),
         ("security", Some(security)),
-        ("x-pathbound-scope", Some(scope.map(s).unwrap_or(Value::Null))),
-        ("x-pathbound-operations", Some(Value::Sequence(ops.iter().map(|o| s(&o.id)).collect()))),
-        ("x-pathbound-retry-safe", Some(Value::Bool(first.retry_safe))),
+        (
+            "x-pathbound-scope",
+            Some(scope.map(s).unwrap_or(Value::Null)),
+        ),
+        (
+            "x-pathbound-operations",
+            Some(Value::Sequence(ops.iter().map(|o| s(&o.id)).collect())),
+        ),
+        (
+            "x-pathbound-retry-safe",
+            Some(Value::Bool(first.retry_safe)),
+        ),
         (
             "x-pathbound-pagination",
             first.pagination.as_ref().map(|p| {
@@ -330,27 +536,43 @@ pub fn document(model: &Model) -> Result<String, String> {
 
     // Group operations by path and method, keeping spec order.
     let mut paths = Mapping::new();
-    let ops: Vec<&Operation> = model.modules.iter().filter_map(|m| m.resource.as_ref()).flat_map(|r| r.operations.iter()).collect();
+    let ops: Vec<&Operation> = model
+        .modules
+        .iter()
+        .filter_map(|m| m.resource.as_ref())
+        .flat_map(|r| r.operations.iter())
+        .collect();
     let mut done: Vec<usize> = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         if done.contains(&i) {
             continue;
         }
-        let group: Vec<usize> = (i..ops.len()).filter(|&j| ops[j].path == op.path && ops[j].http_method == op.http_method).collect();
+        let group: Vec<usize> = (i..ops.len())
+            .filter(|&j| ops[j].path == op.path && ops[j].http_method == op.http_method)
+            .collect();
         done.extend(&group);
         // The endpoint without fixed query parameters leads the group.
         let mut members: Vec<&Operation> = group.iter().map(|&j| ops[j]).collect();
         members.sort_by_key(|o| !o.fixed_query.is_empty());
         let key = s(&op.path);
-        let entry = paths.entry(key).or_insert_with(|| Value::Mapping(Mapping::new()));
+        let entry = paths
+            .entry(key)
+            .or_insert_with(|| Value::Mapping(Mapping::new()));
         if let Value::Mapping(item) = entry {
             item.insert(s(method_key(op.http_method)), operation(&members));
         }
     }
 
-    let mut scopes_doc = String::from("Bearer API key (`sk_…`). Scopes, each listed in an operation's `security` and `x-pathbound-scope`:\n");
+    let mut scopes_doc = String::from(
+        "Bearer API key (`sk_…`). Scopes, each listed in an operation's `security` and `x-pathbound-scope`:\n",
+    );
     for sc in &model.scopes {
-        scopes_doc.push_str(&format!("\n- `{}`{}: {}", sc.wire, if sc.opt_in { " (opt-in)" } else { "" }, sc.description.trim()));
+        scopes_doc.push_str(&format!(
+            "\n- `{}`{}: {}",
+            sc.wire,
+            if sc.opt_in { " (opt-in)" } else { "" },
+            sc.description.trim()
+        ));
     }
     let doc = map([
         ("openapi", Some(s("3.1.0"))),
@@ -362,8 +584,20 @@ pub fn document(model: &Model) -> Result<String, String> {
                 ("description", api.description.as_ref().map(|d| s(d.trim()))),
             ])),
         ),
-        ("servers", Some(Value::Sequence(vec![map([("url", Some(s(&api.base_url)))])]))),
-        ("security", Some(Value::Sequence(vec![map([("bearerAuth", Some(Value::Sequence(vec![])))])]))),
+        (
+            "servers",
+            Some(Value::Sequence(vec![map([(
+                "url",
+                Some(s(&api.base_url)),
+            )])])),
+        ),
+        (
+            "security",
+            Some(Value::Sequence(vec![map([(
+                "bearerAuth",
+                Some(Value::Sequence(vec![])),
+            )])])),
+        ),
         ("paths", Some(Value::Mapping(paths))),
         (
             "components",
@@ -388,14 +622,24 @@ pub fn document(model: &Model) -> Result<String, String> {
                 model
                     .scopes
                     .iter()
-                    .map(|sc| map([("name", Some(s(&sc.wire))), ("description", Some(s(sc.description.trim()))), ("opt_in", Some(Value::Bool(sc.opt_in)))]))
+                    .map(|sc| {
+                        map([
+                            ("name", Some(s(&sc.wire))),
+                            ("description", Some(s(sc.description.trim()))),
+                            ("opt_in", Some(Value::Bool(sc.opt_in))),
+                        ])
+                    })
                     .collect(),
             )),
         ),
     ]);
-    let body = serde_yaml::to_string(&doc).map_err(|e| format!("cannot serialise the OpenAPI document: {e}"))?;
+    let body = serde_yaml::to_string(&doc)
+        .map_err(|e| format!("cannot serialise the OpenAPI document: {e}"))?;
     Ok(format!(
         "# @generated by `cargo xtask codegen` from {}/. Do not edit by hand.\n{body}",
-        model.main_file.rsplit_once('/').map_or("spec", |(dir, _)| dir)
+        model
+            .main_file
+            .rsplit_once('/')
+            .map_or("spec", |(dir, _)| dir)
     ))
 }

@@ -223,6 +223,15 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            if f.secret && f.ty != TypeExpr::String {
+                self.error(
+                    &f.origin.child("secret"),
+                    format!(
+                        "`secret` applies to `string` fields, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
+            }
             if (f.min.is_some() || f.max.is_some()) && !f.ty.is_numeric() {
                 self.error(
                     &f.origin,

@@ -27,9 +27,14 @@ fn spec() -> Vec<SourceFile> {
 fn a_new_endpoint_changes_only_its_resource_module() {
     let before = pathbound_codegen::generate_files(spec()).unwrap_or_else(|e| panic!("{e}"));
     let mut files = spec();
-    let contacts = files.iter_mut().find(|f| f.name.ends_with("resources/contacts.yaml"));
+    let contacts = files
+        .iter_mut()
+        .find(|f| f.name.ends_with("resources/contacts.yaml"));
     let contacts = contacts.unwrap_or_else(|| panic!("no contacts.yaml"));
-    assert!(contacts.text.contains("\nendpoints:\n"), "endpoints must be the last section for this test");
+    assert!(
+        contacts.text.contains("\nendpoints:\n"),
+        "endpoints must be the last section for this test"
+    );
     contacts.text.push_str(TIMELINE);
     let after = pathbound_codegen::generate_files(files).unwrap_or_else(|e| panic!("{e}"));
 
@@ -39,9 +44,22 @@ fn a_new_endpoint_changes_only_its_resource_module() {
         .map(|a| a.path.as_str())
         .collect();
     assert_eq!(changed, ["contacts.rs"]);
-    let contacts = &after.iter().find(|f| f.path == "contacts.rs").unwrap_or_else(|| panic!("no contacts.rs")).contents;
-    assert!(contacts.contains("pub fn timeline(&self, contact_id: impl Into<String>) -> ContactsTimelineRequest"));
-    assert!(contacts.contains("/// `GET /v1/contacts/{contact_id}/timeline` · requires scope `contacts:read`"));
-    assert!(contacts.contains("pub async fn send(self) -> crate::runtime::Result<Vec<serde_json::Value>>"));
+    let contacts = &after
+        .iter()
+        .find(|f| f.path == "contacts.rs")
+        .unwrap_or_else(|| panic!("no contacts.rs"))
+        .contents;
+    assert!(contacts.contains(
+        "pub fn timeline(&self, contact_id: impl Into<String>) -> ContactsTimelineRequest"
+    ));
+    assert!(
+        contacts.contains(
+            "/// `GET /v1/contacts/{contact_id}/timeline` · requires scope `contacts:read`"
+        )
+    );
+    assert!(
+        contacts
+            .contains("pub async fn send(self) -> crate::runtime::Result<Vec<serde_json::Value>>")
+    );
     assert!(contacts.contains("response.decode_key(\"timeline\")"));
 }

@@ -22,11 +22,19 @@ fn check(files: Vec<SourceFile>) -> Result<(), TestCaseError> {
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
     match generate_files(files) {
         Ok(generated) => prop_assert!(!generated.is_empty()),
-        Err(Error::Emit(e)) => return Err(TestCaseError::fail(format!("the generator emitted invalid code: {e}"))),
+        Err(Error::Emit(e)) => {
+            return Err(TestCaseError::fail(format!(
+                "the generator emitted invalid code: {e}"
+            )));
+        }
         Err(Error::Spec(diagnostics)) => {
             prop_assert!(!diagnostics.is_empty());
             for d in diagnostics.iter() {
-                prop_assert!(names.contains(&d.file), "error names an unknown file: {}", d.file);
+                prop_assert!(
+                    names.contains(&d.file),
+                    "error names an unknown file: {}",
+                    d.file
+                );
                 prop_assert!(!d.message.is_empty());
                 let shown = d.to_string();
                 prop_assert!(shown.contains(&format!("--> {}", d.file)), "{shown}");
@@ -59,7 +67,9 @@ fn node_paths(v: &Value, here: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
 }
 
 fn node_mut<'a>(v: &'a mut Value, path: &[Value]) -> Option<&'a mut Value> {
-    let Some((first, rest)) = path.split_first() else { return Some(v) };
+    let Some((first, rest)) = path.split_first() else {
+        return Some(v);
+    };
     let child = match v {
         Value::Mapping(m) => m.get_mut(first)?,
         Value::Sequence(items) => items.get_mut(first.as_u64()? as usize)?,

@@ -25,25 +25,47 @@ fn every_spec_endpoint_appears_once_with_its_method_path_and_scope_and_nothing_e
     for m in model().modules {
         for op in m.resource.iter().flat_map(|r| r.operations.iter()) {
             let scope = op.scope.as_ref().map(|(w, _)| w.clone());
-            expected.insert(op.id.clone(), (op.http_method.as_str().to_lowercase(), op.path.clone(), scope));
+            expected.insert(
+                op.id.clone(),
+                (
+                    op.http_method.as_str().to_lowercase(),
+                    op.path.clone(),
+                    scope,
+                ),
+            );
         }
     }
     let doc = document();
     let mut found: Facts = BTreeMap::new();
-    let paths = doc["paths"].as_mapping().unwrap_or_else(|| panic!("no paths"));
+    let paths = doc["paths"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("no paths"));
     for (path, item) in paths {
         let path = path.as_str().unwrap_or_default();
-        for (method, op) in item.as_mapping().unwrap_or_else(|| panic!("{path} is not a mapping")) {
+        for (method, op) in item
+            .as_mapping()
+            .unwrap_or_else(|| panic!("{path} is not a mapping"))
+        {
             let method = method.as_str().unwrap_or_default().to_string();
             let scope = op["x-pathbound-scope"].as_str().map(str::to_string);
             // The scope is also in `security`, as the bearer scheme's required role.
-            let security = op["security"][0]["bearerAuth"][0].as_str().map(str::to_string);
-            assert_eq!(scope, security, "{method} {path}: x-pathbound-scope and security disagree");
-            let ids = op["x-pathbound-operations"].as_sequence().unwrap_or_else(|| panic!("{method} {path} lists no operations"));
+            let security = op["security"][0]["bearerAuth"][0]
+                .as_str()
+                .map(str::to_string);
+            assert_eq!(
+                scope, security,
+                "{method} {path}: x-pathbound-scope and security disagree"
+            );
+            let ids = op["x-pathbound-operations"]
+                .as_sequence()
+                .unwrap_or_else(|| panic!("{method} {path} lists no operations"));
             assert!(!ids.is_empty());
             for id in ids {
                 let id = id.as_str().unwrap_or_default().to_string();
-                let previous = found.insert(id.clone(), (method.clone(), path.to_string(), scope.clone()));
+                let previous = found.insert(
+                    id.clone(),
+                    (method.clone(), path.to_string(), scope.clone()),
+                );
                 assert!(previous.is_none(), "{id} appears twice");
             }
         }
@@ -70,15 +92,26 @@ fn operation_ids_are_stable_and_unique() {
 #[test]
 fn public_endpoints_need_no_key_and_aliased_ids_accept_any_spelling() {
     let doc = document();
-    assert_eq!(doc["paths"]["/health"]["get"]["security"], Value::Sequence(vec![]));
+    assert_eq!(
+        doc["paths"]["/health"]["get"]["security"],
+        Value::Sequence(vec![])
+    );
     let contact = &doc["components"]["schemas"]["Contact"];
     assert!(contact["properties"]["contact_id"].is_mapping());
     assert!(contact["properties"]["_id"].is_mapping());
-    let any_of = contact["anyOf"].as_sequence().unwrap_or_else(|| panic!("Contact must accept any id spelling: {contact:?}"));
+    let any_of = contact["anyOf"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("Contact must accept any id spelling: {contact:?}"));
     assert_eq!(any_of.len(), 3);
     // Pagination parameters carry their documented range.
-    let params = doc["paths"]["/contacts"]["get"]["parameters"].as_sequence().cloned().unwrap_or_default();
-    let limit = params.iter().find(|p| p["name"] == "limit").unwrap_or_else(|| panic!("no limit parameter"));
+    let params = doc["paths"]["/contacts"]["get"]["parameters"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default();
+    let limit = params
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap_or_else(|| panic!("no limit parameter"));
     assert_eq!(limit["schema"]["minimum"], Value::from(1));
     assert_eq!(limit["schema"]["maximum"], Value::from(100));
 }
@@ -86,6 +119,9 @@ fn public_endpoints_need_no_key_and_aliased_ids_accept_any_spelling() {
 #[test]
 fn both_documents_match_their_snapshots() {
     let model = model();
-    insta::assert_snapshot!("openapi", pathbound_codegen::openapi::document(&model).unwrap_or_default());
+    insta::assert_snapshot!(
+        "openapi",
+        pathbound_codegen::openapi::document(&model).unwrap_or_default()
+    );
     insta::assert_snapshot!("reference", pathbound_codegen::reference::document(&model));
 }

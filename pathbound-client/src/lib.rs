@@ -22,8 +22,13 @@
 //!
 //! Every fallible call returns [`Result`]; match on [`Error`] or use its
 //! predicates (`is_not_found()`, `is_rate_limited()`, …) to react to failures.
+//!
+//! Webhook deliveries are verified with [`webhooks_verify::verify_delivery`].
 
 pub mod runtime;
+
+// Hand-written (not generated): webhook signature verification.
+pub mod webhooks_verify;
 
 #[cfg(test)]
 #[path = "runtime/loopback_tests.rs"]
@@ -36,5 +41,5 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    Client, ClientBuilder, Error, Page, PageInfo, RequestOptions, Result, Timestamp,
+    Client, ClientBuilder, Error, Page, PageInfo, RequestOptions, Result, Timestamp, WithResponse,
 };

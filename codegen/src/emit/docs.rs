@@ -63,6 +63,9 @@ pub fn field(f: &Field) -> String {
     if f.nullable {
         facts.push("may be `null`".into());
     }
+    if f.ty == crate::model::RustType::Secret {
+        facts.push("secret: hidden from `Debug`".into());
+    }
     if !facts.is_empty() {
         doc.push_str(&format!("\n\n({})", facts.join("; ")));
     }

@@ -134,6 +134,13 @@ fn root(model: &Model) -> TokenStream {
     let base_url = &api.base_url;
     let key_env = &api.api_key_env;
     let url_env = &api.base_url_env;
+    let new_doc = format!(
+        " A client for the {} at [`DEFAULT_BASE_URL`], authenticating with `api_key`.",
+        api.title
+    );
+    let env_doc = format!(
+        " A client configured from the environment: the API key from `{key_env}` (required) and the base URL from `{url_env}` (optional; empty counts as unset)."
+    );
     quote! {
         #doc
         #(#mods)*
@@ -146,6 +153,38 @@ fn root(model: &Model) -> TokenStream {
         pub const API_KEY_ENV: &str = #key_env;
         #[doc = " The environment variable that overrides the base URL."]
         pub const BASE_URL_ENV: &str = #url_env;
+        #[doc = " What the runtime needs to know about this API to configure a client."]
+        pub const API: crate::runtime::ApiDefaults = crate::runtime::ApiDefaults {
+            base_url: DEFAULT_BASE_URL,
+            api_key_env: API_KEY_ENV,
+            base_url_env: BASE_URL_ENV,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
+
+        impl crate::runtime::Client {
+            #[doc = #new_doc]
+            #[doc = ""]
+            #[doc = " # Errors"]
+            #[doc = ""]
+            #[doc = " [`crate::runtime::Error::Config`] when the key is empty or cannot be sent in a header."]
+            pub fn new(api_key: impl Into<String>) -> crate::runtime::Result<Self> {
+                Self::builder().api_key(api_key).build()
+            }
+
+            #[doc = #env_doc]
+            #[doc = ""]
+            #[doc = " # Errors"]
+            #[doc = ""]
+            #[doc = " [`crate::runtime::Error::Config`] when the key is missing or a variable is not valid."]
+            pub fn from_env() -> crate::runtime::Result<Self> {
+                crate::runtime::ClientBuilder::from_env(&API)?.build()
+            }
+
+            #[doc = " A builder for the less common settings: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`."]
+            pub fn builder() -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::for_api(&API)
+            }
+        }
 
         #[doc = " Every generated type, for `use pathbound_client::types::*`."]
         pub mod types {

@@ -31,7 +31,10 @@ pub fn resource(r: &Resource, description: Option<&str>, path_prefix: &str) -> T
         .operations
         .iter()
         .map(|op| constructor(op, &r.name, path_prefix));
-    let requests = r.operations.iter().map(|op| request(op, &r.name));
+    let requests = r
+        .operations
+        .iter()
+        .map(|op| request(op, &r.name, path_prefix));
     quote! {
         impl crate::runtime::Client {
             #accessor_doc
@@ -159,10 +162,10 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
 }
 
 /// The request struct, its metadata constants, setters and `send`.
-fn request(op: &Operation, module: &str) -> TokenStream {
+fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     let req = format_ident!("{}", op.request_struct);
     let doc = docs::outer(&format!(
-        "A prepared `{}` request (`{} {}`): set optional parameters, then `.send().await`.",
+        "A prepared `{}` request (`{} {path_prefix}{}`): set optional parameters, then `.send().await`.",
         op.id,
         op.http_method.as_str(),
         op.path
@@ -454,13 +457,21 @@ fn send(op: &Operation, module: &str) -> TokenStream {
         "Sends the request and decodes the `{}` response.\n\n# Errors\n\nA [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.",
         op.response.status
     ));
+    let raw_doc = docs::outer(
+        "Like [`send`](Self::send), and also returns the response's status, headers and request id.\n\n# Errors\n\nAs for [`send`](Self::send).",
+    );
     quote! {
         #doc
         pub async fn send(self) -> crate::runtime::Result<#ret> {
+            self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+        }
+
+        #raw_doc
+        pub async fn send_with_response(self) -> crate::runtime::Result<crate::runtime::WithResponse<#ret>> {
             #(#checks)*
             #prepare
             let response = self.client.execute(call).await?;
-            #decode
+            response.with_meta(|response| #decode)
         }
     }
 }
@@ -516,14 +527,24 @@ fn style_tokens(style: PaginationStyle) -> TokenStream {
 /// Paginated requests: `PagedRequest` (so the runtime can walk pages) and `.stream()`.
 fn paginated_impl(op: &Operation, module: &str) -> TokenStream {
     let req = format_ident!("{}", op.request_struct);
-    let Some(p) = &op.pagination else { return quote!() };
-    let Some(item) = &op.response.ty else { return quote!() };
+    let Some(p) = &op.pagination else {
+        return quote!();
+    };
+    let Some(item) = &op.response.ty else {
+        return quote!();
+    };
     let item = rust_type(item, module);
     let position_param = p.style.position_param();
-    let Some(position) = op.query.iter().find(|f| f.wire == position_param) else { return quote!() };
+    let Some(position) = op.query.iter().find(|f| f.wire == position_param) else {
+        return quote!();
+    };
     let field = ident(&position.rust);
     let value = quote!(i64::try_from(position).unwrap_or(i64::MAX));
-    let assign = if position.is_option() { quote!(Some(#value)) } else { value };
+    let assign = if position.is_option() {
+        quote!(Some(#value))
+    } else {
+        value
+    };
     let doc = docs::outer(&format!(
         "Every `{}` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.",
         p.items

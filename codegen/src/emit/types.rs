@@ -13,6 +13,7 @@ pub fn rust_type(ty: &RustType, module: &str) -> TokenStream {
         RustType::F64 => quote!(f64),
         RustType::Bool => quote!(bool),
         RustType::Timestamp => quote!(crate::runtime::Timestamp),
+        RustType::Secret => quote!(crate::runtime::SecretString),
         RustType::Json => quote!(serde_json::Value),
         RustType::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         RustType::Vec(t) => {
@@ -54,6 +55,7 @@ pub fn describe(ty: &RustType) -> String {
         RustType::F64 => "number".into(),
         RustType::Bool => "boolean".into(),
         RustType::Timestamp => "datetime".into(),
+        RustType::Secret => "string (secret)".into(),
         RustType::Json => "any".into(),
         RustType::JsonObject => "object".into(),
         RustType::Vec(t) => format!("{}[]", describe(t)),

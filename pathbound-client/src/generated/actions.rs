@@ -246,7 +246,7 @@ impl ActionsApi<'_> {
         }
     }
 }
-/// A prepared `actions.create` request (`POST /actions`): set optional parameters, then `.send().await`.
+/// A prepared `actions.create` request (`POST /v1/actions`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCreateRequest {
@@ -324,10 +324,20 @@ impl ActionsCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<CreatedAction> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<CreatedAction>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// Query-string parameters of [`ActionsListRequest`].
@@ -367,7 +377,7 @@ pub struct ActionsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_dir: Option<super::common::SortDir>,
 }
-/// A prepared `actions.list` request (`GET /actions`): set optional parameters, then `.send().await`.
+/// A prepared `actions.list` request (`GET /v1/actions`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsListRequest {
@@ -460,6 +470,18 @@ impl ActionsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Action>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Action>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "skip",
@@ -477,7 +499,10 @@ impl ActionsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("actions", crate::runtime::PaginationStyle::Skip)
+        response
+            .with_meta(|response| {
+                response.decode_page("actions", crate::runtime::PaginationStyle::Skip)
+            })
     }
 }
 impl ActionsListRequest {
@@ -495,7 +520,7 @@ impl crate::runtime::PagedRequest for ActionsListRequest {
         Box::pin(self.send())
     }
 }
-/// A prepared `actions.get` request (`GET /actions/{action_id}`): set optional parameters, then `.send().await`.
+/// A prepared `actions.get` request (`GET /v1/actions/{action_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsGetRequest {
@@ -537,14 +562,24 @@ impl ActionsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Action> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Action>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("action")
+        response.with_meta(|response| response.decode_key("action"))
     }
 }
-/// A prepared `actions.update` request (`PUT /actions/{action_id}`): set optional parameters, then `.send().await`.
+/// A prepared `actions.update` request (`PUT /v1/actions/{action_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsUpdateRequest {
@@ -614,15 +649,25 @@ impl ActionsUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Action> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Action>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("action")
+        response.with_meta(|response| response.decode_key("action"))
     }
 }
-/// A prepared `actions.execute` request (`POST /actions/{action_id}/execute`): set optional parameters, then `.send().await`.
+/// A prepared `actions.execute` request (`POST /v1/actions/{action_id}/execute`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsExecuteRequest {
@@ -668,14 +713,24 @@ impl ActionsExecuteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.cancel` request (`POST /actions/{action_id}/cancel`): set optional parameters, then `.send().await`.
+/// A prepared `actions.cancel` request (`POST /v1/actions/{action_id}/cancel`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCancelRequest {
@@ -721,14 +776,24 @@ impl ActionsCancelRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.approve` request (`POST /actions/{action_id}/approve`): set optional parameters, then `.send().await`.
+/// A prepared `actions.approve` request (`POST /v1/actions/{action_id}/approve`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsApproveRequest {
@@ -775,15 +840,25 @@ impl ActionsApproveRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.reject` request (`POST /actions/{action_id}/reject`): set optional parameters, then `.send().await`.
+/// A prepared `actions.reject` request (`POST /v1/actions/{action_id}/reject`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsRejectRequest {
@@ -829,11 +904,21 @@ impl ActionsRejectRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// An action and its current status. Only the id is guaranteed; the docs do not show the

@@ -312,7 +312,7 @@ pub struct AgentsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub playbook_template: Option<PlaybookTemplate>,
 }
-/// A prepared `agents.list` request (`GET /agents`): set optional parameters, then `.send().await`.
+/// A prepared `agents.list` request (`GET /v1/agents`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRequest {
@@ -381,6 +381,18 @@ impl AgentsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Agent>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Agent>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "offset",
@@ -398,7 +410,10 @@ impl AgentsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("agents", crate::runtime::PaginationStyle::Offset)
+        response
+            .with_meta(|response| {
+                response.decode_page("agents", crate::runtime::PaginationStyle::Offset)
+            })
     }
 }
 impl AgentsListRequest {
@@ -416,7 +431,7 @@ impl crate::runtime::PagedRequest for AgentsListRequest {
         Box::pin(self.send())
     }
 }
-/// A prepared `agents.create` request (`POST /agents`): set optional parameters, then `.send().await`.
+/// A prepared `agents.create` request (`POST /v1/agents`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsCreateRequest {
@@ -508,13 +523,23 @@ impl AgentsCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Agent> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("agent")
+        response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.get` request (`GET /agents/{agent_id}`): set optional parameters, then `.send().await`.
+/// A prepared `agents.get` request (`GET /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRequest {
@@ -556,14 +581,24 @@ impl AgentsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Agent> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
         let path_args = [self.agent_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("agent")
+        response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.update` request (`PATCH /agents/{agent_id}`): set optional parameters, then `.send().await`.
+/// A prepared `agents.update` request (`PATCH /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsUpdateRequest {
@@ -660,15 +695,25 @@ impl AgentsUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Agent> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
         let path_args = [self.agent_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("agent")
+        response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.delete` request (`DELETE /agents/{agent_id}`): set optional parameters, then `.send().await`.
+/// A prepared `agents.delete` request (`DELETE /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsDeleteRequest {
@@ -710,11 +755,21 @@ impl AgentsDeleteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.agent_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// Query-string parameters of [`AgentsListRunsRequest`].
@@ -734,7 +789,7 @@ pub struct AgentsListRunsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-/// A prepared `agents.list_runs` request (`GET /agents/{agent_id}/runs`): set optional parameters, then `.send().await`.
+/// A prepared `agents.list_runs` request (`GET /v1/agents/{agent_id}/runs`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRunsRequest {
@@ -797,6 +852,18 @@ impl AgentsListRunsRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<AgentRun>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<AgentRun>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "offset",
@@ -816,7 +883,10 @@ impl AgentsListRunsRequest {
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("runs", crate::runtime::PaginationStyle::Offset)
+        response
+            .with_meta(|response| {
+                response.decode_page("runs", crate::runtime::PaginationStyle::Offset)
+            })
     }
 }
 impl AgentsListRunsRequest {
@@ -834,7 +904,7 @@ impl crate::runtime::PagedRequest for AgentsListRunsRequest {
         Box::pin(self.send())
     }
 }
-/// A prepared `agents.get_run` request (`GET /agents/runs/{run_id}`): set optional parameters, then `.send().await`.
+/// A prepared `agents.get_run` request (`GET /v1/agents/runs/{run_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRunRequest {
@@ -876,14 +946,24 @@ impl AgentsGetRunRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<AgentRun> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<AgentRun>> {
         let path_args = [self.run_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("run")
+        response.with_meta(|response| response.decode_key("run"))
     }
 }
-/// A prepared `agents.trigger` request (`POST /agents/{agent_id}/trigger`): set optional parameters, then `.send().await`.
+/// A prepared `agents.trigger` request (`POST /v1/agents/{agent_id}/trigger`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsTriggerRequest {
@@ -935,15 +1015,25 @@ impl AgentsTriggerRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<String> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<String>> {
         let path_args = [self.agent_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("job_id")
+        response.with_meta(|response| response.decode_key("job_id"))
     }
 }
-/// A prepared `agents.approve_run_action` request (`POST /agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve`): set optional parameters, then `.send().await`.
+/// A prepared `agents.approve_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsApproveRunActionRequest {
@@ -987,6 +1077,16 @@ impl AgentsApproveRunActionRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "action_index",
@@ -1003,10 +1103,10 @@ impl AgentsApproveRunActionRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `agents.reject_run_action` request (`POST /agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject`): set optional parameters, then `.send().await`.
+/// A prepared `agents.reject_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsRejectRunActionRequest {
@@ -1050,6 +1150,16 @@ impl AgentsRejectRunActionRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "action_index",
@@ -1066,7 +1176,7 @@ impl AgentsRejectRunActionRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// An agent. Only the id is guaranteed; its id key and timestamps are not documented,

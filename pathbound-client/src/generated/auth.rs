@@ -35,7 +35,7 @@ impl AuthApi<'_> {
         }
     }
 }
-/// A prepared `auth.status` request (`GET /auth/status`): set optional parameters, then `.send().await`.
+/// A prepared `auth.status` request (`GET /v1/auth/status`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AuthStatusRequest {
@@ -77,9 +77,19 @@ impl AuthStatusRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<AuthStatus> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<AuthStatus>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// The body of `GET /auth/status`. `auth_type`, `key_id` and `scopes` are only sent by

@@ -110,7 +110,7 @@ impl BatchApi<'_> {
         }
     }
 }
-/// A prepared `batch.details` request (`POST /batch/details`): set optional parameters, then `.send().await`.
+/// A prepared `batch.details` request (`POST /v1/batch/details`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchDetailsRequest {
@@ -152,6 +152,16 @@ impl BatchDetailsRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<BatchDetails> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<BatchDetails>> {
         crate::runtime::validate::items(
             Self::OPERATION.id,
             "ids",
@@ -162,10 +172,10 @@ impl BatchDetailsRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `batch.activity` request (`POST /batch/activity`): set optional parameters, then `.send().await`.
+/// A prepared `batch.activity` request (`POST /v1/batch/activity`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchActivityRequest {
@@ -233,6 +243,16 @@ impl BatchActivityRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<BatchActivity> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<BatchActivity>> {
         crate::runtime::validate::items(
             Self::OPERATION.id,
             "contact_ids",
@@ -250,10 +270,10 @@ impl BatchActivityRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `batch.aggregate` request (`POST /aggregate`): set optional parameters, then `.send().await`.
+/// A prepared `batch.aggregate` request (`POST /v1/aggregate`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchAggregateRequest {
@@ -308,10 +328,20 @@ impl BatchAggregateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<AggregateResult> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<AggregateResult>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// The kind of record a batch details call reads.

@@ -262,7 +262,7 @@ impl CompaniesApi<'_> {
         }
     }
 }
-/// A prepared `companies.create` request (`POST /companies`): set optional parameters, then `.send().await`.
+/// A prepared `companies.create` request (`POST /v1/companies`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateRequest {
@@ -310,10 +310,20 @@ impl CompaniesCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Company> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Company>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("company")
+        response.with_meta(|response| response.decode_key("company"))
     }
 }
 /// Query-string parameters of [`CompaniesListRequest`].
@@ -353,7 +363,7 @@ pub struct CompaniesListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include: Option<super::common::IncludeOption>,
 }
-/// A prepared `companies.list` request (`GET /companies`): set optional parameters, then `.send().await`.
+/// A prepared `companies.list` request (`GET /v1/companies`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListRequest {
@@ -446,6 +456,18 @@ impl CompaniesListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Company>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Company>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -463,7 +485,10 @@ impl CompaniesListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("companies", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("companies", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl CompaniesListRequest {
@@ -481,7 +506,7 @@ impl crate::runtime::PagedRequest for CompaniesListRequest {
         Box::pin(self.send())
     }
 }
-/// A prepared `companies.get` request (`GET /companies/{company_id}`): set optional parameters, then `.send().await`.
+/// A prepared `companies.get` request (`GET /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesGetRequest {
@@ -523,14 +548,24 @@ impl CompaniesGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<CompanyDetails> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<CompanyDetails>> {
         let path_args = [self.company_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `companies.update` request (`PUT /companies/{company_id}`): set optional parameters, then `.send().await`.
+/// A prepared `companies.update` request (`PUT /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateRequest {
@@ -579,15 +614,25 @@ impl CompaniesUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Company> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Company>> {
         let path_args = [self.company_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("company")
+        response.with_meta(|response| response.decode_key("company"))
     }
 }
-/// A prepared `companies.delete` request (`DELETE /companies/{company_id}`): set optional parameters, then `.send().await`.
+/// A prepared `companies.delete` request (`DELETE /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteRequest {
@@ -629,14 +674,24 @@ impl CompaniesDeleteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.company_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `companies.list_notes` request (`GET /companies/{company_id}/notes`): set optional parameters, then `.send().await`.
+/// A prepared `companies.list_notes` request (`GET /v1/companies/{company_id}/notes`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListNotesRequest {
@@ -678,14 +733,24 @@ impl CompaniesListNotesRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Vec<super::common::Note>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<super::common::Note>>> {
         let path_args = [self.company_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("notes")
+        response.with_meta(|response| response.decode_key("notes"))
     }
 }
-/// A prepared `companies.create_note` request (`POST /companies/{company_id}/notes`): set optional parameters, then `.send().await`.
+/// A prepared `companies.create_note` request (`POST /v1/companies/{company_id}/notes`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateNoteRequest {
@@ -729,15 +794,25 @@ impl CompaniesCreateNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
         let path_args = [self.company_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("note")
+        response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `companies.update_note` request (`PUT /companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+/// A prepared `companies.update_note` request (`PUT /v1/companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateNoteRequest {
@@ -782,15 +857,25 @@ impl CompaniesUpdateNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
         let path_args = [self.company_id.as_str(), self.note_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("note")
+        response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `companies.delete_note` request (`DELETE /companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+/// A prepared `companies.delete_note` request (`DELETE /v1/companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteNoteRequest {
@@ -833,11 +918,21 @@ impl CompaniesDeleteNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.company_id.as_str(), self.note_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// A company in the CRM. Only the id is guaranteed. A `fields=summary` projection sends

@@ -368,7 +368,7 @@ impl ContactsApi<'_> {
         }
     }
 }
-/// A prepared `contacts.create` request (`POST /contacts`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.create` request (`POST /v1/contacts`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateRequest {
@@ -429,10 +429,20 @@ impl ContactsCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Contact> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Contact>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("contact")
+        response.with_meta(|response| response.decode_key("contact"))
     }
 }
 /// Query-string parameters of [`ContactsListRequest`].
@@ -499,7 +509,7 @@ pub struct ContactsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<super::common::FieldsProjection>,
 }
-/// A prepared `contacts.list` request (`GET /contacts`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.list` request (`GET /v1/contacts`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListRequest {
@@ -646,6 +656,18 @@ impl ContactsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Contact>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Contact>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -663,7 +685,10 @@ impl ContactsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl ContactsListRequest {
@@ -724,7 +749,7 @@ pub struct ContactsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 }
-/// A prepared `contacts.count` request (`GET /contacts`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.count` request (`GET /v1/contacts`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCountRequest {
@@ -840,14 +865,24 @@ impl ContactsCountRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<i64> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("count")
+        response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `contacts.get` request (`GET /contacts/{contact_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.get` request (`GET /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsGetRequest {
@@ -889,14 +924,24 @@ impl ContactsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<ContactDetails> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<ContactDetails>> {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `contacts.update` request (`PUT /contacts/{contact_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.update` request (`PUT /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateRequest {
@@ -950,15 +995,25 @@ impl ContactsUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Contact> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Contact>> {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("contact")
+        response.with_meta(|response| response.decode_key("contact"))
     }
 }
-/// A prepared `contacts.delete` request (`DELETE /contacts/{contact_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.delete` request (`DELETE /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteRequest {
@@ -1000,11 +1055,21 @@ impl ContactsDeleteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// Query-string parameters of [`ContactsListEventsRequest`].
@@ -1019,7 +1084,7 @@ pub struct ContactsListEventsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_dir: Option<super::common::SortDir>,
 }
-/// A prepared `contacts.list_events` request (`GET /contacts/events/{contact_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.list_events` request (`GET /v1/contacts/events/{contact_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListEventsRequest {
@@ -1074,15 +1139,27 @@ impl ContactsListEventsRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Vec<super::events::Event>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<Vec<super::events::Event>>,
+    > {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("events")
+        response.with_meta(|response| response.decode_key("events"))
     }
 }
-/// A prepared `contacts.list_notes` request (`GET /contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.list_notes` request (`GET /v1/contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListNotesRequest {
@@ -1124,14 +1201,24 @@ impl ContactsListNotesRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Vec<super::common::Note>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<super::common::Note>>> {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("notes")
+        response.with_meta(|response| response.decode_key("notes"))
     }
 }
-/// A prepared `contacts.create_note` request (`POST /contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.create_note` request (`POST /v1/contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateNoteRequest {
@@ -1175,15 +1262,25 @@ impl ContactsCreateNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
         let path_args = [self.contact_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("note")
+        response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `contacts.update_note` request (`PUT /contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.update_note` request (`PUT /v1/contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateNoteRequest {
@@ -1228,15 +1325,25 @@ impl ContactsUpdateNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
         let path_args = [self.contact_id.as_str(), self.note_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("note")
+        response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `contacts.delete_note` request (`DELETE /contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.delete_note` request (`DELETE /v1/contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteNoteRequest {
@@ -1279,14 +1386,24 @@ impl ContactsDeleteNoteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.contact_id.as_str(), self.note_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `contacts.identify` request (`POST /identify`): set optional parameters, then `.send().await`.
+/// A prepared `contacts.identify` request (`POST /v1/identify`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsIdentifyRequest {
@@ -1338,10 +1455,20 @@ impl ContactsIdentifyRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<IdentifyResult> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<IdentifyResult>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// A person in the CRM. Only the id is guaranteed; a `fields=summary` projection carries

@@ -186,7 +186,7 @@ pub struct EventsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include: Option<super::common::IncludeOption>,
 }
-/// A prepared `events.list` request (`GET /events`): set optional parameters, then `.send().await`.
+/// A prepared `events.list` request (`GET /v1/events`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsListRequest {
@@ -314,6 +314,18 @@ impl EventsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Event>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Event>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -331,7 +343,10 @@ impl EventsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("events", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("events", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl EventsListRequest {
@@ -379,7 +394,7 @@ pub struct EventsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 }
-/// A prepared `events.count` request (`GET /events`): set optional parameters, then `.send().await`.
+/// A prepared `events.count` request (`GET /v1/events`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsCountRequest {
@@ -469,14 +484,24 @@ impl EventsCountRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<i64> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("count")
+        response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `events.get` request (`GET /events/{event_id}`): set optional parameters, then `.send().await`.
+/// A prepared `events.get` request (`GET /v1/events/{event_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsGetRequest {
@@ -518,14 +543,24 @@ impl EventsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Event> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Event>> {
         let path_args = [self.event_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("event")
+        response.with_meta(|response| response.decode_key("event"))
     }
 }
-/// A prepared `events.types` request (`GET /events/types`): set optional parameters, then `.send().await`.
+/// A prepared `events.types` request (`GET /v1/events/types`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsTypesRequest {
@@ -565,9 +600,19 @@ impl EventsTypesRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<EventTypes> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<EventTypes>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// A tracked event, as read through the API. Only the id is guaranteed. The `summary`

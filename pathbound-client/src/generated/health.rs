@@ -33,7 +33,7 @@ impl HealthApi<'_> {
         }
     }
 }
-/// A prepared `health.check` request (`GET /health`): set optional parameters, then `.send().await`.
+/// A prepared `health.check` request (`GET /v1/health`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct HealthCheckRequest {
@@ -69,9 +69,19 @@ impl HealthCheckRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<HealthStatus> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<HealthStatus>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// The body of `GET /health`: `{status: "success", message: "Public API is healthy",

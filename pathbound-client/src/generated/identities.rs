@@ -228,7 +228,7 @@ impl IdentitiesApi<'_> {
         &self,
         identity_id: impl Into<String>,
         session_id: impl Into<String>,
-        code: impl Into<String>,
+        code: impl Into<crate::runtime::SecretString>,
     ) -> IdentitiesLinkedinSubmitCodeRequest {
         IdentitiesLinkedinSubmitCodeRequest {
             client: self.client.clone(),
@@ -267,7 +267,7 @@ impl IdentitiesApi<'_> {
         }
     }
 }
-/// A prepared `identities.list` request (`GET /identities`): set optional parameters, then `.send().await`.
+/// A prepared `identities.list` request (`GET /v1/identities`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesListRequest {
@@ -307,12 +307,22 @@ impl IdentitiesListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Vec<Identity>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<Identity>>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode_key("identities")
+        response.with_meta(|response| response.decode_key("identities"))
     }
 }
-/// A prepared `identities.create` request (`POST /identities`): set optional parameters, then `.send().await`.
+/// A prepared `identities.create` request (`POST /v1/identities`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesCreateRequest {
@@ -354,13 +364,23 @@ impl IdentitiesCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Identity> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("identity")
+        response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.get` request (`GET /identities/{identity_id}`): set optional parameters, then `.send().await`.
+/// A prepared `identities.get` request (`GET /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesGetRequest {
@@ -402,14 +422,24 @@ impl IdentitiesGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Identity> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
         let path_args = [self.identity_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("identity")
+        response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.update` request (`PUT /identities/{identity_id}`): set optional parameters, then `.send().await`.
+/// A prepared `identities.update` request (`PUT /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesUpdateRequest {
@@ -474,15 +504,25 @@ impl IdentitiesUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Identity> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
         let path_args = [self.identity_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("identity")
+        response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.delete` request (`DELETE /identities/{identity_id}`): set optional parameters, then `.send().await`.
+/// A prepared `identities.delete` request (`DELETE /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesDeleteRequest {
@@ -524,14 +564,24 @@ impl IdentitiesDeleteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.identity_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_login` request (`POST /identities/{identity_id}/linkedin/login`): set optional parameters, then `.send().await`.
+/// A prepared `identities.linkedin_login` request (`POST /v1/identities/{identity_id}/linkedin/login`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinLoginRequest {
@@ -565,7 +615,12 @@ impl IdentitiesLinkedinLoginRequest {
         self
     }
     /// The LinkedIn password; omit (with `username`) to re-authenticate with the stored profile.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    ///
+    /// (secret: hidden from `Debug`)
+    pub fn password(
+        mut self,
+        password: impl Into<crate::runtime::SecretString>,
+    ) -> Self {
         self.body.password = Some(password.into());
         self
     }
@@ -602,15 +657,25 @@ impl IdentitiesLinkedinLoginRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<LinkedinLoginStarted> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginStarted>> {
         let path_args = [self.identity_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_status` request (`GET /identities/{identity_id}/linkedin/status/{session_id}`): set optional parameters, then `.send().await`.
+/// A prepared `identities.linkedin_status` request (`GET /v1/identities/{identity_id}/linkedin/status/{session_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinStatusRequest {
@@ -653,14 +718,24 @@ impl IdentitiesLinkedinStatusRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<LinkedinLoginState> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginState>> {
         let path_args = [self.identity_id.as_str(), self.session_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_submit_code` request (`POST /identities/{identity_id}/linkedin/code/{session_id}`): set optional parameters, then `.send().await`.
+/// A prepared `identities.linkedin_submit_code` request (`POST /v1/identities/{identity_id}/linkedin/code/{session_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinSubmitCodeRequest {
@@ -705,15 +780,25 @@ impl IdentitiesLinkedinSubmitCodeRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<LinkedinLoginState> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginState>> {
         let path_args = [self.identity_id.as_str(), self.session_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_check` request (`GET /identities/{identity_id}/linkedin/check`): set optional parameters, then `.send().await`.
+/// A prepared `identities.linkedin_check` request (`GET /v1/identities/{identity_id}/linkedin/check`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinCheckRequest {
@@ -755,11 +840,21 @@ impl IdentitiesLinkedinCheckRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<LinkedinConnection> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinConnection>> {
         let path_args = [self.identity_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// A sender identity. Only the id is guaranteed; unknown keys (connected accounts, ...)
@@ -989,8 +1084,10 @@ pub struct IdentitiesLinkedinLoginBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The LinkedIn password; omit (with `username`) to re-authenticate with the stored profile.
+    ///
+    /// (secret: hidden from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::SecretString>,
     /// The country to log in from.
     ///
     /// (server default `US`)
@@ -1006,5 +1103,7 @@ pub struct IdentitiesLinkedinLoginBody {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentitiesLinkedinSubmitCodeBody {
     /// The 2FA code.
-    pub code: String,
+    ///
+    /// (secret: hidden from `Debug`)
+    pub code: crate::runtime::SecretString,
 }

@@ -61,6 +61,35 @@ pub const DEFAULT_BASE_URL: &str = "https://api.pathbound.ai/v1";
 pub const API_KEY_ENV: &str = "PATHBOUND_API_KEY";
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_ENV: &str = "PATHBOUND_BASE_URL";
+/// What the runtime needs to know about this API to configure a client.
+pub const API: crate::runtime::ApiDefaults = crate::runtime::ApiDefaults {
+    base_url: DEFAULT_BASE_URL,
+    api_key_env: API_KEY_ENV,
+    base_url_env: BASE_URL_ENV,
+    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+};
+impl crate::runtime::Client {
+    /// A client for the Pathbound API at [`DEFAULT_BASE_URL`], authenticating with `api_key`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::Error::Config`] when the key is empty or cannot be sent in a header.
+    pub fn new(api_key: impl Into<String>) -> crate::runtime::Result<Self> {
+        Self::builder().api_key(api_key).build()
+    }
+    /// A client configured from the environment: the API key from `PATHBOUND_API_KEY` (required) and the base URL from `PATHBOUND_BASE_URL` (optional; empty counts as unset).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::Error::Config`] when the key is missing or a variable is not valid.
+    pub fn from_env() -> crate::runtime::Result<Self> {
+        crate::runtime::ClientBuilder::from_env(&API)?.build()
+    }
+    /// A builder for the less common settings: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`.
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::runtime::ClientBuilder::for_api(&API)
+    }
+}
 /// Every generated type, for `use pathbound_client::types::*`.
 pub mod types {
     pub use super::common::*;

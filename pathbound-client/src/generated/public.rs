@@ -53,7 +53,7 @@ impl PublicApi<'_> {
         }
     }
 }
-/// A prepared `public.submit_form` request (`POST /public/form-submission/{tenant_id}/{form_id}`): set optional parameters, then `.send().await`.
+/// A prepared `public.submit_form` request (`POST /v1/public/form-submission/{tenant_id}/{form_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct PublicSubmitFormRequest {
@@ -124,12 +124,22 @@ impl PublicSubmitFormRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
         let path_args = [self.tenant_id.as_str(), self.form_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
 /// The JSON body of [`PublicSubmitFormRequest`].

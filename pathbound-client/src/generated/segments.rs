@@ -110,7 +110,7 @@ pub struct SegmentsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
-/// A prepared `segments.list` request (`GET /segments`): set optional parameters, then `.send().await`.
+/// A prepared `segments.list` request (`GET /v1/segments`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListRequest {
@@ -166,6 +166,18 @@ impl SegmentsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Segment>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Segment>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -183,7 +195,10 @@ impl SegmentsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("segments", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("segments", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl SegmentsListRequest {
@@ -201,7 +216,7 @@ impl crate::runtime::PagedRequest for SegmentsListRequest {
         Box::pin(self.send())
     }
 }
-/// A prepared `segments.get` request (`GET /segments/{segment_id}`): set optional parameters, then `.send().await`.
+/// A prepared `segments.get` request (`GET /v1/segments/{segment_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsGetRequest {
@@ -243,11 +258,21 @@ impl SegmentsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Segment> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Segment>> {
         let path_args = [self.segment_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("segment")
+        response.with_meta(|response| response.decode_key("segment"))
     }
 }
 /// Query-string parameters of [`SegmentsListContactsRequest`].
@@ -264,7 +289,7 @@ pub struct SegmentsListContactsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
-/// A prepared `segments.list_contacts` request (`GET /segments/{segment_id}/contacts`): set optional parameters, then `.send().await`.
+/// A prepared `segments.list_contacts` request (`GET /v1/segments/{segment_id}/contacts`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListContactsRequest {
@@ -324,6 +349,18 @@ impl SegmentsListContactsRequest {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::runtime::Page<super::contacts::Contact>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<super::contacts::Contact>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -343,7 +380,10 @@ impl SegmentsListContactsRequest {
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl SegmentsListContactsRequest {

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use tracing::Instrument;
+use tracing::field::Empty;
 
 use super::call::Call;
-use super::config::{ClientBuilder, Config};
+use super::config::Config;
 use super::error::{ApiError, Error, Result};
 use super::operation::Operation;
 use super::response::Response;
@@ -22,40 +24,119 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// Cheap to clone: clones share one connection pool and configuration, so
 /// create one at startup and pass clones around (or keep it in your state).
 /// The API key is never shown by `Debug`.
+///
+/// # Tracing
+///
+/// Every [`Client::execute`] runs inside one `INFO` span named
+/// `pathbound.request` with the fields `operation` (the operation id),
+/// `method`, `path` (the path *template*, e.g. `/contacts/{contact_id}`: no
+/// ids, no query, so nothing personal), and, recorded when the request ends,
+/// `attempt` (the number of the last attempt, 1-based), `status` (the final
+/// HTTP status, when there was a response) and `duration_ms` (all attempts
+/// and waits). Inside it, each attempt logs a `TRACE` event when it starts
+/// and a `DEBUG` event with its outcome (`attempt`, `status` or `failure`,
+/// `elapsed_ms`), each retry a `WARN` event with the wait and the reason, and
+/// the request's outcome a `DEBUG` event. A request refused by the client-side
+/// scope check logs a `DEBUG` event naming the scope.
+///
+/// No span or event ever carries the API key, a header, the URL (so no query
+/// values) or a body; error messages quote at most a bounded snippet of an
+/// error body. The HTTP stack underneath (`reqwest` logs through the `log`
+/// crate, `hyper-util` through `tracing`) logs connection set-up but no header
+/// values, as `pathbound-client/tests/tracing_redaction.rs` checks at `TRACE`
+/// level; and the `Authorization` value is marked sensitive, so a `HeaderMap`'s
+/// `Debug` hides it too.
 #[derive(Clone)]
 pub struct Client {
     config: Arc<Config>,
+    /// The key's scopes, when client-side scope checks are on.
+    scopes: Option<Arc<ScopeSet>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.config, f)
+        let mut d = f.debug_struct("Client");
+        self.config.debug_fields(&mut d);
+        d.field("scopes", &self.scopes()).finish_non_exhaustive()
+    }
+}
+
+/// Scope names, trimmed, sorted and deduplicated.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ScopeSet(Box<[String]>);
+
+impl ScopeSet {
+    pub(crate) fn new(scopes: Vec<String>) -> Self {
+        let mut scopes: Vec<String> = scopes
+            .into_iter()
+            .map(|scope| scope.trim().to_owned())
+            .filter(|scope| !scope.is_empty())
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        ScopeSet(scopes.into_boxed_slice())
+    }
+
+    fn contains(&self, scope: &str) -> bool {
+        self.0
+            .binary_search_by(|have| have.as_str().cmp(scope))
+            .is_ok()
     }
 }
 
 impl Client {
-    /// A client for the production API using `api_key` and default settings.
-    pub fn new(api_key: impl Into<String>) -> Result<Client> {
-        ClientBuilder::new().api_key(api_key).build()
-    }
-
-    /// A client configured from the environment: the API key from
-    /// `PATHBOUND_API_KEY` (required) and the base URL from
-    /// `PATHBOUND_BASE_URL` (optional; an empty value counts as unset).
-    pub fn from_env() -> Result<Client> {
-        ClientBuilder::from_lookup(|name| std::env::var_os(name))?.build()
-    }
-
-    /// A builder for the less common settings (base URL, timeouts, user agent,
-    /// your own `reqwest::Client`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    pub(crate) fn from_config(config: Config) -> Client {
+    pub(crate) fn from_config(config: Config, scopes: Option<ScopeSet>) -> Client {
         Client {
             config: Arc::new(config),
+            scopes: scopes.map(Arc::new),
         }
+    }
+
+    /// A copy of this client with client-side scope checks on, for a key that
+    /// grants `scopes` (see [`ClientBuilder::scopes`] for what that does).
+    ///
+    /// The copy shares the connection pool and settings; `self` is unchanged.
+    /// Typically fed with what the API's key-status endpoint reports:
+    ///
+    /// ```ignore
+    /// let status = client.auth().status().send().await?;
+    /// // Older servers do not report scopes; then leave the checks off.
+    /// let client = match status.scopes {
+    ///     Some(scopes) => client.with_scopes(scopes),
+    ///     None => client,
+    /// };
+    /// // Fails with Error::MissingScope, without sending, if the key lacks contacts:write.
+    /// client.contacts().create("ada@example.com").send().await?;
+    /// ```
+    pub fn with_scopes(&self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Client {
+        let scopes = ScopeSet::new(scopes.into_iter().map(Into::into).collect());
+        Client {
+            config: Arc::clone(&self.config),
+            scopes: Some(Arc::new(scopes)),
+        }
+    }
+
+    /// A copy of this client with client-side scope checks off (the default):
+    /// every request is sent and the server decides.
+    pub fn without_scope_checks(&self) -> Client {
+        Client {
+            config: Arc::clone(&self.config),
+            scopes: None,
+        }
+    }
+
+    /// The scopes checked before sending (sorted), or `None` when client-side
+    /// scope checks are off.
+    pub fn scopes(&self) -> Option<&[String]> {
+        self.scopes.as_deref().map(|set| &*set.0)
+    }
+
+    /// The scope `op` needs that the configured scopes lack, if checks are on.
+    fn missing_scope(&self, op: &'static Operation) -> Option<&'static str> {
+        let (Some(have), Some(needed)) = (self.scopes.as_deref(), op.scope) else {
+            return None;
+        };
+        (!have.contains(needed)).then_some(needed)
     }
 
     /// The API root requests go to, without a trailing slash.
@@ -67,9 +148,34 @@ impl Client {
     ///
     /// Retries transient failures as described on
     /// [`super::RequestOptions::max_retries`]. A 2xx response is returned for
-    /// decoding; anything else becomes [`Error::Api`].
+    /// decoding; anything else becomes [`Error::Api`]. When client-side scope
+    /// checks are on ([`ClientBuilder::scopes`]) and the key lacks the
+    /// operation's scope, fails with [`Error::MissingScope`] before sending.
+    /// Traced as described under [Tracing](Client#tracing).
     pub async fn execute(&self, call: Call<'_>) -> Result<Response> {
         let op = call.op;
+        let span = tracing::info_span!(
+            "pathbound.request",
+            operation = op.id,
+            method = op.method.as_str(),
+            path = op.path,
+            attempt = Empty,
+            status = Empty,
+            duration_ms = Empty,
+        );
+        self.execute_in(call, span.clone()).instrument(span).await
+    }
+
+    /// [`Client::execute`] inside its span, which it fills in.
+    async fn execute_in(&self, call: Call<'_>, span: tracing::Span) -> Result<Response> {
+        let op = call.op;
+        if let Some(scope) = self.missing_scope(op) {
+            tracing::debug!(
+                scope,
+                "not sent: the key lacks the scope this operation needs"
+            );
+            return Err(Error::missing_scope_for(op, scope));
+        }
         let url = super::url::build_url(
             &self.config.base_url,
             op,
@@ -79,28 +185,43 @@ impl Client {
         let max_retries = call.options.max_retries.unwrap_or(self.config.max_retries);
         let request = self.build_request(call, &url)?;
         let started = Instant::now();
-        let mut attempt: u32 = 0;
+        // 1-based: the number of the attempt being made.
+        let mut attempt: u32 = 1;
         loop {
             // Send a copy while retries remain, so the original is there for
             // the next attempt; the last attempt consumes the original.
             // (`try_clone` only fails for streaming bodies, which we never build.)
-            let copy = match attempt < max_retries {
+            let copy = match attempt <= max_retries {
                 true => request.try_clone(),
                 false => None,
             };
             let Some(copy) = copy else {
-                let outcome = self.attempt(op, request).await;
-                return finish(op, outcome, attempt, started);
+                let outcome = self.attempt(op, request, attempt).await;
+                return finish(
+                    op,
+                    outcome,
+                    attempt,
+                    started,
+                    &span,
+                    self.config.api.api_key_env,
+                );
             };
-            let outcome = self.attempt(op, copy).await;
+            let outcome = self.attempt(op, copy, attempt).await;
             let delay = match &outcome {
                 Ok(_) => None,
                 Err(failure) => failure
                     .retry_hint(op.retry_safe)
-                    .and_then(|hint| retry::delay(attempt, self.config.initial_backoff, hint)),
+                    .and_then(|hint| retry::delay(attempt - 1, &self.config.backoff, hint)),
             };
             let (Err(failure), Some(delay)) = (&outcome, delay) else {
-                return finish(op, outcome, attempt, started);
+                return finish(
+                    op,
+                    outcome,
+                    attempt,
+                    started,
+                    &span,
+                    self.config.api.api_key_env,
+                );
             };
             tracing::warn!(
                 operation = op.id,
@@ -148,18 +269,41 @@ impl Client {
         })
     }
 
-    /// One attempt: send, read the body within the size limit, classify.
+    /// One attempt, logged at `DEBUG` with its outcome and duration.
     async fn attempt(
         &self,
         op: &'static Operation,
         request: reqwest::Request,
+        attempt: u32,
     ) -> Result<Response, Failure> {
-        tracing::trace!(
-            operation = op.id,
-            method = op.method.as_str(),
-            path = op.path,
-            "sending request"
-        );
+        let started = Instant::now();
+        tracing::trace!(attempt, "sending request");
+        let outcome = self.send_once(op, request).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &outcome {
+            Ok(response) => tracing::debug!(
+                attempt,
+                status = response.status(),
+                elapsed_ms,
+                "attempt succeeded"
+            ),
+            Err(failure) => tracing::debug!(
+                attempt,
+                status = failure.status(),
+                elapsed_ms,
+                failure = %failure.describe(),
+                "attempt failed"
+            ),
+        }
+        outcome
+    }
+
+    /// Sends once, reads the body within the size limit, classifies.
+    async fn send_once(
+        &self,
+        op: &'static Operation,
+        request: reqwest::Request,
+    ) -> Result<Response, Failure> {
         let mut response = self
             .config
             .http
@@ -182,22 +326,26 @@ impl Client {
     }
 }
 
-/// Logs the final outcome and turns a failure into the public error.
+/// Records the outcome on the span, logs it, and turns a failure into the
+/// public error. `attempts` is the number of attempts made.
 fn finish(
     op: &'static Operation,
     outcome: Result<Response, Failure>,
-    attempt: u32,
+    attempts: u32,
     started: Instant,
+    span: &tracing::Span,
+    api_key_env: &'static str,
 ) -> Result<Response> {
     let elapsed_ms = started.elapsed().as_millis() as u64;
+    span.record("attempt", attempts);
+    span.record("duration_ms", elapsed_ms);
     match outcome {
         Ok(response) => {
+            span.record("status", response.status());
             tracing::debug!(
                 operation = op.id,
-                method = op.method.as_str(),
-                path = op.path,
                 status = response.status(),
-                attempt,
+                attempts,
                 elapsed_ms,
                 request_id = response.request_id(),
                 "request succeeded"
@@ -205,13 +353,14 @@ fn finish(
             Ok(response)
         }
         Err(failure) => {
-            let error = failure.into_error(op);
+            let error = failure.into_error(op, attempts, api_key_env);
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
             tracing::debug!(
                 operation = op.id,
-                method = op.method.as_str(),
-                path = op.path,
                 status = error.status(),
-                attempt,
+                attempts,
                 elapsed_ms,
                 error = %error,
                 "request failed"
@@ -257,6 +406,15 @@ impl Failure {
         }
     }
 
+    /// The HTTP status, when the server answered.
+    fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// A short reason for logs: never the URL, a header or the body.
     fn describe(&self) -> String {
         match self {
             Failure::Status { status, .. } => format!("status {status}"),
@@ -267,7 +425,7 @@ impl Failure {
         }
     }
 
-    fn into_error(self, op: &'static Operation) -> Error {
+    fn into_error(self, op: &'static Operation, attempts: u32, api_key_env: &'static str) -> Error {
         match self {
             Failure::Status {
                 status,
@@ -276,9 +434,11 @@ impl Failure {
                 body,
             } => {
                 let request_id = request_id(&headers).map(str::to_owned);
-                ApiError::from_response(op, status, request_id, retry_after, &body).into()
+                ApiError::from_response(op, status, request_id, retry_after, &body, attempts)
+                    .with_api_key_env(api_key_env)
+                    .into()
             }
-            Failure::Transport(e) => Error::transport(op.id, e),
+            Failure::Transport(e) => Error::transport(op.id, e, attempts),
             Failure::Other(e) => e,
         }
     }

@@ -10,16 +10,28 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::client::Client;
+use super::client::{Client, ScopeSet};
 use super::error::{Error, Result};
+use super::retry::Backoff;
 use super::secret::SecretString;
 
-/// The environment variable [`Client::from_env`] reads the API key from.
-pub const API_KEY_ENV: &str = "PATHBOUND_API_KEY";
-/// The environment variable [`Client::from_env`] reads an optional base URL from.
-pub const BASE_URL_ENV: &str = "PATHBOUND_BASE_URL";
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.pathbound.ai/v1";
+/// What a generated API tells the runtime about itself: where it lives, which
+/// environment variables configure a client, and how it introduces itself.
+///
+/// The runtime names no API; the generated code passes its own `API` constant
+/// (from the spec's `api:` section) to [`ClientBuilder::for_api`], and generates
+/// `Client::new`, `Client::from_env` and `Client::builder` on top of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiDefaults {
+    /// The production base URL, used when none is configured.
+    pub base_url: &'static str,
+    /// The environment variable `Client::from_env` reads the API key from.
+    pub api_key_env: &'static str,
+    /// The environment variable `Client::from_env` reads an optional base URL from.
+    pub base_url_env: &'static str,
+    /// The `User-Agent` sent unless one is configured.
+    pub user_agent: &'static str,
+}
 /// Total time allowed for one request attempt, including reading the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Time allowed to establish a connection (TCP and TLS).
@@ -28,15 +40,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// How many times a failed request is retried by default (see [`super::RequestOptions::max_retries`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The `User-Agent` sent by default.
-const DEFAULT_USER_AGENT: &str = concat!("pathbound-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Builds a [`Client`]. Obtain one with [`Client::builder`].
 ///
 /// Only the API key is required. The `Debug` output never shows the key.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until .build() is called"]
 pub struct ClientBuilder {
+    api: &'static ApiDefaults,
     api_key: Option<SecretString>,
     base_url: Option<String>,
     timeout: Option<Duration>,
@@ -45,13 +56,15 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     max_response_bytes: Option<usize>,
     max_retries: Option<u32>,
-    #[cfg(test)]
-    initial_backoff: Option<Duration>,
+    retry_backoff: Option<(Duration, Duration)>,
+    max_retry_after: Option<Duration>,
+    scopes: Option<Vec<String>>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
+            .field("api", &self.api)
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
@@ -60,12 +73,16 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_retries", &self.max_retries)
+            .field("retry_backoff", &self.retry_backoff)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("scopes", &self.scopes)
             .finish()
     }
 }
 
 /// The validated settings a [`Client`] runs with.
 pub(crate) struct Config {
+    pub(crate) api: &'static ApiDefaults,
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     /// `Bearer <key>`, marked sensitive so `HeaderMap`'s Debug hides it too.
@@ -74,26 +91,47 @@ pub(crate) struct Config {
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) max_retries: u32,
-    pub(crate) initial_backoff: Duration,
+    pub(crate) backoff: Backoff,
 }
 
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url)
+impl Config {
+    /// Adds the settings to a `Debug` of the client; the key is shown as `[redacted]`.
+    pub(crate) fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+        d.field("base_url", &self.base_url)
             .field("api_key", &"[redacted]")
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_retries", &self.max_retries)
-            .finish_non_exhaustive()
+            .field("backoff", &self.backoff);
     }
 }
 
 impl ClientBuilder {
-    /// A builder with every setting at its default.
-    pub fn new() -> Self {
-        Self::default()
+    /// A builder for the API described by `api`, every setting at its default.
+    /// Generated code calls this; you get one from `Client::builder()`.
+    pub fn for_api(api: &'static ApiDefaults) -> Self {
+        ClientBuilder {
+            api,
+            api_key: None,
+            base_url: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            http_client: None,
+            max_response_bytes: None,
+            max_retries: None,
+            retry_backoff: None,
+            max_retry_after: None,
+            scopes: None,
+        }
+    }
+
+    /// A builder preset from the environment: the API key from
+    /// `api.api_key_env` (required) and the base URL from `api.base_url_env`
+    /// (optional; an empty value counts as unset).
+    pub fn from_env(api: &'static ApiDefaults) -> Result<Self> {
+        Self::from_lookup(api, |name| std::env::var_os(name))
     }
 
     /// The API key (required), sent as `Authorization: Bearer <key>`.
@@ -102,7 +140,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The API root, default [`DEFAULT_BASE_URL`]. Must be an `http` or `https`
+    /// The API root, default [`ApiDefaults::base_url`]. Must be an `http` or `https`
     /// URL without query or fragment; a trailing slash is ignored. Useful for
     /// staging environments, proxies and tests.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -126,8 +164,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header (default `pathbound-rs/<version>`). Prefix your
-    /// application's name to help the API team help you, e.g. `"acme-sync/2.1 pathbound-rs/0.1"`.
+    /// The `User-Agent` header (default: the generated crate's name and version,
+    /// e.g. `pathbound-client/0.1.0`). Prefix your application's name to help the
+    /// API team help you, e.g. `"acme-sync/2.1 pathbound-client/0.1.0"`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -158,11 +197,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Shortens the wait between retries so tests do not sleep.
-    #[cfg(test)]
-    #[allow(dead_code)] // used by pathbound-client's loopback tests only
-    pub(crate) fn initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = Some(backoff);
+    /// The wait before the first retry, doubled for each further one up to
+    /// `max`, with jitter (each wait is 50–100 % of the computed value). The
+    /// defaults are 500 ms and 8 s. A server's `Retry-After` replaces the
+    /// computed wait (see [`max_retry_after`](Self::max_retry_after)). Tests
+    /// against a local server can use a millisecond or zero to run fast.
+    ///
+    /// [`build`](Self::build) fails when `initial` exceeds `max`.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry_backoff = Some((initial, max));
+        self
+    }
+
+    /// The longest `Retry-After` (in seconds, milliseconds or as an HTTP date)
+    /// the client waits out before retrying (default 60 s). A server asking for
+    /// a longer wait gets no retry: the 429 or 503 is returned at once, with
+    /// [`super::ApiError::retry_after`] set, so the caller can decide.
+    pub fn max_retry_after(mut self, limit: Duration) -> Self {
+        self.max_retry_after = Some(limit);
+        self
+    }
+
+    /// Turns on client-side scope checks with the scopes the API key grants.
+    ///
+    /// Off by default. Once on, a request for an operation that needs a scope
+    /// missing from `scopes` fails with [`Error::MissingScope`] **before
+    /// anything is sent** (so it costs no rate-limit budget and leaves no
+    /// trace on the server); [`Error::is_forbidden`] is true for it, as for the
+    /// server's 403. Operations that need no scope are never blocked.
+    ///
+    /// Only use the scopes the key really has, e.g. the `scopes` returned by
+    /// the API's key-status endpoint (see [`Client::with_scopes`] to apply
+    /// them to a running client). Values are trimmed; empty ones are ignored.
+    /// An empty list blocks every operation that needs a scope.
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
         self
     }
 
@@ -170,18 +239,20 @@ impl ClientBuilder {
     ///
     /// Fails with [`Error::Config`] when the key is missing, empty or cannot be
     /// sent in a header (the message never contains the key), the base URL is
-    /// not an http(s) URL, the user agent is not a valid header value, or TLS
-    /// cannot be set up.
+    /// not an http(s) URL, the user agent is not a valid header value, the
+    /// retry backoff's initial wait exceeds its maximum, or TLS cannot be set up.
     pub fn build(self) -> Result<Client> {
+        let api = self.api;
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config(format!(
                 "no API key: pass one to Client::new or ClientBuilder::api_key, or set \
-                 {API_KEY_ENV} and use Client::from_env"
+                 {} and use Client::from_env",
+                api.api_key_env
             ))
         })?;
         let authorization = authorization_header(&api_key)?;
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(api.base_url))?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(api.user_agent);
         let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
             Error::Config(format!(
                 "the user agent {user_agent:?} is not a valid HTTP header value"
@@ -200,13 +271,21 @@ impl ClientBuilder {
                 build_http_client(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
             }
         };
-        #[cfg(test)]
-        let initial_backoff = self
-            .initial_backoff
-            .unwrap_or(super::retry::INITIAL_BACKOFF);
-        #[cfg(not(test))]
-        let initial_backoff = super::retry::INITIAL_BACKOFF;
-        Ok(Client::from_config(Config {
+        let mut backoff = Backoff::default();
+        if let Some((initial, max)) = self.retry_backoff {
+            if initial > max {
+                return Err(Error::Config(format!(
+                    "retry_backoff: the initial wait ({initial:?}) exceeds the maximum ({max:?})"
+                )));
+            }
+            (backoff.initial, backoff.max) = (initial, max);
+        }
+        if let Some(limit) = self.max_retry_after {
+            backoff.max_retry_after = limit;
+        }
+        let scopes = self.scopes.map(ScopeSet::new);
+        let config = Config {
+            api,
             http,
             base_url,
             authorization,
@@ -216,12 +295,16 @@ impl ClientBuilder {
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            initial_backoff,
-        }))
+            backoff,
+        };
+        Ok(Client::from_config(config, scopes))
     }
 
     /// A builder preset from the environment, through `lookup` (injectable for tests).
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self> {
+    pub(crate) fn from_lookup(
+        api: &'static ApiDefaults,
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Self> {
         let read = |name: &str| -> Result<Option<String>> {
             match lookup(name) {
                 None => Ok(None),
@@ -232,13 +315,14 @@ impl ClientBuilder {
                 },
             }
         };
-        let api_key = read(API_KEY_ENV)?.ok_or_else(|| {
+        let api_key = read(api.api_key_env)?.ok_or_else(|| {
             Error::Config(format!(
-                "{API_KEY_ENV} is not set; set it to your API key or use Client::new"
+                "{} is not set; set it to your API key or use Client::new",
+                api.api_key_env
             ))
         })?;
-        let mut builder = ClientBuilder::new().api_key(api_key);
-        if let Some(base_url) = read(BASE_URL_ENV)? {
+        let mut builder = ClientBuilder::for_api(api).api_key(api_key);
+        if let Some(base_url) = read(api.base_url_env)? {
             builder = builder.base_url(base_url);
         }
         Ok(builder)
@@ -296,6 +380,7 @@ mod tests {
     use std::ffi::OsString;
 
     use super::{ClientBuilder, Error, normalize_base_url};
+    use crate::runtime::TEST_API;
 
     const KEY: &str = "sk_live_5f3c9d2e8a7b4c1d";
 
@@ -334,16 +419,16 @@ mod tests {
 
     #[test]
     fn builder_requires_a_key() {
-        let message = config_message(ClientBuilder::new().build());
+        let message = config_message(ClientBuilder::for_api(&TEST_API).build());
         assert!(message.contains("no API key"), "{message}");
-        let message = config_message(ClientBuilder::new().api_key("  ").build());
+        let message = config_message(ClientBuilder::for_api(&TEST_API).api_key("  ").build());
         assert!(message.contains("empty"), "{message}");
     }
 
     #[test]
     fn key_that_cannot_be_a_header_is_rejected_without_echoing_it() {
         let bad_key = format!("{KEY}\nX-Injected: 1");
-        let err = ClientBuilder::new()
+        let err = ClientBuilder::for_api(&TEST_API)
             .api_key(bad_key.clone())
             .build()
             .unwrap_err();
@@ -357,8 +442,55 @@ mod tests {
     }
 
     #[test]
+    fn retry_backoff_is_validated() {
+        use std::time::Duration;
+        let message = config_message(
+            ClientBuilder::for_api(&TEST_API)
+                .api_key(KEY)
+                .retry_backoff(Duration::from_secs(2), Duration::from_secs(1))
+                .build(),
+        );
+        assert!(message.contains("retry_backoff"), "{message}");
+        let client = ClientBuilder::for_api(&TEST_API)
+            .api_key(KEY)
+            .retry_backoff(Duration::ZERO, Duration::from_millis(5))
+            .max_retry_after(Duration::from_secs(1))
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(shown.contains("max_retry_after: 1s"), "{shown}");
+    }
+
+    #[test]
+    fn scopes_are_normalised_and_shown() {
+        let client = ClientBuilder::for_api(&TEST_API)
+            .api_key(KEY)
+            .scopes([" events:read", "contacts:read", "", "contacts:read"])
+            .build()
+            .unwrap();
+        let scopes: Vec<&str> = client
+            .scopes()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(scopes, ["contacts:read", "events:read"]);
+        assert!(format!("{client:?}").contains("contacts:read"));
+        assert_eq!(
+            ClientBuilder::for_api(&TEST_API)
+                .api_key(KEY)
+                .build()
+                .unwrap()
+                .scopes(),
+            None
+        );
+    }
+
+    #[test]
     fn builder_debug_never_shows_the_key() {
-        let builder = ClientBuilder::new().api_key(KEY).base_url("https://x.test");
+        let builder = ClientBuilder::for_api(&TEST_API)
+            .api_key(KEY)
+            .base_url("https://x.test");
         for shown in [format!("{builder:?}"), format!("{builder:#?}")] {
             assert!(!shown.contains(KEY), "{shown}");
             assert!(!shown.contains("5f3c9d"), "{shown}");
@@ -369,14 +501,19 @@ mod tests {
 
     #[test]
     fn bad_user_agent_and_conflicting_connect_timeout_are_config_errors() {
-        let message = config_message(ClientBuilder::new().api_key(KEY).user_agent("a\nb").build());
+        let message = config_message(
+            ClientBuilder::for_api(&TEST_API)
+                .api_key(KEY)
+                .user_agent("a\nb")
+                .build(),
+        );
         assert!(message.contains("user agent"), "{message}");
         let custom = reqwest::Client::builder()
             .tls_backend_preconfigured(super::super::tls::client_config().unwrap())
             .build()
             .unwrap();
         let message = config_message(
-            ClientBuilder::new()
+            ClientBuilder::for_api(&TEST_API)
                 .api_key(KEY)
                 .http_client(custom.clone())
                 .connect_timeout(std::time::Duration::from_secs(1))
@@ -384,7 +521,7 @@ mod tests {
         );
         assert!(message.contains("connect_timeout"), "{message}");
         assert!(
-            ClientBuilder::new()
+            ClientBuilder::for_api(&TEST_API)
                 .api_key(KEY)
                 .http_client(custom)
                 .build()
@@ -403,30 +540,27 @@ mod tests {
 
     #[test]
     fn from_env_requires_the_key_and_reads_the_optional_base_url() {
-        let message = config_message(ClientBuilder::from_lookup(env(&[])));
-        assert!(
-            message.contains("PATHBOUND_API_KEY is not set"),
-            "{message}"
-        );
-        let message = config_message(ClientBuilder::from_lookup(env(&[(
-            "PATHBOUND_API_KEY",
-            "",
-        )])));
-        assert!(
-            message.contains("PATHBOUND_API_KEY is not set"),
-            "{message}"
-        );
+        let message = config_message(ClientBuilder::from_lookup(&TEST_API, env(&[])));
+        assert!(message.contains("TEST_API_KEY is not set"), "{message}");
+        let message = config_message(ClientBuilder::from_lookup(
+            &TEST_API,
+            env(&[("TEST_API_KEY", "")]),
+        ));
+        assert!(message.contains("TEST_API_KEY is not set"), "{message}");
 
-        let client = ClientBuilder::from_lookup(env(&[("PATHBOUND_API_KEY", KEY)]))
+        let client = ClientBuilder::from_lookup(&TEST_API, env(&[(TEST_API.api_key_env, KEY)]))
             .unwrap()
             .build()
             .unwrap();
-        assert_eq!(client.base_url(), "https://api.pathbound.ai/v1");
+        assert_eq!(client.base_url(), TEST_API.base_url);
 
-        let client = ClientBuilder::from_lookup(env(&[
-            ("PATHBOUND_API_KEY", KEY),
-            ("PATHBOUND_BASE_URL", "http://localhost:4010/v1/"),
-        ]))
+        let client = ClientBuilder::from_lookup(
+            &TEST_API,
+            env(&[
+                (TEST_API.api_key_env, KEY),
+                ("TEST_BASE_URL", "http://localhost:4010/v1/"),
+            ]),
+        )
         .unwrap()
         .build()
         .unwrap();

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::config::API_KEY_ENV;
 use super::operation::Operation;
 use super::snippet::snippet;
 
@@ -24,6 +23,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// for the common questions. New variants may be added, hence `#[non_exhaustive]`.
 ///
 /// The API key never appears in an error, neither in `Display` nor in `Debug`.
+///
+/// Errors that went over the network record how many attempts were made
+/// ([`Error::attempts`]); `Display` says so when there were retries, or when a
+/// transient failure was not retried ("(after 3 attempts)", "(1 attempt, not
+/// retried)").
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -49,11 +53,31 @@ pub enum Error {
         /// The underlying HTTP client error (its message may include the URL,
         /// which never contains the API key).
         source: reqwest::Error,
+        /// How many attempts were made, retries included.
+        attempts: u32,
     },
-    /// The request did not complete within its timeout.
+    /// The request did not complete within its timeout (per attempt: see
+    /// [`super::ClientBuilder::timeout`]).
     Timeout {
         /// The operation id.
         operation: &'static str,
+        /// How many attempts were made, retries included; each timed out or
+        /// failed transiently, the last one timed out.
+        attempts: u32,
+    },
+    /// Client-side scope checks are on (see [`super::ClientBuilder::scopes`])
+    /// and the key lacks the scope this operation needs, so the request was
+    /// **not sent**. [`Error::is_forbidden`] is true, as for the server's 403;
+    /// [`Error::status`] is `None` because there was no response.
+    MissingScope {
+        /// The operation id, e.g. `"contacts.create"`.
+        operation: &'static str,
+        /// The HTTP method, e.g. `"POST"`.
+        method: &'static str,
+        /// The path template, e.g. `"/contacts"`.
+        path: &'static str,
+        /// The scope the operation needs, e.g. `"contacts:write"`.
+        scope: &'static str,
     },
     /// The response body exceeded the configured size limit
     /// (see [`super::ClientBuilder::max_response_bytes`]); it was not read further.
@@ -115,6 +139,10 @@ pub struct ApiError {
     pub requires_email_verification: bool,
     /// How long the server asked us to wait (`Retry-After`), when it said.
     pub retry_after: Option<Duration>,
+    /// How many attempts were made, retries included; this is the last one's response.
+    pub attempts: u32,
+    /// The environment variable the API key is read from, named in the 401 message.
+    pub api_key_env: Option<&'static str>,
 }
 
 impl ApiError {
@@ -129,6 +157,7 @@ impl ApiError {
         request_id: Option<String>,
         retry_after: Option<Duration>,
         body: &[u8],
+        attempts: u32,
     ) -> Self {
         let envelope = Envelope::parse(body);
         ApiError {
@@ -146,7 +175,15 @@ impl ApiError {
             request_id,
             requires_email_verification: envelope.requires_email_verification,
             retry_after,
+            attempts,
+            api_key_env: None,
         }
+    }
+
+    /// Names the environment variable the API key is read from, for the 401 message.
+    pub(crate) fn with_api_key_env(mut self, env: &'static str) -> Self {
+        self.api_key_env = Some(env);
+        self
     }
 
     /// Whether `message` came from the server (rather than being [`ApiError::NO_MESSAGE`]).
@@ -177,7 +214,21 @@ impl ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }
-        Ok(())
+        let transient = super::retry::is_retryable_status(self.status);
+        write_attempts(f, self.attempts, transient)
+    }
+}
+
+/// Appends `" (after N attempts)"` when there were retries, or `" (1 attempt,
+/// not retried)"` for a transient failure that was not retried (the operation
+/// is not safe to repeat, retries are off, or the server asked for too long a
+/// wait). Nothing otherwise: a 404 is never retried, so saying so is noise.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32, transient: bool) -> fmt::Result {
+    match attempts {
+        0 => Ok(()),
+        1 if transient => f.write_str(" (1 attempt, not retried)"),
+        1 => Ok(()),
+        n => write!(f, " (after {n} attempts)"),
     }
 }
 
@@ -185,11 +236,18 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (method, path, status, reason) = (self.method, self.path, self.status, self.reason());
         match (status, self.required_scope) {
-            (401, _) => write!(
-                f,
-                "`{method} {path}` was rejected with 401 {reason}: the API key is missing or \
-                 invalid (check {API_KEY_ENV} or the key given to the client)"
-            )?,
+            (401, _) => match self.api_key_env {
+                Some(env) => write!(
+                    f,
+                    "`{method} {path}` was rejected with 401 {reason}: the API key is missing \
+                     or invalid (check {env} or the key given to the client)"
+                )?,
+                None => write!(
+                    f,
+                    "`{method} {path}` was rejected with 401 {reason}: the API key is missing \
+                     or invalid (check the key given to the client)"
+                )?,
+            },
             (403, _) if self.requires_email_verification => write!(
                 f,
                 "`{method} {path}` was refused with 403 {reason}: the account's email address \
@@ -284,7 +342,8 @@ impl Error {
             Error::Api(api) => Some(api.operation),
             Error::Decode { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Timeout { operation }
+            | Error::Timeout { operation, .. }
+            | Error::MissingScope { operation, .. }
             | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::InvalidRequest { operation, .. } => *operation,
             Error::Config(_) => None,
@@ -311,9 +370,34 @@ impl Error {
         self.api_status() == Some(401)
     }
 
-    /// 403: the key is valid but may not do this (missing scope, unverified email).
+    /// How many attempts were made, retries included, for the errors that
+    /// went over the network (`Api`, `Transport`, `Timeout`); `None` otherwise.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(api) => Some(api.attempts),
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// 403: the key is valid but may not do this (missing scope, unverified
+    /// email); also true for [`Error::MissingScope`], the same refusal found
+    /// by the client before sending.
     pub fn is_forbidden(&self) -> bool {
-        self.api_status() == Some(403)
+        matches!(self, Error::MissingScope { .. }) || self.api_status() == Some(403)
+    }
+
+    /// The scope the key lacks: from [`Error::MissingScope`], or from a 403
+    /// response of an operation that needs a scope (unless the 403 is about
+    /// an unverified email address).
+    pub fn missing_scope(&self) -> Option<&'static str> {
+        match self {
+            Error::MissingScope { scope, .. } => Some(scope),
+            Error::Api(api) if api.status == 403 && !api.requires_email_verification => {
+                api.required_scope
+            }
+            _ => None,
+        }
     }
 
     /// The request timed out on the client, or the server answered 408.
@@ -350,12 +434,34 @@ impl Error {
         }
     }
 
-    /// Maps an HTTP client error that happened while sending or reading.
-    pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+    /// Maps an HTTP client error that happened while sending or reading, on
+    /// attempt number `attempts` (1-based).
+    pub(crate) fn transport(
+        operation: &'static str,
+        source: reqwest::Error,
+        attempts: u32,
+    ) -> Self {
         if source.is_timeout() {
-            Error::Timeout { operation }
+            Error::Timeout {
+                operation,
+                attempts,
+            }
         } else {
-            Error::Transport { operation, source }
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+            }
+        }
+    }
+
+    /// The [`Error::MissingScope`] for `op`, which needs `scope`.
+    pub(crate) fn missing_scope_for(op: &'static Operation, scope: &'static str) -> Self {
+        Error::MissingScope {
+            operation: op.id,
+            method: op.method.as_str(),
+            path: op.path,
+            scope,
         }
     }
 }
@@ -379,7 +485,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Transport { operation, source } => {
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+            } => {
                 let what = if source.is_connect() {
                     "could not connect to the server"
                 } else if source.is_body() || source.is_decode() {
@@ -389,11 +499,29 @@ impl fmt::Display for Error {
                 };
                 // The cause is available through `source()`; `{:#}` in anyhow
                 // or a report printer shows it.
-                write!(f, "`{operation}`: {what}")
+                write!(f, "`{operation}`: {what}")?;
+                write_attempts(f, *attempts, true)
             }
-            Error::Timeout { operation } => write!(
+            Error::Timeout {
+                operation,
+                attempts,
+            } => {
+                write!(
+                    f,
+                    "`{operation}` timed out (see ClientBuilder::timeout and \
+                     RequestOptions::timeout)"
+                )?;
+                write_attempts(f, *attempts, true)
+            }
+            Error::MissingScope {
+                method,
+                path,
+                scope,
+                ..
+            } => write!(
                 f,
-                "`{operation}` timed out (see ClientBuilder::timeout and RequestOptions::timeout)"
+                "{method} {path} needs scope {scope}; this key lacks it (checked by the client \
+                 before sending)"
             ),
             Error::BodyTooLarge { operation, limit } => write!(
                 f,
@@ -462,7 +590,7 @@ mod tests {
     };
 
     fn api(op: &'static Operation, status: u16, body: &str) -> Error {
-        ApiError::from_response(op, status, None, None, body.as_bytes()).into()
+        ApiError::from_response(op, status, None, None, body.as_bytes(), 1).into()
     }
 
     #[test]
@@ -525,7 +653,10 @@ mod tests {
         assert!(err.is_unauthorized());
         let text = err.to_string();
         assert!(text.contains("API key is missing or invalid"), "{text}");
-        assert!(text.contains("PATHBOUND_API_KEY"), "{text}");
+        assert!(text.contains("check the key given to the client"), "{text}");
+        let named = ApiError::from_response(&GET, 401, None, None, b"{}", 1)
+            .with_api_key_env("TEST_API_KEY");
+        assert!(named.to_string().contains("check TEST_API_KEY"), "{named}");
         assert!(text.ends_with(": Invalid API key"), "{text}");
     }
 
@@ -537,13 +668,14 @@ mod tests {
             Some("req_9".into()),
             Some(Duration::from_secs(7)),
             br#"{"error":"Too many requests"}"#,
+            1,
         );
         let err = Error::from(error);
         assert!(err.is_rate_limited() && err.is_retryable());
         assert_eq!(
             err.to_string(),
             "`GET /contacts/{contact_id}` was rate limited (429 Too Many Requests); retry \
-             after 7s: Too many requests [request id req_9]"
+             after 7s: Too many requests [request id req_9] (1 attempt, not retried)"
         );
     }
 
@@ -581,6 +713,7 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("`GET /contacts/{contact_id}` failed with 502 Bad Gateway: "));
         assert!(text.contains("body: <html>"), "{text}");
+        assert!(text.ends_with(" (1 attempt, not retried)"), "{text}");
         assert!(text.len() < 700, "{}", text.len());
         assert!(err.is_retryable());
     }
@@ -611,9 +744,16 @@ mod tests {
         assert!(!err.is_retryable());
         let err = Error::Timeout {
             operation: "contacts.list",
+            attempts: 3,
         };
         assert!(err.is_timeout() && err.is_retryable());
         assert_eq!(err.operation(), Some("contacts.list"));
+        assert_eq!(err.attempts(), Some(3));
+        assert_eq!(
+            err.to_string(),
+            "`contacts.list` timed out (see ClientBuilder::timeout and RequestOptions::timeout) \
+             (after 3 attempts)"
+        );
         let err = Error::Decode {
             operation: "contacts.get",
             status: 200,
@@ -625,6 +765,61 @@ mod tests {
             "could not decode the 200 response of `contacts.get`: missing field `contact`; body: {}"
         );
         assert_eq!(err.status(), Some(200));
+    }
+
+    #[test]
+    fn attempts_are_shown_for_retries_and_unretried_transient_failures() {
+        let after = |status, attempts| {
+            Error::from(ApiError::from_response(
+                &GET,
+                status,
+                None,
+                None,
+                br#"{"error":"boom"}"#,
+                attempts,
+            ))
+        };
+        let err = after(500, 3);
+        assert_eq!(err.attempts(), Some(3));
+        assert_eq!(
+            err.to_string(),
+            "`GET /contacts/{contact_id}` failed with 500 Internal Server Error: boom \
+             (after 3 attempts)"
+        );
+        assert!(
+            after(503, 1)
+                .to_string()
+                .ends_with(": boom (1 attempt, not retried)")
+        );
+        // Permanent failures are never retried, so there is nothing to say.
+        assert!(after(404, 1).to_string().ends_with(": boom"));
+        assert_eq!(after(404, 1).attempts(), Some(1));
+        assert_eq!(Error::Config("x".into()).attempts(), None);
+    }
+
+    #[test]
+    fn missing_scope_reads_like_the_server_403_and_is_forbidden() {
+        let err = Error::missing_scope_for(&CREATE, "contacts:write");
+        assert_eq!(
+            err.to_string(),
+            "POST /contacts needs scope contacts:write; this key lacks it (checked by the \
+             client before sending)"
+        );
+        assert!(err.is_forbidden() && !err.is_retryable());
+        assert_eq!(err.missing_scope(), Some("contacts:write"));
+        assert_eq!(err.operation(), Some("contacts.create"));
+        assert_eq!((err.status(), err.attempts()), (None, None));
+        assert!(err.api_error().is_none());
+        // The server's 403 answers the same question.
+        let server = api(&CREATE, 403, r#"{"error":"Insufficient scope"}"#);
+        assert_eq!(server.missing_scope(), Some("contacts:write"));
+        let unverified = api(
+            &CREATE,
+            403,
+            r#"{"error":"verify","requires_email_verification":true}"#,
+        );
+        assert_eq!(unverified.missing_scope(), None);
+        assert_eq!(api(&CREATE, 409, "{}").missing_scope(), None);
     }
 
     #[test]

@@ -5,13 +5,16 @@
 //! the runtime by `#[path]` do not compile these (they need tokio's test
 //! features as dev-dependencies).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::runtime::{Call, Client, Error, Method, Operation, RequestOptions};
+use crate::runtime::{
+    Call, Client, ClientBuilder, Error, Method, Operation, RequestOptions, TEST_API, WithResponse,
+};
 
 const KEY: &str = "sk_test_9d8c7b6a5f4e3d2c";
 
@@ -60,49 +63,101 @@ fn reply(status: &'static str, body: &str) -> Reply {
     }
 }
 
-/// A server answering the `replies` in order, one per connection, recording
-/// each raw request (head and body). A `None` reply accepts and never answers.
+/// What the server does with one connection, after reading the request.
+enum Step {
+    /// Answers, then closes the connection.
+    Reply(Reply),
+    /// Never answers (holds the connection open for up to 30 s).
+    Silent,
+    /// Closes the connection without answering (the client sees a reset or
+    /// an incomplete message).
+    Close,
+    /// Announces a 100-byte body, sends 10 bytes, closes.
+    Truncated,
+}
+
+/// A server taking one connection per step, in order, recording each raw
+/// request (head and body) and counting connections. Once the steps run out it
+/// stops listening, so a further attempt fails to connect.
 struct Server {
     base_url: String,
     requests: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
 }
 
+impl Server {
+    fn request_count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+/// [`serve_steps`] with a reply per connection; `None` never answers.
 async fn serve(replies: Vec<Option<Reply>>) -> Server {
+    let steps = replies
+        .into_iter()
+        .map(|reply| reply.map_or(Step::Silent, Step::Reply))
+        .collect();
+    serve_steps(steps).await
+}
+
+async fn serve_steps(steps: Vec<Step>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}/v1/", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&requests);
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (seen, accepted) = (Arc::clone(&requests), Arc::clone(&connections));
     tokio::spawn(async move {
-        for reply in replies {
+        for step in steps {
             let Ok((mut socket, _)) = listener.accept().await else {
                 return;
             };
-            let request = read_request(&mut socket).await;
-            seen.lock().unwrap().push(request);
-            let Some(reply) = reply else {
-                tokio::time::sleep(Duration::from_secs(30)).await;
-                return;
-            };
-            let response = format!(
-                "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-                 connection: close\r\n{}\r\n{}",
-                reply.status,
-                reply.body.len(),
-                reply.headers,
-                reply.body
-            );
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
+            accepted.fetch_add(1, Ordering::SeqCst);
+            let seen = Arc::clone(&seen);
+            // One task per connection, so a silent one does not block the next.
+            tokio::spawn(async move {
+                let request = read_request(&mut socket).await;
+                seen.lock().unwrap().push(request);
+                let reply = match step {
+                    Step::Reply(reply) => reply,
+                    Step::Silent => {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        return;
+                    }
+                    Step::Close => return,
+                    Step::Truncated => {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                    content-length: 100\r\nconnection: close\r\n\r\n";
+                        let _ = socket.write_all(head.as_bytes()).await;
+                        let _ = socket.write_all(br#"{"contact""#).await;
+                        let _ = socket.shutdown().await;
+                        return;
+                    }
+                };
+                let response = format!(
+                    "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                     connection: close\r\n{}\r\n{}",
+                    reply.status,
+                    reply.body.len(),
+                    reply.headers,
+                    reply.body
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
         }
     });
-    Server { base_url, requests }
+    Server {
+        base_url,
+        requests,
+        connections,
+    }
 }
 
 async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
-        let n = socket.read(&mut buf).await.unwrap();
+        let n = socket.read(&mut buf).await.unwrap_or(0);
         if n == 0 {
             break;
         }
@@ -122,16 +177,19 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
             }
         }
     }
-    String::from_utf8(data).unwrap()
+    String::from_utf8_lossy(&data).into_owned()
+}
+
+/// A builder for `server` with millisecond backoff, so retries do not sleep.
+fn builder(server: &Server) -> ClientBuilder {
+    ClientBuilder::for_api(&TEST_API)
+        .api_key(KEY)
+        .base_url(&server.base_url)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
 fn client(server: &Server) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(&server.base_url)
-        .initial_backoff(Duration::from_millis(1))
-        .build()
-        .unwrap()
+    builder(server).build().unwrap()
 }
 
 fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
@@ -191,10 +249,7 @@ async fn execute_sends_auth_accept_content_type_and_encoded_path() {
     );
     assert_eq!(header(request, "accept"), Some("application/json"));
     assert_eq!(header(request, "content-type"), Some("application/json"));
-    assert_eq!(
-        header(request, "user-agent"),
-        Some(concat!("pathbound-rs/", env!("CARGO_PKG_VERSION")))
-    );
+    assert_eq!(header(request, "user-agent"), Some(TEST_API.user_agent));
     assert!(
         request.ends_with("\r\n\r\n{\"title\":\"Hello\"}"),
         "{request}"
@@ -321,7 +376,7 @@ async fn oversized_bodies_are_refused() {
         &format!("[{}]", "1,".repeat(100) + "1"),
     ))])
     .await;
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&TEST_API)
         .api_key(KEY)
         .base_url(&server.base_url)
         .max_response_bytes(64)
@@ -358,7 +413,8 @@ async fn a_silent_server_times_out() {
     assert!(matches!(
         err,
         Error::Timeout {
-            operation: "status.get"
+            operation: "status.get",
+            attempts: 1,
         }
     ));
 }
@@ -372,7 +428,7 @@ async fn connection_refused_is_a_transport_error() {
         .local_addr()
         .unwrap()
         .port();
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&TEST_API)
         .api_key(KEY)
         .base_url(format!("http://127.0.0.1:{port}"))
         .max_retries(0)
@@ -397,14 +453,14 @@ async fn connection_refused_is_a_transport_error() {
     assert!(std::error::Error::source(&err).is_some());
     assert_eq!(
         err.to_string(),
-        "`status.get`: could not connect to the server"
+        "`status.get`: could not connect to the server (1 attempt, not retried)"
     );
 }
 
 #[tokio::test]
 async fn invalid_path_args_fail_before_sending() {
     let options = RequestOptions::new();
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&TEST_API)
         .api_key(KEY)
         .base_url("http://127.0.0.1:9")
         .build()
@@ -427,8 +483,11 @@ async fn invalid_path_args_fail_before_sending() {
 
 #[test]
 fn client_builds_with_default_tls_and_is_cheap_to_clone() {
-    let client = Client::new(KEY).unwrap();
-    assert_eq!(client.base_url(), "https://api.pathbound.ai/v1");
+    let client = ClientBuilder::for_api(&TEST_API)
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), TEST_API.base_url);
     let clone = client.clone();
     // clones share one configuration
     assert!(std::ptr::eq(client.base_url(), clone.base_url()));
@@ -436,7 +495,7 @@ fn client_builds_with_default_tls_and_is_cheap_to_clone() {
 
 #[test]
 fn client_debug_never_shows_the_key() {
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&TEST_API)
         .api_key(KEY)
         .base_url("https://staging.example.test/v1/")
         .build()
@@ -454,7 +513,7 @@ fn client_and_execute_future_are_send() {
     fn assert_send<T: Send>(_: &T) {}
     fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync::<Client>();
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&TEST_API)
         .api_key(KEY)
         .base_url("http://127.0.0.1:9")
         .build()
@@ -462,4 +521,338 @@ fn client_and_execute_future_are_send() {
     let options = RequestOptions::new();
     let future = client.execute(Call::new(&PUBLIC, &options));
     assert_send(&future);
+}
+
+// --- Misbehaving servers: retries, resets, truncation, silence ---------------
+
+fn get_contact(options: &RequestOptions) -> Call<'_> {
+    Call::new(&GET_CONTACT, options).path_args(&["ct_1"])
+}
+
+#[tokio::test]
+async fn two_503s_then_200_succeeds_on_exactly_the_third_attempt() {
+    let server = serve(vec![
+        Some(reply("503 Service Unavailable", "busy")),
+        Some(reply("503 Service Unavailable", "busy")),
+        Some(reply("200 OK", r#"{"contact":{"note_id":"third"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let note: Note = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap()
+        .decode_key("contact")
+        .unwrap();
+    assert_eq!(note.note_id, "third");
+    assert_eq!(server.request_count(), 3);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn retries_exhausted_say_how_many_attempts_were_made() {
+    let server = serve(vec![
+        Some(reply("503 Service Unavailable", r#"{"error":"busy"}"#)),
+        Some(reply("503 Service Unavailable", r#"{"error":"busy"}"#)),
+        Some(reply(
+            "503 Service Unavailable",
+            r#"{"error":"still busy"}"#,
+        )),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), Some(3));
+    assert_eq!(err.api_error().unwrap().attempts, 3);
+    assert!(
+        err.to_string().ends_with(": still busy (after 3 attempts)"),
+        "{err}"
+    );
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_zero_is_retried_even_for_a_post() {
+    let server = serve(vec![
+        Some(Reply {
+            status: "429 Too Many Requests",
+            headers: "retry-after: 0\r\n",
+            body: r#"{"error":"slow down"}"#.into(),
+        }),
+        Some(reply("201 Created", r#"{"note":{"note_id":"n_9"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    // A backoff far longer than the test: only the server's 0 s can be waited.
+    let client = builder(&server)
+        .retry_backoff(Duration::from_secs(30), Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let note: Note = client
+        .execute(Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap()
+        .decode_key("note")
+        .unwrap();
+    assert_eq!(note.note_id, "n_9");
+    assert_eq!(server.request_count(), 2);
+    assert!(server.requests.lock().unwrap()[1].starts_with("POST "));
+}
+
+#[tokio::test]
+async fn a_429_asking_for_too_long_a_wait_is_returned_at_once() {
+    let server = serve(vec![Some(Reply {
+        status: "429 Too Many Requests",
+        headers: "retry-after: 120\r\n",
+        body: r#"{"error":"slow down"}"#.into(),
+    })])
+    .await;
+    let options = RequestOptions::new();
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(
+        err.api_error().unwrap().retry_after,
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_post_that_gets_a_500_is_not_retried() {
+    let server = serve(vec![
+        Some(reply("500 Internal Server Error", r#"{"error":"boom"}"#)),
+        Some(reply("201 Created", r#"{"note":{"note_id":"never"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let err = client(&server)
+        .execute(Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(
+        err.to_string(),
+        "`POST /contacts/{contact_id}/notes` failed with 500 Internal Server Error: boom \
+         (1 attempt, not retried)"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_is_retried_for_a_get() {
+    let server = serve_steps(vec![
+        Step::Close,
+        Step::Reply(reply("200 OK", r#"{"contact":{"note_id":"after-reset"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let note: Note = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap()
+        .decode_key("contact")
+        .unwrap();
+    assert_eq!(note.note_id, "after-reset");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_is_not_retried_for_a_post() {
+    let server = serve_steps(vec![
+        Step::Close,
+        Step::Reply(reply("201 Created", r#"{"note":{"note_id":"dup"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let err = client(&server)
+        .execute(Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_a_transport_error_not_a_hang() {
+    let server = serve_steps(vec![Step::Truncated, Step::Truncated]).await;
+    let options = RequestOptions::new().max_retries(1);
+    // The guard only turns a hang into a failure; the client must not need it.
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(20),
+        client(&server).execute(get_contact(&options)),
+    )
+    .await
+    .expect("a truncated body must not hang the client");
+    let err = outcome.unwrap_err();
+    let Error::Transport {
+        ref source,
+        attempts,
+        ..
+    } = err
+    else {
+        panic!("expected a transport error, got {err:?}");
+    };
+    assert!(source.is_body() || source.is_decode(), "{source:?}");
+    assert_eq!(attempts, 2);
+    assert_eq!(
+        err.to_string(),
+        "`contacts.get`: the connection failed while reading the response (after 2 attempts)"
+    );
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out_on_every_attempt() {
+    let server = serve(vec![None, None]).await;
+    let options = RequestOptions::new().max_retries(1);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: "contacts.get",
+                attempts: 2
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().ends_with("(after 2 attempts)"), "{err}");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn max_retries_zero_turns_retries_off() {
+    let server = serve(vec![
+        Some(reply("503 Service Unavailable", "busy")),
+        Some(reply("200 OK", r#"{"contact":{"note_id":"x"}}"#)),
+    ])
+    .await;
+    let options = RequestOptions::new();
+    let err = builder(&server)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.attempts()), (Some(503), Some(1)));
+    assert!(
+        err.to_string().ends_with("(1 attempt, not retried)"),
+        "{err}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+// --- Client-side scope checks -----------------------------------------------
+
+#[tokio::test]
+async fn a_missing_scope_fails_before_anything_is_sent() {
+    let server = serve(vec![Some(reply("201 Created", "{}"))]).await;
+    let client = builder(&server).scopes(["contacts:read"]).build().unwrap();
+    let options = RequestOptions::new();
+    let err = client
+        .execute(Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(err.is_forbidden(), "{err:?}");
+    assert_eq!(err.missing_scope(), Some("notes:write"));
+    assert!(matches!(
+        err,
+        Error::MissingScope {
+            operation: "notes.create",
+            method: "POST",
+            path: "/contacts/{contact_id}/notes",
+            scope: "notes:write",
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "POST /contacts/{contact_id}/notes needs scope notes:write; this key lacks it \
+         (checked by the client before sending)"
+    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn granted_scopes_and_scopeless_operations_are_sent() {
+    let server = serve(vec![
+        Some(reply("200 OK", r#"{"contact":{"note_id":"a"}}"#)),
+        Some(reply("200 OK", r#"{"ok":true}"#)),
+    ])
+    .await;
+    let client = builder(&server)
+        .scopes(["contacts:read", "notes:read"])
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    client.execute(get_contact(&options)).await.unwrap();
+    client.execute(Call::new(&PUBLIC, &options)).await.unwrap();
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn with_scopes_makes_a_checked_copy_sharing_the_client() {
+    let server = serve(vec![Some(reply(
+        "201 Created",
+        r#"{"note":{"note_id":"n"}}"#,
+    ))])
+    .await;
+    let unchecked = client(&server);
+    assert_eq!(unchecked.scopes(), None);
+    // As fed from the key-status endpoint's `scopes`.
+    let reported: Vec<String> = vec!["contacts:read".into(), "events:read".into()];
+    let checked = unchecked.with_scopes(reported);
+    assert!(std::ptr::eq(unchecked.base_url(), checked.base_url()));
+    assert_eq!(
+        checked.scopes(),
+        Some(&["contacts:read".to_owned(), "events:read".to_owned()][..])
+    );
+    let options = RequestOptions::new();
+    let note = || Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]);
+    let err = checked.execute(note()).await.unwrap_err();
+    assert!(matches!(err, Error::MissingScope { .. }), "{err:?}");
+    assert_eq!(server.request_count(), 0);
+    // The original is unchanged, and checks can be turned off again.
+    assert!(checked.without_scope_checks().scopes().is_none());
+    unchecked.execute(note()).await.unwrap();
+    assert_eq!(server.request_count(), 1);
+}
+
+// --- Raw access ---------------------------------------------------------------
+
+#[tokio::test]
+async fn with_meta_returns_the_value_with_status_headers_and_request_id() {
+    let server = serve(vec![Some(Reply {
+        status: "201 Created",
+        headers: "x-request-id: req_raw_1\r\nx-ratelimit-remaining: 99\r\n",
+        body: r#"{"status":"success","note":{"note_id":"n_raw"}}"#.into(),
+    })])
+    .await;
+    let options = RequestOptions::new();
+    let with: WithResponse<Note> = client(&server)
+        .execute(Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap()
+        .with_meta(|r| r.decode_key("note"))
+        .unwrap();
+    assert_eq!(with.value.note_id, "n_raw");
+    assert_eq!(with.status, 201);
+    assert_eq!(with.request_id.as_deref(), Some("req_raw_1"));
+    assert_eq!(with.header("x-ratelimit-remaining"), Some("99"));
 }

@@ -7,7 +7,7 @@
 //! in tests and in serde attribute paths, which assumes (as every including
 //! crate does) that the runtime is mounted at `crate::runtime`. An including
 //! crate needs the same dependencies as `pathbound-client`: `reqwest`,
-//! `rustls`, `rustls-platform-verifier`, `serde`, `serde_json`,
+//! `ring`, `rustls`, `rustls-platform-verifier`, `serde`, `serde_json`,
 //! `serde_urlencoded`, `tokio` (feature `time`) and `tracing`; the unit tests in
 //! these files need nothing more.
 //!
@@ -22,7 +22,7 @@
 //! | `call` | [`Call`] and [`RequestOptions`]: one prepared request |
 //! | `url` | path templating and percent-encoding |
 //! | `retry` | which failures are retried, and how long to wait |
-//! | `response` | [`Response`]: the body and its decoding helpers |
+//! | `response` | [`Response`]: the body and its decoding helpers; [`WithResponse`] |
 //! | `envelope` | one-pass extraction of a key from a JSON envelope |
 //! | `page` | [`Page`], [`PageInfo`] and [`PaginationStyle`] |
 //! | `stream` | [`PageStream`]: every page of a list as a lazy `Stream` of items |
@@ -32,6 +32,7 @@
 //! | [`ids`] | fields that arrive under several wire names |
 //! | `timestamp` | [`Timestamp`] |
 //! | `secret` | the redacting wrapper around the API key |
+//! | [`webhook`] | verification of signed webhook deliveries |
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 // Nothing from the network or the caller may panic the client; tests may unwrap.
@@ -54,16 +55,27 @@ mod timestamp;
 mod tls;
 mod url;
 pub mod validate;
+pub mod webhook;
 
 pub use call::{Call, RequestOptions};
 pub use client::Client;
 pub use config::{
-    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    ApiDefaults, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
 };
 pub use error::{ApiError, Error, Result};
 pub use operation::{Method, Operation};
 pub use page::{Page, PageInfo, PaginationStyle};
-pub use response::Response;
+pub use response::{Response, WithResponse};
+pub use secret::SecretString;
 pub use stream::{PageFuture, PageStream, PagedRequest};
 pub use timestamp::Timestamp;
+
+/// The API the runtime's own tests configure clients for: no real API's name.
+#[cfg(test)]
+pub(crate) const TEST_API: ApiDefaults = ApiDefaults {
+    base_url: "https://api.example.test/v1",
+    api_key_env: "TEST_API_KEY",
+    base_url_env: "TEST_BASE_URL",
+    user_agent: "runtime-tests/1",
+};

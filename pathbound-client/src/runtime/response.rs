@@ -2,6 +2,9 @@
 //!
 //! The generic decoding methods are thin: each builds a seed and calls one
 //! non-generic helper to turn a serde error into [`Error::Decode`].
+//!
+//! [`Response::with_meta`] keeps the status, headers and request id next to
+//! the decoded value, as a [`WithResponse`], for callers that need them.
 
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, DeserializeSeed};
@@ -64,9 +67,57 @@ impl Response {
         self.op
     }
 
+    /// The status, headers and body, taken apart (no copy).
+    pub fn into_parts(self) -> (u16, HeaderMap, Vec<u8>) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Decodes the response with `decode` (any of the decoding methods) and
+    /// keeps its status, headers and request id next to the value.
+    ///
+    /// This is what a request's `send_with_response()` calls:
+    ///
+    /// ```ignore
+    /// let response = client.execute(call).await?;
+    /// let contact = response.with_meta(|r| r.decode_key::<Contact>("contact"))?;
+    /// println!("{} {:?}", contact.status, contact.request_id);
+    /// let contact: Contact = contact.value;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Whatever `decode` returns; the metadata is dropped with it (an
+    /// [`Error::Decode`] carries the status, the operation and a body snippet).
+    pub fn with_meta<T>(
+        mut self,
+        decode: impl FnOnce(Response) -> Result<T>,
+    ) -> Result<WithResponse<T>> {
+        // Decoding reads only the status and the body, so the headers move out
+        // (no copy: every typed `send` goes through here).
+        let request_id = self.request_id().map(str::to_owned);
+        let headers = std::mem::take(&mut self.headers);
+        let status = self.status;
+        let value = decode(self)?;
+        Ok(WithResponse {
+            value,
+            status,
+            headers,
+            request_id,
+        })
+    }
+
     /// Decodes the whole body as `T`.
+    ///
+    /// An empty success body (a `204 No Content`, say) is read as `{}`: a type
+    /// whose fields are all optional decodes to its empty value, and a type with
+    /// required fields still fails with [`Error::Decode`].
     pub fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        let result = serde_json::from_slice(&self.body);
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
+        let result = serde_json::from_slice(body);
         result.map_err(|e| self.decode_error(&e))
     }
 
@@ -120,12 +171,53 @@ impl Response {
     }
 }
 
+/// A decoded value together with the response it came from: the status, the
+/// headers (for rate-limit or tracing headers the typed API does not model)
+/// and the request id to quote to support.
+///
+/// Built by [`Response::with_meta`]; generated requests return it from
+/// `send_with_response()`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WithResponse<T> {
+    /// The decoded body, as `send()` would return it.
+    pub value: T,
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// The `x-request-id` header, when the server sent a printable one.
+    pub request_id: Option<String>,
+}
+
+impl<T> WithResponse<T> {
+    /// The value, dropping the metadata.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// Transforms the value, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> WithResponse<U> {
+        WithResponse {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+        }
+    }
+
+    /// A header's value as text, when present and printable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::header::{HeaderMap, HeaderValue};
     use serde::Deserialize;
 
-    use super::Response;
+    use super::{Response, WithResponse};
     use crate::runtime::error::Error;
     use crate::runtime::operation::{Method, Operation};
     use crate::runtime::page::PaginationStyle;
@@ -202,6 +294,17 @@ mod tests {
         assert_eq!(contact.email, "x@y.z");
         let (message, _) = decode_message(response("").decode::<Contact>());
         assert!(message.starts_with("the body is empty"), "{message}");
+        assert!(message.contains("missing field `email`"), "{message}");
+        // A type with only optional fields (an acknowledgement) accepts a 204's empty body.
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Ack {
+            message: Option<String>,
+        }
+        assert_eq!(response("").decode::<Ack>().unwrap(), Ack { message: None });
+        assert_eq!(
+            response(" \n").decode::<Ack>().unwrap(),
+            Ack { message: None }
+        );
     }
 
     #[test]
@@ -215,5 +318,49 @@ mod tests {
             response("{}").decode_page::<Contact>("contacts", PaginationStyle::Page),
         );
         assert!(message.contains("missing field `contacts`"), "{message}");
+    }
+
+    #[test]
+    fn with_meta_keeps_status_headers_and_request_id() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req_7"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("42"));
+        let response = Response::new(
+            &GET,
+            201,
+            headers,
+            br#"{"status":"success","contact":{"email":"a@b.c"}}"#.to_vec(),
+        );
+        let with: WithResponse<Contact> = response
+            .with_meta(|r| {
+                // The decoder sees the status and body; the headers moved out (no copy).
+                assert_eq!(r.status(), 201);
+                assert!(r.headers().is_empty());
+                r.decode_key("contact")
+            })
+            .unwrap();
+        assert_eq!(with.status, 201);
+        assert_eq!(with.request_id.as_deref(), Some("req_7"));
+        assert_eq!(with.header("x-ratelimit-remaining"), Some("42"));
+        assert_eq!(with.header("x-missing"), None);
+        let email = with.map(|c| c.email);
+        assert_eq!(email.status, 201);
+        assert_eq!(email.into_value(), "a@b.c");
+
+        let (message, _) =
+            decode_message(response_meta_failure().with_meta(|r| r.decode_key::<Contact>("x")));
+        assert!(message.contains("missing field `x`"), "{message}");
+    }
+
+    fn response_meta_failure() -> Response {
+        response(r#"{"status":"success"}"#)
+    }
+
+    #[test]
+    fn into_parts_takes_the_response_apart() {
+        let (status, headers, body) = response("{}").into_parts();
+        assert_eq!(status, 200);
+        assert_eq!(headers.get("x-request-id").unwrap(), "req_1");
+        assert_eq!(body, b"{}");
     }
 }

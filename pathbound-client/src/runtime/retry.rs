@@ -9,22 +9,46 @@
 //! - other transient failures (timeouts, broken connections, 408, 500, 502,
 //!   503, 504) are retried only for operations marked `retry_safe`, because the
 //!   server may already have acted on the first attempt;
-//! - the wait is exponential (0.5 s, 1 s, 2 s, … capped at 8 s) with jitter, or
-//!   the server's `Retry-After` when it sends one. A `Retry-After` longer than
-//!   a minute is not waited out: the error is returned so the caller can decide.
+//! - the wait is exponential (0.5 s, 1 s, 2 s, … capped at 8 s; see
+//!   [`super::ClientBuilder::retry_backoff`]) with jitter, or the server's
+//!   `Retry-After` when it sends one (`retry-after-ms`, seconds, or an HTTP
+//!   date). A `Retry-After` longer than a minute (see
+//!   [`super::ClientBuilder::max_retry_after`]) is not waited out: the error is
+//!   returned so the caller can decide.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
 
-/// The first backoff; doubled for every further attempt.
+/// The first backoff by default; doubled for every further attempt.
 pub(crate) const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
-/// The longest computed backoff.
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// The longest `Retry-After` we wait out.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// The longest computed backoff by default.
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// The longest `Retry-After` waited out by default.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// How long to wait between attempts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Backoff {
+    /// The first computed wait; doubled for every further attempt.
+    pub(crate) initial: Duration,
+    /// The longest computed wait.
+    pub(crate) max: Duration,
+    /// The longest server-requested wait (`Retry-After`) sat through.
+    pub(crate) max_retry_after: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: INITIAL_BACKOFF,
+            max: MAX_BACKOFF,
+            max_retry_after: MAX_RETRY_AFTER,
+        }
+    }
+}
 
 /// Statuses that signal a transient failure.
 pub(crate) fn is_retryable_status(status: u16) -> bool {
@@ -41,32 +65,109 @@ pub(crate) fn should_retry_transport(error: &reqwest::Error, retry_safe: bool) -
     error.is_connect() || retry_safe
 }
 
-/// The server's requested wait, from `retry-after-ms` or `Retry-After` in
-/// seconds. HTTP-date values are not parsed (the computed backoff is used).
+/// The server's requested wait, from `retry-after-ms`, or `Retry-After` in
+/// seconds or as an HTTP date (IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| -> Option<f64> {
-        let value: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
+    retry_after_at(headers, SystemTime::now())
+}
+
+/// [`retry_after`] with the local clock given. A date is measured from the
+/// response's own `Date` header when it has a valid one (so a skewed local
+/// clock does not matter), else from `now`; a date in the past means "now".
+pub(crate) fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name| headers.get(name)?.to_str().ok().map(str::trim);
+    let number = |name| -> Option<f64> {
+        let value: f64 = text(name)?.parse().ok()?;
         (value.is_finite() && value >= 0.0).then_some(value)
     };
     if let Some(ms) = number("retry-after-ms") {
         return Some(Duration::from_secs_f64(ms.min(1e9) / 1000.0));
     }
-    number("retry-after").map(|secs| Duration::from_secs_f64(secs.min(1e9)))
+    if let Some(secs) = number(RETRY_AFTER.as_str()) {
+        return Some(Duration::from_secs_f64(secs.min(1e9)));
+    }
+    let until = parse_http_date(text(RETRY_AFTER.as_str())?)?;
+    let reference = text(DATE.as_str()).and_then(parse_http_date).unwrap_or(now);
+    Some(until.duration_since(reference).unwrap_or(Duration::ZERO))
+}
+
+/// Parses an IMF-fixdate (RFC 9110 §5.6.7), the one HTTP-date form senders
+/// must use: `Sun, 06 Nov 1994 08:49:37 GMT`. The obsolete RFC 850 and asctime
+/// forms, dates before 1970 and impossible dates yield `None`. The day name is
+/// checked to be one, not to match the date.
+pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let b = text.as_bytes();
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    //  0    5  8   12   17 20 23 26
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    if [7, 11, 16].iter().any(|&i| b[i] != b' ') || b[19] != b':' || b[22] != b':' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u64> {
+        b[range].iter().try_fold(0u64, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u64::from(d - b'0'))
+        })
+    };
+    DAYS.iter().position(|d| d.as_bytes() == &b[..3])?;
+    let month = MONTHS.iter().position(|m| m.as_bytes() == &b[8..11])? as u64 + 1;
+    let (day, year) = (digits(5..7)?, digits(12..16)?);
+    let (hour, minute, second) = (digits(17..19)?, digits(20..22)?, digits(23..25)?);
+    if year < 1970 || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    // 60 allows a leap second.
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_since_epoch(year, month, day);
+    let secs = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to the given date (`year` ≥ 1970), by the civil-calendar
+/// algorithm of H. Hinnant (`days_from_civil`), in unsigned arithmetic.
+fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
+    // Years start in March, so the leap day is the last day of the year.
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year / 400;
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    // 719_468 days lie between 0000-03-01 and 1970-01-01.
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// How long to wait before retry number `attempt` (0-based), or `None` when the
-/// server asked for a wait too long to sit through.
+/// server asked for a wait longer than `backoff.max_retry_after`.
 pub(crate) fn delay(
     attempt: u32,
-    initial: Duration,
+    backoff: &Backoff,
     server_hint: Option<Duration>,
 ) -> Option<Duration> {
     if let Some(hint) = server_hint {
-        return (hint <= MAX_RETRY_AFTER).then_some(hint);
+        return (hint <= backoff.max_retry_after).then_some(hint);
     }
-    let exponential = initial
+    let exponential = backoff
+        .initial
         .saturating_mul(1u32 << attempt.min(16))
-        .min(MAX_BACKOFF);
+        .min(backoff.max);
     // Jitter: wait between 50% and 100% of the exponential value, so clients
     // that failed together do not retry together.
     let fraction = 0.5 + 0.5 * random_unit();
@@ -86,7 +187,11 @@ mod tests {
 
     use reqwest::header::{HeaderMap, HeaderValue};
 
-    use super::{delay, retry_after, should_retry_status};
+    use std::time::SystemTime;
+
+    use super::{
+        Backoff, delay, parse_http_date, retry_after, retry_after_at, should_retry_status,
+    };
 
     #[test]
     fn only_429_is_retried_for_unsafe_operations() {
@@ -111,22 +216,137 @@ mod tests {
             "retry-after",
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
-        assert_eq!(retry_after(&dated), None);
+        // A date long past: retry now.
+        assert_eq!(retry_after(&dated), Some(Duration::ZERO));
+        let mut garbage = HeaderMap::new();
+        garbage.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&garbage), None);
+        garbage.insert("retry-after", HeaderValue::from_static("-3"));
+        assert_eq!(retry_after(&garbage), None);
+    }
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn http_dates_parse_to_the_right_instant() {
+        // RFC 9110's example, and a few cross-checked with `date -u -d ... +%s`.
+        let cases = [
+            ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0),
+            ("Wed, 21 Oct 2015 07:28:00 GMT", 1_445_412_480),
+            ("Tue, 29 Feb 2000 12:00:00 GMT", 951_825_600),
+            ("Fri, 31 Dec 1999 23:59:59 GMT", 946_684_799),
+            ("Sat, 01 Mar 2036 00:00:00 GMT", 2_087_942_400),
+            ("Thu, 01 Jan 2263 00:00:00 GMT", 9_246_182_400),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(parse_http_date(text), Some(at(secs)), "{text}");
+        }
+    }
+
+    #[test]
+    fn malformed_and_obsolete_dates_are_rejected() {
+        for text in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+            "Sunday, 06-Nov-94 08:49:37 GMT", // RFC 850 (obsolete)
+            "Sun Nov  6 08:49:37 1994",       // asctime (obsolete)
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 6  Nov 1994 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Mon, 29 Feb 1900 08:49:37 GMT",
+            "Sun, 29 Feb 2001 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:61 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun, 06 Nov 19x4 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08-49-37 GMT",
+            "Sün, 06 Nov 1994 08:49:3 GMT",
+        ] {
+            assert_eq!(parse_http_date(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_date_is_measured_from_the_date_header_or_the_clock() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        // No Date header: from the local clock.
+        assert_eq!(
+            retry_after_at(&headers, at(784_111_777 - 30)),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after_at(&headers, at(784_111_777 + 30)),
+            Some(Duration::ZERO)
+        );
+        // With a Date header: from the server's clock, whatever ours says.
+        headers.insert(
+            "date",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:32 GMT"),
+        );
+        assert_eq!(
+            retry_after_at(&headers, at(0)),
+            Some(Duration::from_secs(5))
+        );
+        // An unusable Date header falls back to the clock.
+        headers.insert("date", HeaderValue::from_static("yesterday"));
+        assert_eq!(
+            retry_after_at(&headers, at(784_111_777 - 2)),
+            Some(Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn a_dated_retry_after_is_bounded_by_the_maximum_wait() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        let backoff = Backoff::default();
+        let soon = retry_after_at(&headers, at(784_111_777 - 10));
+        assert_eq!(delay(0, &backoff, soon), Some(Duration::from_secs(10)));
+        let later = retry_after_at(&headers, at(784_111_777 - 3600));
+        assert_eq!(delay(0, &backoff, later), None);
+        let patient = Backoff {
+            max_retry_after: Duration::from_secs(7200),
+            ..backoff
+        };
+        assert_eq!(delay(0, &patient, later), Some(Duration::from_secs(3600)));
     }
 
     #[test]
     fn delay_grows_with_jitter_caps_and_honours_the_server() {
-        let initial = Duration::from_millis(500);
+        let backoff = Backoff::default();
+        let initial = backoff.initial;
         for attempt in 0..3 {
             let full = initial * (1 << attempt);
-            let d = delay(attempt, initial, None).unwrap();
+            let d = delay(attempt, &backoff, None).unwrap();
             assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
         }
-        assert!(delay(30, initial, None).unwrap() <= Duration::from_secs(8));
+        assert!(delay(30, &backoff, None).unwrap() <= Duration::from_secs(8));
         assert_eq!(
-            delay(0, initial, Some(Duration::from_secs(2))),
+            delay(0, &backoff, Some(Duration::from_secs(2))),
             Some(Duration::from_secs(2))
         );
-        assert_eq!(delay(0, initial, Some(Duration::from_secs(3600))), None);
+        assert_eq!(delay(0, &backoff, Some(Duration::from_secs(3600))), None);
+        // A custom base and cap.
+        let fast = Backoff {
+            initial: Duration::from_millis(2),
+            max: Duration::from_millis(5),
+            ..backoff
+        };
+        assert!(delay(0, &fast, None).unwrap() <= Duration::from_millis(2));
+        assert!(delay(10, &fast, None).unwrap() <= Duration::from_millis(5));
     }
 }

@@ -159,6 +159,7 @@ impl WidgetsApi<'_> {
                 tags: None,
                 priority: None,
                 weight: None,
+                token: None,
             },
         }
     }
@@ -259,7 +260,7 @@ pub struct WidgetsListQuery {
     #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 }
-/// A prepared `widgets.list` request (`GET /widgets`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.list` request (`GET /v2/widgets`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListRequest {
@@ -339,6 +340,18 @@ impl WidgetsListRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "page",
@@ -363,7 +376,10 @@ impl WidgetsListRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("widgets", crate::runtime::PaginationStyle::Page)
+        response
+            .with_meta(|response| {
+                response.decode_page("widgets", crate::runtime::PaginationStyle::Page)
+            })
     }
 }
 impl WidgetsListRequest {
@@ -395,7 +411,7 @@ pub struct WidgetsListBySkipQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
-/// A prepared `widgets.list_by_skip` request (`GET /widgets/by-skip`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.list_by_skip` request (`GET /v2/widgets/by-skip`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListBySkipRequest {
@@ -446,6 +462,18 @@ impl WidgetsListBySkipRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "skip",
@@ -463,7 +491,10 @@ impl WidgetsListBySkipRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("widgets", crate::runtime::PaginationStyle::Skip)
+        response
+            .with_meta(|response| {
+                response.decode_page("widgets", crate::runtime::PaginationStyle::Skip)
+            })
     }
 }
 impl WidgetsListBySkipRequest {
@@ -495,7 +526,7 @@ pub struct WidgetsListByOffsetQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
-/// A prepared `widgets.list_by_offset` request (`GET /widgets/by-offset`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.list_by_offset` request (`GET /v2/widgets/by-offset`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListByOffsetRequest {
@@ -546,6 +577,18 @@ impl WidgetsListByOffsetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
+    > {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "offset",
@@ -563,7 +606,10 @@ impl WidgetsListByOffsetRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_page("widgets", crate::runtime::PaginationStyle::Offset)
+        response
+            .with_meta(|response| {
+                response.decode_page("widgets", crate::runtime::PaginationStyle::Offset)
+            })
     }
 }
 impl WidgetsListByOffsetRequest {
@@ -587,7 +633,7 @@ pub struct WidgetsSearchQuery {
     /// `term`.
     pub term: String,
 }
-/// A prepared `widgets.search` request (`GET /widgets/search`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.search` request (`GET /v2/widgets/search`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsSearchRequest {
@@ -624,10 +670,20 @@ impl WidgetsSearchRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Vec<Widget>> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<Widget>>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("widgets")
+        response.with_meta(|response| response.decode_key("widgets"))
     }
 }
 /// Query-string parameters of [`WidgetsCountRequest`].
@@ -637,7 +693,7 @@ pub struct WidgetsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub colour: Option<super::common::Colour>,
 }
-/// A prepared `widgets.count` request (`GET /widgets`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.count` request (`GET /v2/widgets`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCountRequest {
@@ -679,14 +735,24 @@ impl WidgetsCountRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<i64> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("count")
+        response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `widgets.get` request (`GET /widgets/{widget_id}`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.get` request (`GET /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetRequest {
@@ -723,14 +789,24 @@ impl WidgetsGetRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Widget> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
         let path_args = [self.widget_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("widget")
+        response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.get_part` request (`GET /widgets/{widget_id}/parts/{index}`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.get_part` request (`GET /v2/widgets/{widget_id}/parts/{index}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetPartRequest {
@@ -768,6 +844,16 @@ impl WidgetsGetPartRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<serde_json::Value> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<serde_json::Value>> {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "index",
@@ -780,10 +866,10 @@ impl WidgetsGetPartRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.decode_key("part")
+        response.with_meta(|response| response.decode_key("part"))
     }
 }
-/// A prepared `widgets.stats` request (`GET /widgets/stats`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.stats` request (`GET /v2/widgets/stats`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsStatsRequest {
@@ -819,12 +905,22 @@ impl WidgetsStatsRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<WidgetStats> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<WidgetStats>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `widgets.create` request (`POST /widgets`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.create` request (`POST /v2/widgets`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCreateRequest {
@@ -871,6 +967,13 @@ impl WidgetsCreateRequest {
         self.body.weight = Some(weight.into());
         self
     }
+    /// A secret is hidden from Debug.
+    ///
+    /// (secret: hidden from `Debug`)
+    pub fn token(mut self, token: impl Into<crate::runtime::SecretString>) -> Self {
+        self.body.token = Some(token.into());
+        self
+    }
     /// Overrides the client's request timeout for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -887,6 +990,16 @@ impl WidgetsCreateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Widget> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
         crate::runtime::validate::range(
             Self::OPERATION.id,
             "priority",
@@ -904,10 +1017,10 @@ impl WidgetsCreateRequest {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("widget")
+        response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.update` request (`PATCH /widgets/{widget_id}`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.update` request (`PATCH /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsUpdateRequest {
@@ -970,6 +1083,16 @@ impl WidgetsUpdateRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<Widget> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
         crate::runtime::validate::items(
             Self::OPERATION.id,
             "ids",
@@ -982,10 +1105,10 @@ impl WidgetsUpdateRequest {
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode_key("widget")
+        response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.tag` request (`POST /widgets/{widget_id}/tags`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.tag` request (`POST /v2/widgets/{widget_id}/tags`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsTagRequest {
@@ -1028,6 +1151,16 @@ impl WidgetsTagRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<serde_json::Value> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<serde_json::Value>> {
         crate::runtime::validate::items(
             Self::OPERATION.id,
             "tags",
@@ -1040,10 +1173,10 @@ impl WidgetsTagRequest {
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
-        response.decode()
+        response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `widgets.delete` request (`DELETE /widgets/{widget_id}`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.delete` request (`DELETE /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsDeleteRequest {
@@ -1080,14 +1213,24 @@ impl WidgetsDeleteRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<()>> {
         let path_args = [self.widget_id.as_str()];
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
-        response.ignore_body()
+        response.with_meta(|response| response.ignore_body())
     }
 }
-/// A prepared `widgets.ping` request (`GET /ping`): set optional parameters, then `.send().await`.
+/// A prepared `widgets.ping` request (`GET /v2/ping`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsPingRequest {
@@ -1123,9 +1266,19 @@ impl WidgetsPingRequest {
     ///
     /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
     pub async fn send(self) -> crate::runtime::Result<String> {
+        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    }
+    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::WithResponse<String>> {
         let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
-        response.decode_key("message")
+        response.with_meta(|response| response.decode_key("message"))
     }
 }
 /// A widget. Unknown keys are kept.
@@ -1216,6 +1369,11 @@ pub struct NewWidget {
     /// (at least 0.5)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// A secret is hidden from Debug.
+    ///
+    /// (secret: hidden from `Debug`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<crate::runtime::SecretString>,
 }
 /// A whole-body response.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

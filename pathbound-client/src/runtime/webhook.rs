@@ -1,0 +1,313 @@
+//! Verification of signed webhook deliveries (HMAC-SHA256 of the raw body).
+//!
+//! A delivery carries a signature header of the form `sha256=<hex>`: the
+//! HMAC-SHA256 of the **raw request body**, keyed with the subscription's
+//! signing secret, as 64 hex digits. [`verify_signature`] recomputes it and
+//! compares in constant time (`ring::hmac::verify`); [`verify_and_decode`]
+//! also decodes the body once it is known to be authentic.
+//!
+//! Verify the bytes exactly as received: re-serialising parsed JSON changes
+//! whitespace and key order and breaks the signature. The header's *name* is
+//! API-specific and lives with the typed helper of the including crate.
+//!
+//! Neither the secret nor the body ever appears in a [`WebhookError`].
+//!
+//! ```ignore
+//! use pathbound_client::runtime::webhook::{verify_and_decode, WebhookError};
+//!
+//! # fn handle(secret: &str, header: Option<&str>, body: &[u8]) -> Result<(), WebhookError> {
+//! let payload: serde_json::Value = verify_and_decode(secret.as_bytes(), header, body)?;
+//! # let _ = payload;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+
+use ring::hmac;
+use serde::de::DeserializeOwned;
+
+use super::snippet::snippet_with_limit;
+
+/// The prefix of the signature header's value.
+pub const SIGNATURE_PREFIX: &str = "sha256=";
+
+/// Hex digits in an HMAC-SHA256 signature (32 bytes).
+const SIGNATURE_HEX_LEN: usize = 64;
+
+/// The longest decoder message kept in [`WebhookError::InvalidPayload`].
+const MAX_PAYLOAD_MESSAGE: usize = 200;
+
+/// Why a webhook delivery was rejected.
+///
+/// Answer the delivery with `401`/`400` for any of them and do not act on the
+/// body (except for [`WebhookError::InvalidPayload`], whose body *is* authentic
+/// but could not be decoded: a newer payload shape, or a bug to report). No
+/// variant carries the secret or the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The request has no signature header (or an empty one).
+    MissingSignature,
+    /// The header is not `sha256=` followed by exactly 64 hex digits.
+    MalformedSignature,
+    /// The signature is well formed but does not match the body and secret:
+    /// the body was altered, the secret is wrong (e.g. rotated), or the
+    /// request is forged.
+    SignatureMismatch,
+    /// The signing secret given to the verifier is empty, which would make
+    /// any signature trivially forgeable; check the configuration.
+    EmptySecret,
+    /// The signature is valid but the body did not decode into the expected
+    /// type. The message is the decoder's, cut to a few hundred characters.
+    InvalidPayload(String),
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::MissingSignature => {
+                f.write_str("the webhook delivery carries no signature header")
+            }
+            WebhookError::MalformedSignature => f.write_str(
+                "the webhook signature header is malformed (expected `sha256=` followed by 64 \
+                 hex digits)",
+            ),
+            WebhookError::SignatureMismatch => f.write_str(
+                "the webhook signature does not match the body (altered body, wrong or rotated \
+                 signing secret, or a forged request)",
+            ),
+            WebhookError::EmptySecret => {
+                f.write_str("the webhook signing secret is empty; check the configuration")
+            }
+            WebhookError::InvalidPayload(message) => write!(
+                f,
+                "the webhook delivery is authentic but its body did not decode: {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+/// Checks that `signature_header` (the header's value, e.g.
+/// `"sha256=5bdc…3843"`) is the HMAC-SHA256 of `body` keyed with `secret`.
+///
+/// The hex may be upper- or lower-case; surrounding whitespace is ignored.
+/// The comparison runs in constant time.
+///
+/// # Errors
+///
+/// [`WebhookError::MissingSignature`] when the header is absent or blank,
+/// [`WebhookError::MalformedSignature`] when it is not `sha256=<64 hex>`,
+/// [`WebhookError::EmptySecret`] for an empty secret, and
+/// [`WebhookError::SignatureMismatch`] when it does not match.
+pub fn verify_signature(
+    secret: &[u8],
+    signature_header: Option<&str>,
+    body: &[u8],
+) -> Result<(), WebhookError> {
+    let header = signature_header
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .ok_or(WebhookError::MissingSignature)?;
+    let expected = parse_signature(header).ok_or(WebhookError::MalformedSignature)?;
+    if secret.is_empty() {
+        return Err(WebhookError::EmptySecret);
+    }
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    hmac::verify(&key, body, &expected).map_err(|_| WebhookError::SignatureMismatch)
+}
+
+/// [`verify_signature`], then decodes the body as JSON into `T`.
+///
+/// Nothing is decoded unless the signature is valid.
+///
+/// # Errors
+///
+/// Those of [`verify_signature`], and [`WebhookError::InvalidPayload`] when
+/// the authentic body does not decode as `T`.
+pub fn verify_and_decode<T: DeserializeOwned>(
+    secret: &[u8],
+    signature_header: Option<&str>,
+    body: &[u8],
+) -> Result<T, WebhookError> {
+    verify_signature(secret, signature_header, body)?;
+    serde_json::from_slice(body).map_err(|e| invalid_payload(&e))
+}
+
+fn invalid_payload(error: &serde_json::Error) -> WebhookError {
+    WebhookError::InvalidPayload(snippet_with_limit(
+        error.to_string().as_bytes(),
+        MAX_PAYLOAD_MESSAGE,
+    ))
+}
+
+/// The 32 signature bytes of `sha256=<64 hex>`, or `None` when malformed.
+fn parse_signature(header: &str) -> Option<[u8; 32]> {
+    let hex = header.strip_prefix(SIGNATURE_PREFIX)?.as_bytes();
+    if hex.len() != SIGNATURE_HEX_LEN {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = (hex_value(pair[0])? << 4) | hex_value(pair[1])?;
+    }
+    Some(bytes)
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ring::hmac;
+
+    use super::{WebhookError, verify_and_decode, verify_signature};
+
+    /// RFC 4231, test case 2.
+    const RFC_KEY: &[u8] = b"Jefe";
+    const RFC_DATA: &[u8] = b"what do ya want for nothing?";
+    const RFC_HEX: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+
+    const SECRET: &[u8] = b"whsec_test_4f1e2d3c";
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn sign(secret: &[u8], body: &[u8]) -> String {
+        let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+        format!("sha256={}", hex(hmac::sign(&key, body).as_ref()))
+    }
+
+    #[test]
+    fn rfc_4231_vector_verifies_in_either_case() {
+        // The independent, published value and ring's agree…
+        assert_eq!(sign(RFC_KEY, RFC_DATA), format!("sha256={RFC_HEX}"));
+        // …and the verifier accepts it, lower- or upper-case, with whitespace.
+        let lower = format!("sha256={RFC_HEX}");
+        let upper = format!("  sha256={} ", RFC_HEX.to_ascii_uppercase());
+        assert_eq!(verify_signature(RFC_KEY, Some(&lower), RFC_DATA), Ok(()));
+        assert_eq!(verify_signature(RFC_KEY, Some(&upper), RFC_DATA), Ok(()));
+    }
+
+    #[test]
+    fn tampering_and_wrong_secrets_are_mismatches() {
+        let body = br#"{"event":"page_view","event_id":"evt_1"}"#;
+        let header = sign(SECRET, body);
+        assert_eq!(verify_signature(SECRET, Some(&header), body), Ok(()));
+
+        let tampered_body = br#"{"event":"page_view","event_id":"evt_2"}"#;
+        assert_eq!(
+            verify_signature(SECRET, Some(&header), tampered_body),
+            Err(WebhookError::SignatureMismatch)
+        );
+        // Flip the last hex digit.
+        let mut tampered_header = header.clone();
+        let last = tampered_header.pop().unwrap();
+        tampered_header.push(if last == '0' { '1' } else { '0' });
+        assert_eq!(
+            verify_signature(SECRET, Some(&tampered_header), body),
+            Err(WebhookError::SignatureMismatch)
+        );
+        assert_eq!(
+            verify_signature(b"whsec_other", Some(&header), body),
+            Err(WebhookError::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn missing_blank_and_malformed_headers_are_told_apart() {
+        let body = b"{}";
+        assert_eq!(
+            verify_signature(SECRET, None, body),
+            Err(WebhookError::MissingSignature)
+        );
+        assert_eq!(
+            verify_signature(SECRET, Some("  "), body),
+            Err(WebhookError::MissingSignature)
+        );
+        let valid_hex = &sign(SECRET, body)["sha256=".len()..];
+        let malformed = [
+            valid_hex.to_owned(),                     // no prefix
+            format!("sha1={valid_hex}"),              // wrong algorithm
+            format!("SHA256={valid_hex}"),            // prefix is lower-case
+            format!("sha256={}", &valid_hex[..62]),   // too short
+            format!("sha256={valid_hex}00"),          // too long
+            format!("sha256={}zz", &valid_hex[..62]), // not hex
+            format!("sha256={}", "é".repeat(32)),     // 64 bytes, not hex
+            "sha256=".to_owned(),
+        ];
+        for header in malformed {
+            assert_eq!(
+                verify_signature(SECRET, Some(&header), body),
+                Err(WebhookError::MalformedSignature),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_secret_is_refused() {
+        let header = sign(b"", b"{}");
+        assert_eq!(
+            verify_signature(b"", Some(&header), b"{}"),
+            Err(WebhookError::EmptySecret)
+        );
+    }
+
+    #[test]
+    fn decode_only_after_verification_and_bounded_payload_errors() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Payload {
+            #[allow(dead_code)]
+            event_id: String,
+        }
+        let body = br#"{"event_id":"evt_1"}"#;
+        let payload: Payload = verify_and_decode(SECRET, Some(&sign(SECRET, body)), body).unwrap();
+        assert_eq!(payload.event_id, "evt_1");
+        // Forged: never decoded.
+        assert_eq!(
+            verify_and_decode::<Payload>(SECRET, Some(&sign(b"x", body)), body).unwrap_err(),
+            WebhookError::SignatureMismatch
+        );
+        // Authentic but the wrong shape, with a huge string in the message.
+        let body = format!(r#"{{"event_id":{{"{}":1}}}}"#, "x".repeat(5000));
+        let err = verify_and_decode::<Payload>(
+            SECRET,
+            Some(&sign(SECRET, body.as_bytes())),
+            body.as_bytes(),
+        )
+        .unwrap_err();
+        let WebhookError::InvalidPayload(message) = &err else {
+            panic!("{err:?}");
+        };
+        assert!(message.len() < 300, "{}", message.len());
+        assert!(
+            err.to_string()
+                .starts_with("the webhook delivery is authentic")
+        );
+    }
+
+    #[test]
+    fn errors_never_show_the_secret() {
+        let body = b"{}";
+        let errors = [
+            verify_signature(SECRET, None, body).unwrap_err(),
+            verify_signature(SECRET, Some("sha256=zz"), body).unwrap_err(),
+            verify_signature(SECRET, Some(&sign(b"x", body)), body).unwrap_err(),
+            verify_and_decode::<u8>(SECRET, Some(&sign(SECRET, body)), body).unwrap_err(),
+        ];
+        for err in errors {
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("whsec"), "{shown}");
+        }
+    }
+}
