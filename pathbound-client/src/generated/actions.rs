@@ -21,7 +21,7 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions` · requires scope `actions:write`
     ///
-    /// `POST /actions`. Returns `200` `{status, action_id, action_summary}`. The action is
+    /// Returns `200` `{status, action_id, action_summary}`. The action is
     /// `scheduled` by default, `pending_approval` with `require_approval: true`, and runs
     /// immediately with `direct: true`. The per-type `params` are not documented beyond
     /// `send_email` (`to`, `subject`, `body`).
@@ -60,7 +60,7 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions` · requires scope `actions:read`
     ///
-    /// `GET /actions`. Skip/limit pagination (`limit` 1 to 100, default 20; `skip` default
+    /// Skip/limit pagination (`limit` 1 to 100, default 20; `skip` default
     /// 0); the response is `{status, actions[], pagination{total_items, limit, skip}}`.
     /// Assumed: the current docs do not show the parameters; these are the older ones (?).
     ///
@@ -93,7 +93,7 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions/{action_id}` · requires scope `actions:read`
     ///
-    /// `GET /actions/{action_id}`. Returns the full action. Assumed: the envelope key is
+    /// Returns the full action. Assumed: the envelope key is
     /// `action` (?).
     ///
     /// On `200` returns the `action` of the response envelope.
@@ -115,7 +115,7 @@ impl ActionsApi<'_> {
     ///
     /// `PUT /v1/actions/{action_id}` · requires scope `actions:write`
     ///
-    /// `PUT /actions/{action_id}`. Assumed: the docs only imply this endpoint (the scope
+    /// Assumed: the docs only imply this endpoint (the scope
     /// covers "update" and MCP has an update tool); method `PUT` like the other updates of
     /// this API, the body fields and the `{status, action}` response are guesses (?).
     ///
@@ -145,7 +145,7 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/execute` · requires scope `actions:write`
     ///
-    /// `POST /actions/{action_id}/execute`. Moves a scheduled or pending action straight to
+    /// Moves a scheduled or pending action straight to
     /// `running`. Assumed: the docs do not show the response; we decode `{status, message}`
     /// (?).
     ///
@@ -169,7 +169,7 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/cancel` · requires scope `actions:write`
     ///
-    /// `POST /actions/{action_id}/cancel`. Moves a scheduled action to `cancelled`. Assumed:
+    /// Moves a scheduled action to `cancelled`. Assumed:
     /// the docs do not show the response; we decode `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.
@@ -224,7 +224,7 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/reject` · requires scope `actions:write`
     ///
-    /// `POST /actions/{action_id}/reject`. Moves a `pending_approval` action to `rejected`.
+    /// Moves a `pending_approval` action to `rejected`.
     /// Assumed: the docs only imply a separate reject call (MCP has separate approve and
     /// reject tools); the path and the `{status, message}` response are guesses (?). If the
     /// server lacks this path, use `approve()` with `ApprovalDecision::Reject`.

@@ -20,7 +20,7 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents` · requires scope `agents:read`
     ///
-    /// `GET /agents`. Offset/limit pagination (`limit` 1 to 100, default 20; `offset` default
+    /// Offset/limit pagination (`limit` 1 to 100, default 20; `offset` default
     /// 0); the response is `{status, agents[], total, limit, offset}`.
     ///
     /// On `200` returns one page of `agents`; `.stream()` walks every page.
@@ -47,7 +47,7 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents` · requires scope `agents:write`
     ///
-    /// `POST /agents`. Returns `201` `{status, agent}`. The agent is disabled unless
+    /// Returns `201` `{status, agent}`. The agent is disabled unless
     /// `enabled` is `true`.
     ///
     /// On `201` returns the `agent` of the response envelope.
@@ -79,7 +79,7 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/{agent_id}` · requires scope `agents:read`
     ///
-    /// `GET /agents/{agent_id}`. Returns `200` `{status, agent}`.
+    /// Returns `200` `{status, agent}`.
     ///
     /// On `200` returns the `agent` of the response envelope.
     ///
@@ -135,7 +135,7 @@ impl AgentsApi<'_> {
     ///
     /// `DELETE /v1/agents/{agent_id}` · requires scope `agents:write`
     ///
-    /// `DELETE /agents/{agent_id}`. Also deletes all of the agent's runs. Assumed: the docs
+    /// Also deletes all of the agent's runs. Assumed: the docs
     /// do not show the response; we decode `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.
@@ -157,7 +157,7 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/{agent_id}/runs` · requires scope `agents:read`
     ///
-    /// `GET /agents/{agent_id}/runs`. Offset/limit pagination (`limit` 1 to 100, default 20;
+    /// Offset/limit pagination (`limit` 1 to 100, default 20;
     /// `offset` default 0). Assumed: the response is `{status, runs[], total, limit, offset}`
     /// like the agent list (?).
     ///
@@ -208,7 +208,7 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents/{agent_id}/trigger` · requires scope `agents:trigger`
     ///
-    /// `POST /agents/{agent_id}/trigger`. Asynchronous: returns `{status, job_id}` at once
+    /// Asynchronous: returns `{status, job_id}` at once
     /// (`job_…`). Without `contact_ids` the agent's default targeting is used. The success
     /// status code is not documented; `200` assumed (?).
     ///

@@ -19,7 +19,7 @@ impl AuthApi<'_> {
     ///
     /// `GET /v1/auth/status` · any valid API key
     ///
-    /// `GET /auth/status`. Needs a valid key but no particular scope. Returns `200` with
+    /// Needs a valid key but no particular scope. Returns `200` with
     /// `AuthStatus`. Use it to check a key before making other calls.
     ///
     /// On `200` returns the whole response body.

@@ -20,7 +20,7 @@ impl BatchApi<'_> {
     ///
     /// `POST /v1/batch/details` · requires scope `contacts:read`
     ///
-    /// `POST /batch/details`. Needs `contacts:read` for both contacts and companies. Returns
+    /// Needs `contacts:read` for both contacts and companies. Returns
     /// `200` `{status, contacts[]}` (or `companies[]`); unknown or other-tenant ids are
     /// silently dropped. Read-only, so safe to retry.
     ///
@@ -50,7 +50,7 @@ impl BatchApi<'_> {
     ///
     /// `POST /v1/batch/activity` · requires scope `contacts:read`
     ///
-    /// `POST /batch/activity`. Returns `200` `{status, contact_count, activity}` with each
+    /// Returns `200` `{status, contact_count, activity}` with each
     /// contact's latest events. `events_limit` applies per contact, so one busy contact
     /// cannot starve the others. Read-only, so safe to retry.
     ///
@@ -81,7 +81,7 @@ impl BatchApi<'_> {
     ///
     /// `POST /v1/aggregate` · requires scope `contacts:read`
     ///
-    /// `POST /aggregate`. The scope depends on `entity`: `contacts:read`, `companies:read` or
+    /// The scope depends on `entity`: `contacts:read`, `companies:read` or
     /// `events:read`; the spec declares `contacts:read`, the most common case (?). Documented
     /// event dimensions: `device_type`, `browser`, `os`, `referring_domain`, `is_bot`.
     /// Assumed: the group-by field is named `group_by`, metric options are not modelled and

@@ -19,7 +19,7 @@ impl CompaniesApi<'_> {
     ///
     /// `POST /v1/companies` · requires scope `companies:write`
     ///
-    /// `POST /companies`. Returns `201` `{status, company}`; the domain must be unique in the
+    /// Returns `201` `{status, company}`; the domain must be unique in the
     /// tenant, otherwise `409`.
     ///
     /// On `201` returns the `company` of the response envelope.
@@ -45,7 +45,7 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies` · requires scope `companies:read`
     ///
-    /// `GET /companies`. Page/limit pagination (`limit` 1 to 100, default 20); the response
+    /// Page/limit pagination (`limit` 1 to 100, default 20); the response
     /// is `{status, companies[], pagination{page, limit, total_pages, total_items}}`.
     ///
     /// On `200` returns one page of `companies`; `.stream()` walks every page.
@@ -77,7 +77,7 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}` · requires scope `companies:read`
     ///
-    /// `GET /companies/{company_id}`. Returns `200` `{status, company, contacts[]}` with up
+    /// Returns `200` `{status, company, contacts[]}` with up
     /// to 25 associated contacts. Newer servers return the full deduplicated cross-source
     /// profile; extra keys are kept in `CompanyDetails::extra`.
     ///
@@ -100,7 +100,7 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// `PUT /companies/{company_id}`. The given `properties` are merged into the existing
+    /// The given `properties` are merged into the existing
     /// ones. Returns `200` `{status, company}`.
     ///
     /// On `200` returns the `company` of the response envelope.
@@ -126,7 +126,7 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// `DELETE /companies/{company_id}`. Permanent; associated contacts are not deleted but
+    /// Permanent; associated contacts are not deleted but
     /// lose the association. Assumed: the docs do not show the response; we decode
     /// `{status, message}` (?).
     ///
@@ -149,7 +149,7 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}/notes` · requires scope `companies:read`
     ///
-    /// `GET /companies/{company_id}/notes`. Assumed: the response is not visible; we decode
+    /// Assumed: the response is not visible; we decode
     /// `{status, notes[]}`, not paginated (?).
     ///
     /// On `200` returns the `notes` of the response envelope.
@@ -238,7 +238,7 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// `DELETE /companies/{company_id}/notes/{note_id}`. Assumed: path inferred from the MCP
+    /// Assumed: path inferred from the MCP
     /// `delete_company_note` tool; response assumed `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.

@@ -20,7 +20,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts` · requires scope `contacts:write`
     ///
-    /// `POST /contacts`. Returns `201` `{status, contact}`; the email must be unique in the
+    /// Returns `201` `{status, contact}`; the email must be unique in the
     /// tenant, otherwise `409`.
     ///
     /// On `201` returns the `contact` of the response envelope.
@@ -48,7 +48,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
     ///
-    /// `GET /contacts`. Page/limit pagination (`limit` 1 to 100, default 20); the response is
+    /// Page/limit pagination (`limit` 1 to 100, default 20); the response is
     /// `{status, contacts[], pagination{page, limit, total_pages, total_items}}`. All filters
     /// combine with AND. To count matching contacts without fetching them use `count()`.
     ///
@@ -127,7 +127,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}` · requires scope `contacts:read`
     ///
-    /// `GET /contacts/{contact_id}`. Returns `200`
+    /// Returns `200`
     /// `{status, contact, unified_profile, actions[], events[]}` (shape from the older docs;
     /// the current page is not visible (?)).
     ///
@@ -150,7 +150,7 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// `PUT /contacts/{contact_id}`. The given `properties` are updated or added; the others
+    /// The given `properties` are updated or added; the others
     /// are kept. Assumed: the docs do not show the response; we decode `{status, contact}`
     /// like the company update (?).
     ///
@@ -178,7 +178,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// `DELETE /contacts/{contact_id}`. Permanent. Assumed: the docs do not show the
+    /// Permanent. Assumed: the docs do not show the
     /// response; we decode `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.
@@ -230,7 +230,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}/notes` · requires scope `contacts:read`
     ///
-    /// `GET /contacts/{contact_id}/notes`. Assumed: path inferred by analogy with company
+    /// Assumed: path inferred by analogy with company
     /// notes, and the response assumed to be `{status, notes[]}`, not paginated (?).
     ///
     /// On `200` returns the `notes` of the response envelope.
@@ -315,7 +315,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// `DELETE /contacts/{contact_id}/notes/{note_id}`. Assumed: path inferred from the MCP
+    /// Assumed: path inferred from the MCP
     /// `delete_contact_note` tool; response assumed `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.
@@ -342,7 +342,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/identify` · requires scope `contacts:write`
     ///
-    /// `POST /identify`. Call it once at login: it creates or resolves the contact for
+    /// Call it once at login: it creates or resolves the contact for
     /// `external_id` immediately and back-fills the anonymous history of `anonymous_id`.
     /// It complements the `pathbound_external_contact_id` cookie. Assumed: the response is
     /// not documented; we decode `IdentifyResult` (?). Assumed: `external_id` is the only

@@ -20,7 +20,7 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events` · requires scope `events:read`
     ///
-    /// `GET /events`. Page/limit pagination (`limit` 1 to 100, default 20); the response is
+    /// Page/limit pagination (`limit` 1 to 100, default 20); the response is
     /// `{status, events[], pagination}`. Each event is enriched with `contact` and `company`
     /// unless `fields=summary`. To count matching events use `count()`.
     ///
@@ -90,7 +90,7 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events/{event_id}` · requires scope `events:read`
     ///
-    /// `GET /events/{event_id}`. Returns the event in the same shape as the list (webhook
+    /// Returns the event in the same shape as the list (webhook
     /// `data` mirrors this response). Assumed: the envelope key is `event` (?).
     ///
     /// On `200` returns the `event` of the response envelope.
@@ -112,7 +112,7 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events/types` · requires scope `events:read`
     ///
-    /// `GET /events/types`. Returns the distinct event names (the names the dashboard segment
+    /// Returns the distinct event names (the names the dashboard segment
     /// builder offers). Assumed: the docs are cut off, so takes no parameters and we decode
     /// `EventTypes` (?).
     ///

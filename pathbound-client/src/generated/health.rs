@@ -18,7 +18,7 @@ impl HealthApi<'_> {
     ///
     /// `GET /v1/health` · public: no API key is sent
     ///
-    /// `GET /health`. Public: no API key and no scope. Returns `200` with `HealthStatus`.
+    /// Public: no API key and no scope. Returns `200` with `HealthStatus`.
     /// For incidents see `status.pathbound.ai`.
     ///
     /// On `200` returns the whole response body.

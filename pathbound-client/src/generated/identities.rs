@@ -24,7 +24,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities` · requires scope `identities:read`
     ///
-    /// `GET /identities`. Returns every identity of the tenant; no pagination is documented.
+    /// Returns every identity of the tenant; no pagination is documented.
     /// Assumed: the envelope key is `identities` (?).
     ///
     /// On `200` returns the `identities` of the response envelope.
@@ -44,7 +44,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `POST /v1/identities` · requires scope `identities:write`
     ///
-    /// `POST /identities`. Returns `201` `{status, identity}`. Note that create takes `role`
+    /// Returns `201` `{status, identity}`. Note that create takes `role`
     /// while update takes `jobTitle`.
     ///
     /// On `201` returns the `identity` of the response envelope.
@@ -75,7 +75,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}` · requires scope `identities:read`
     ///
-    /// `GET /identities/{identity_id}`. Returns `200` `{status, identity}`; credentials are
+    /// Returns `200` `{status, identity}`; credentials are
     /// never included.
     ///
     /// On `200` returns the `identity` of the response envelope.
@@ -125,7 +125,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `DELETE /v1/identities/{identity_id}` · requires scope `identities:write`
     ///
-    /// `DELETE /identities/{identity_id}`. Assumed: the docs do not show the response; we
+    /// Assumed: the docs do not show the response; we
     /// decode `{status, message}` (?).
     ///
     /// On `200` returns the whole response body.
@@ -147,7 +147,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `POST /v1/identities/{identity_id}/linkedin/login` · requires scope `identities:write`
     ///
-    /// `POST /identities/{identity_id}/linkedin/login`. Step 1 of the LinkedIn flow. Returns
+    /// Step 1 of the LinkedIn flow. Returns
     /// `200` `{status, message: "LinkedIn login initiated", identity_id, login_result}`; keep
     /// `login_result.session_id` to poll `linkedin_status()`. Omit `username` and `password`
     /// to re-authenticate with the stored profile. Most logins finish within 30 seconds;
@@ -182,7 +182,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/status/{session_id}` · requires scope `identities:write`
     ///
-    /// `GET /identities/{identity_id}/linkedin/status/{session_id}`. Step 2 of the LinkedIn
+    /// Step 2 of the LinkedIn
     /// flow: poll until the session is done or asks for a 2FA code. The recommended polling
     /// interval is not documented (?). Assumed: the response has the shape of the login
     /// response (`LinkedinLoginState`) (?).
@@ -244,7 +244,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/check` · requires scope `identities:write`
     ///
-    /// `GET /identities/{identity_id}/linkedin/check`. Returns the current LinkedIn connection
+    /// Returns the current LinkedIn connection
     /// status. Assumed: the scope is `identities:write` like the other LinkedIn calls, and
     /// the response is decoded as `LinkedinConnection` (?).
     ///

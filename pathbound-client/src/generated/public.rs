@@ -20,7 +20,7 @@ impl PublicApi<'_> {
     ///
     /// `POST /v1/public/form-submission/{tenant_id}/{form_id}` · public: no API key is sent
     ///
-    /// `POST /public/form-submission/{tenant_id}/{form_id}`. No API key: the request's
+    /// No API key: the request's
     /// Origin/Referer must be one of the tenant's verified domains, otherwise `403`.
     /// Links the submission to the visitor's prior page views when `visitor_id` is given.
     /// Returns `200` `{status: "success", message: "Thank you for your submission"}` and

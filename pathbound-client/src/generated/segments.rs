@@ -20,7 +20,7 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments` · requires scope `segments:read`
     ///
-    /// `GET /segments`. Page/limit pagination (`limit` 1 to 100, default 50); the response is
+    /// Page/limit pagination (`limit` 1 to 100, default 50); the response is
     /// `{status, segments[], pagination}`.
     ///
     /// On `200` returns one page of `segments`; `.stream()` walks every page.
@@ -45,7 +45,7 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments/{segment_id}` · requires scope `segments:read`
     ///
-    /// `GET /segments/{segment_id}`. Returns `200` `{status, segment}` with the definition
+    /// Returns `200` `{status, segment}` with the definition
     /// only (`name`, `filter`, `contact_count`); use `list_contacts()` for the members.
     ///
     /// On `200` returns the `segment` of the response envelope.
@@ -67,7 +67,7 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments/{segment_id}/contacts` · requires scope `segments:read`
     ///
-    /// `GET /segments/{segment_id}/contacts`. Page/limit pagination (`limit` 1 to 100,
+    /// Page/limit pagination (`limit` 1 to 100,
     /// default 20); the response is `{status, segment_name, contacts[], pagination}`. Each
     /// contact carries its id, core `properties`, `company_id`, `segment_ids` and
     /// `created_at`.
