@@ -43,3 +43,9 @@ pub use generated::*;
 pub use runtime::{
     Client, ClientBuilder, Error, Page, PageInfo, RequestOptions, Result, Timestamp, WithResponse,
 };
+
+/// Compiles the Rust examples of the workspace README as doctests, so the
+/// front page cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
