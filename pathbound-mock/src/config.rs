@@ -1,0 +1,258 @@
+//! How a mock server is set up: API keys with their scopes, latency, a rate
+//! limit, faults, and the spec it serves.
+
+use std::time::Duration;
+
+use pathbound_codegen::ast::SourceFile;
+
+use crate::fault::{Fault, parse_duration};
+
+/// A key with every scope of the spec.
+pub const KEY_ALL: &str = "sk_test_all";
+/// A read-only key: `contacts:read` and `events:read`.
+pub const KEY_READ_ONLY: &str = "sk_test_ro";
+/// A key with every scope except the opt-in `actions:write` (like a legacy key).
+pub const KEY_NO_ACTIONS: &str = "sk_test_noactions";
+
+/// An API key the mock accepts, with the scopes it grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// The secret sent as `Authorization: Bearer <key>`.
+    pub key: String,
+    /// Granted scopes; `*` grants every scope of the spec.
+    pub scopes: Vec<String>,
+}
+
+impl ApiKey {
+    /// A key granting `scopes` (`["*"]` for all).
+    pub fn new(
+        key: impl Into<String>,
+        scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        ApiKey {
+            key: key.into(),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Parses `KEY=SCOPE,SCOPE` (or `KEY=*`; `KEY=` grants no scope).
+    pub fn parse(text: &str) -> Result<ApiKey, String> {
+        let (key, scopes) = text
+            .split_once('=')
+            .ok_or_else(|| format!("invalid key {text:?}: expected KEY=SCOPES, e.g. sk_test_ro=contacts:read,events:read"))?;
+        let key = key.trim();
+        if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "invalid key {key:?}: it must be non-empty, without spaces"
+            ));
+        }
+        Ok(ApiKey::new(
+            key,
+            scopes.split(',').map(str::trim).filter(|s| !s.is_empty()),
+        ))
+    }
+
+    /// The default keys: all scopes, read-only, and all but the opt-in scopes.
+    pub fn defaults() -> Vec<ApiKey> {
+        vec![
+            ApiKey::new(KEY_ALL, ["*"]),
+            ApiKey::new(KEY_READ_ONLY, ["contacts:read", "events:read"]),
+            ApiKey::new(KEY_NO_ACTIONS, ["*", "-actions:write"]),
+        ]
+    }
+}
+
+/// A rate limit: at most `requests` per `window` per API key (per client address
+/// for public endpoints). Fixed windows; a refused request gets `429` with
+/// `Retry-After` (seconds, rounded up) and `retry-after-ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl RateLimit {
+    /// Parses `N/WINDOW`, e.g. `100/15m` or `5/1s`.
+    pub fn parse(text: &str) -> Result<RateLimit, String> {
+        let (n, window) = text.split_once('/').ok_or_else(|| {
+            format!("invalid rate limit {text:?}: expected N/WINDOW, e.g. 100/15m")
+        })?;
+        let requests = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("invalid rate limit {text:?}: {n:?} is not a whole number"))?;
+        let window = parse_duration(window)?;
+        if window.is_zero() {
+            return Err(format!(
+                "invalid rate limit {text:?}: the window must be longer than 0"
+            ));
+        }
+        Ok(RateLimit { requests, window })
+    }
+}
+
+/// The settings of a [`crate::MockServer`]; start one with [`MockConfig::start`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MockConfig {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) keys: Vec<ApiKey>,
+    pub(crate) latency: Duration,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) faults: Vec<Fault>,
+    pub(crate) body_limit: usize,
+    pub(crate) spec_files: Option<Vec<SourceFile>>,
+    pub(crate) log_requests: bool,
+    pub(crate) seed: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            host: "127.0.0.1".into(),
+            port: 0,
+            keys: ApiKey::defaults(),
+            latency: Duration::ZERO,
+            rate_limit: None,
+            faults: Vec::new(),
+            body_limit: 1024 * 1024,
+            spec_files: None,
+            log_requests: false,
+            seed: true,
+        }
+    }
+}
+
+impl MockConfig {
+    /// The defaults: 127.0.0.1 on a free port, the three default keys, seeded data,
+    /// no latency, no rate limit, a 1 MiB body limit.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The address to listen on (default `127.0.0.1`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The port (default `0`: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Replaces the keys.
+    pub fn keys(mut self, keys: Vec<ApiKey>) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// Adds a key.
+    pub fn key(mut self, key: ApiKey) -> Self {
+        self.keys.retain(|k| k.key != key.key);
+        self.keys.push(key);
+        self
+    }
+
+    /// Delays every answer by `latency`.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// Limits requests per key.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Adds a fault rule.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// The largest request body accepted (default 1 MiB); larger ones get `400`.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Serves these spec files (main file first) instead of the embedded spec.
+    pub fn spec_files(mut self, files: Vec<SourceFile>) -> Self {
+        self.spec_files = Some(files);
+        self
+    }
+
+    /// Prints one line per request to stderr.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
+    /// Starts with seeded data (default) or empty.
+    pub fn seed(mut self, on: bool) -> Self {
+        self.seed = on;
+        self
+    }
+}
+
+/// The scopes `key` grants, expanded against the spec's scopes: `*` is every
+/// scope, `-scope` removes one.
+pub fn expand_scopes(key: &ApiKey, all: &[String]) -> Vec<String> {
+    let mut granted: Vec<String> = Vec::new();
+    for scope in &key.scopes {
+        if scope == "*" {
+            granted.extend(all.iter().cloned());
+        } else if scope.strip_prefix('-').is_none() {
+            granted.push(scope.clone());
+        }
+    }
+    for scope in &key.scopes {
+        if let Some(removed) = scope.strip_prefix('-') {
+            granted.retain(|s| s != removed);
+        }
+    }
+    let mut unique = Vec::new();
+    for s in granted {
+        if !unique.contains(&s) {
+            unique.push(s);
+        }
+    }
+    unique
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{ApiKey, RateLimit, expand_scopes};
+
+    #[test]
+    fn keys_and_limits_parse() {
+        let k = ApiKey::parse("sk_test_ro=contacts:read, events:read").unwrap();
+        assert_eq!(k.scopes, ["contacts:read", "events:read"]);
+        assert_eq!(ApiKey::parse("k=").unwrap().scopes, Vec::<String>::new());
+        assert!(ApiKey::parse("nokey").is_err());
+        assert!(ApiKey::parse("=*").is_err());
+        let all = vec!["a:read".to_owned(), "a:write".to_owned()];
+        assert_eq!(
+            expand_scopes(&ApiKey::new("k", ["*", "-a:write"]), &all),
+            ["a:read"]
+        );
+        assert_eq!(
+            RateLimit::parse("100/15m").unwrap(),
+            RateLimit {
+                requests: 100,
+                window: Duration::from_secs(900)
+            }
+        );
+        assert!(RateLimit::parse("100").is_err());
+        assert!(RateLimit::parse("x/1s").is_err());
+        assert!(RateLimit::parse("1/0s").is_err());
+    }
+}

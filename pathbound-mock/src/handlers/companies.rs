@@ -1,0 +1,300 @@
+//! Companies: CRUD with unique domains (deleting one unlinks its contacts),
+//! filters/search/sort/pagination, and notes.
+
+use std::cmp::Ordering;
+
+use serde_json::{Map, Value, json};
+
+use super::contacts::merge_properties;
+use super::{Ctx, contains_ci, descending, message, paginate};
+use crate::reply::{Outcome, Reply, body};
+use crate::state::{Company, Note, State};
+
+/// `POST /companies`.
+pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let domain = normalize_domain(ctx.b_str("domain").unwrap_or_default());
+    check_domain("domain", &domain)?;
+    if let Some(existing) = state.company_by_domain(&domain) {
+        return Err(duplicate(&domain, &existing.id));
+    }
+    let mut properties = Map::new();
+    merge_properties(&mut properties, ctx.b_obj("properties"));
+    properties.insert("domain".into(), json!(domain));
+    properties
+        .entry("name")
+        .or_insert_with(|| json!(name_from_domain(&domain)));
+    let id = state.ids.next("co_");
+    let seq = state.next_seq();
+    let company = Company {
+        id: id.clone(),
+        domain,
+        properties,
+        notes: Vec::new(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        seq,
+    };
+    let json = company.to_json(false);
+    state.companies.insert(id, company);
+    Ok(body([("company", json)]))
+}
+
+/// `GET /companies`.
+pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let mut found: Vec<&Company> = state
+        .companies
+        .values()
+        .filter(|c| {
+            let prop_is = |param: &str| {
+                ctx.q(param).is_none_or(|want| {
+                    c.prop(param)
+                        .is_some_and(|have| have.eq_ignore_ascii_case(want))
+                })
+            };
+            prop_is("industry")
+                && prop_is("country")
+                && ctx.q("search").is_none_or(|s| {
+                    [c.prop("name"), Some(c.domain.clone()), c.prop("industry")]
+                        .into_iter()
+                        .flatten()
+                        .any(|text| contains_ci(&text, s))
+                })
+        })
+        .collect();
+    let key = ctx.q("sort_by").unwrap_or("created_at").to_owned();
+    found.sort_by(|a, b| compare(a, b, &key));
+    if descending(ctx) {
+        found.reverse();
+    }
+    let summary = ctx.q("fields") == Some("summary");
+    let provenance = ctx.q("include") == Some("provenance");
+    Ok(paginate(ctx, found, |c| {
+        if summary {
+            c.summary(last_activity(state, &c.id))
+        } else {
+            c.to_json(provenance)
+        }
+    }))
+}
+
+/// `GET /companies/{company_id}`: the company and up to 25 of its contacts.
+pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let company = find(ctx, state)?;
+    let contacts: Vec<Value> = state
+        .contacts
+        .values()
+        .filter(|c| c.company_id.as_deref() == Some(&company.id))
+        .take(25)
+        .map(|c| state.contact_json(c))
+        .collect();
+    Ok(body([
+        ("company", company.to_json(false)),
+        ("contacts", json!(contacts)),
+    ]))
+}
+
+/// `PUT /companies/{company_id}`: properties are merged.
+pub fn update(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let id = find(ctx, state)?.id.clone();
+    let new_domain = ctx
+        .b_obj("properties")
+        .and_then(|p| p.get("domain"))
+        .and_then(Value::as_str)
+        .map(normalize_domain);
+    if let Some(domain) = &new_domain {
+        check_domain("properties.domain", domain)?;
+        if let Some(other) = state.company_by_domain(domain).filter(|c| c.id != id) {
+            return Err(duplicate(domain, &other.id));
+        }
+    }
+    let company = state
+        .companies
+        .get_mut(&id)
+        .ok_or_else(|| Reply::not_found("company", &id))?;
+    merge_properties(&mut company.properties, ctx.b_obj("properties"));
+    if let Some(domain) = new_domain {
+        company.domain = domain;
+    }
+    company
+        .properties
+        .insert("domain".into(), json!(company.domain));
+    company.updated_at = ctx.now;
+    Ok(body([("company", company.to_json(false))]))
+}
+
+/// `DELETE /companies/{company_id}`: contacts are kept and lose the association.
+pub fn delete(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let id = find(ctx, state)?.id.clone();
+    state.companies.remove(&id);
+    let mut unlinked = 0;
+    for contact in state.contacts.values_mut() {
+        if contact.company_id.as_deref() == Some(&id) {
+            contact.company_id = None;
+            contact.updated_at = ctx.now;
+            unlinked += 1;
+        }
+    }
+    Ok(message(
+        "Company deleted",
+        &[
+            ("company_id", json!(id)),
+            ("_id", json!(id)),
+            ("contacts_unlinked", json!(unlinked)),
+        ],
+    ))
+}
+
+/// `GET /companies/{company_id}/notes`.
+pub fn list_notes(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let company = find(ctx, state)?;
+    let notes: Vec<Value> = company.notes.iter().rev().map(Note::to_json).collect();
+    Ok(body([("notes", json!(notes))]))
+}
+
+/// `POST /companies/{company_id}/notes`.
+pub fn create_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let content = note_content(ctx)?;
+    let id = state.ids.next("note_");
+    let company = find_mut(ctx, state)?;
+    let note = Note {
+        id,
+        content,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let json = note.to_json();
+    company.notes.push(note);
+    Ok(body([("note", json)]))
+}
+
+/// `PUT /companies/{company_id}/notes/{note_id}`.
+pub fn update_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let content = note_content(ctx)?;
+    let note_id = ctx.param("note_id").to_owned();
+    let company = find_mut(ctx, state)?;
+    let note = company
+        .notes
+        .iter_mut()
+        .find(|n| n.id == note_id)
+        .ok_or_else(|| Reply::not_found("note", &note_id))?;
+    note.content = content;
+    note.updated_at = ctx.now;
+    Ok(body([("note", note.to_json())]))
+}
+
+/// `DELETE /companies/{company_id}/notes/{note_id}`.
+pub fn delete_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
+    let note_id = ctx.param("note_id").to_owned();
+    let company = find_mut(ctx, state)?;
+    let before = company.notes.len();
+    company.notes.retain(|n| n.id != note_id);
+    if company.notes.len() == before {
+        return Err(Reply::not_found("note", &note_id));
+    }
+    Ok(message("Note deleted", &[("note_id", json!(note_id))]))
+}
+
+fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Company, Reply> {
+    let id = ctx.param("company_id");
+    state
+        .companies
+        .get(id)
+        .ok_or_else(|| Reply::not_found("company", id))
+}
+
+fn find_mut<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Company, Reply> {
+    let id = ctx.param("company_id");
+    state
+        .companies
+        .get_mut(id)
+        .ok_or_else(|| Reply::not_found("company", id))
+}
+
+fn note_content(ctx: &Ctx<'_>) -> Result<String, Reply> {
+    let content = ctx.b_str("content").unwrap_or_default();
+    if content.trim().is_empty() {
+        return Err(Reply::invalid_field("content", "must not be empty"));
+    }
+    Ok(content.to_owned())
+}
+
+fn last_activity(state: &State, company_id: &str) -> Option<i64> {
+    state
+        .events
+        .iter()
+        .filter(|e| {
+            e.contact_id
+                .as_ref()
+                .and_then(|id| state.contacts.get(id))
+                .is_some_and(|c| c.company_id.as_deref() == Some(company_id))
+        })
+        .map(|e| e.timestamp)
+        .max()
+}
+
+/// Lower-case, without scheme, `www.` or path.
+pub fn normalize_domain(raw: &str) -> String {
+    let d = raw.trim().to_lowercase();
+    let d = d.split_once("://").map_or(d.as_str(), |(_, rest)| rest);
+    let d = d.split('/').next().unwrap_or_default();
+    d.strip_prefix("www.").unwrap_or(d).to_owned()
+}
+
+/// A plausible domain: labels of letters, digits and hyphens, with a dot.
+pub fn check_domain(field: &str, domain: &str) -> Result<(), Reply> {
+    let ok = domain.contains('.')
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Reply::invalid_field(
+            field,
+            format!("must be a domain such as example.com, got {domain:?}"),
+        ))
+    }
+}
+
+fn name_from_domain(domain: &str) -> String {
+    let stem = domain.split('.').next().unwrap_or(domain);
+    let mut chars = stem.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn duplicate(domain: &str, existing: &str) -> Reply {
+    Reply::error_with(
+        409,
+        format!("A company with domain {domain} already exists"),
+        vec![json!({ "field": "domain", "message": "already exists", "company_id": existing })],
+    )
+    .with("company_id", json!(existing))
+}
+
+fn compare(a: &Company, b: &Company, key: &str) -> Ordering {
+    let by_created = a.created_at.cmp(&b.created_at).then(a.seq.cmp(&b.seq));
+    match key {
+        "created_at" | "createdate" => by_created,
+        "updated_at" => a.updated_at.cmp(&b.updated_at).then(by_created),
+        "employee_count" => {
+            let n = |c: &Company| {
+                c.properties
+                    .get(key)
+                    .and_then(Value::as_f64)
+                    .unwrap_or(f64::MIN)
+            };
+            n(a).total_cmp(&n(b)).then(by_created)
+        }
+        "domain" => a.domain.cmp(&b.domain).then(by_created),
+        _ => {
+            let text = |c: &Company| c.prop(key).map(|s| s.to_lowercase());
+            text(a).cmp(&text(b)).then(by_created)
+        }
+    }
+}

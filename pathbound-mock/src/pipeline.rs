@@ -1,0 +1,531 @@
+//! One request, start to finish, in the order the real API would decide:
+//!
+//! 1. latency (configured, then faults) and injected faults (`x-mock-fault`
+//!    header or server rules): an error status, or a dropped connection;
+//! 2. routing under `/v1` from the spec (404, or 405 with `Allow`);
+//! 3. authentication for endpoints with `auth: true` (401);
+//! 4. the rate limit per key (429 with `Retry-After`);
+//! 5. the operation's scope (403 naming it);
+//! 6. the body size limit, then validation of path, query and body (400 with details);
+//! 7. the hand-written handler, or the generic schema-shaped response.
+//!
+//! Nothing here panics on input; a handler bug becomes a `500`, not a crash.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderValue};
+use hyper::{Request, Response};
+use serde_json::json;
+
+use crate::config::{ApiKey, RateLimit, expand_scopes};
+use crate::fault::{FAULT_HEADER, Fault, FaultAction, FaultTable, parse_faults};
+use crate::handlers::{self, Ctx, KeyInfo};
+use crate::ids::IdGen;
+use crate::ratelimit::RateLimiter;
+use crate::reply::Reply;
+use crate::router::Match;
+use crate::spec::Api;
+use crate::state::State;
+use crate::validate::{self, Problem, Query};
+use crate::{shape, time};
+
+/// The base path the API is served under.
+pub const BASE_PATH: &str = "/v1";
+
+/// Everything the requests of one server share.
+#[derive(Debug)]
+pub struct Shared {
+    /// The spec.
+    pub api: Arc<Api>,
+    /// Keys as configured.
+    pub keys: Vec<ApiKey>,
+    /// Keys with their expanded scopes.
+    pub scopes: HashMap<String, Vec<String>>,
+    /// Added to every request.
+    pub latency: Duration,
+    /// Requests per key and window.
+    pub rate_limit: Option<RateLimit>,
+    /// Largest accepted body.
+    pub body_limit: usize,
+    /// Print a line per request.
+    pub log: bool,
+    /// The data.
+    pub state: Mutex<State>,
+    /// Injected faults.
+    pub faults: Mutex<FaultTable>,
+    /// Rate-limit windows.
+    pub limiter: Mutex<RateLimiter>,
+    /// Operations answered with a 2xx.
+    pub served: Mutex<BTreeSet<String>>,
+    /// Requests routed to each operation, whatever the outcome.
+    pub hits: Mutex<BTreeMap<String, u64>>,
+    /// Ids for generic responses.
+    pub generic_ids: Mutex<IdGen>,
+    /// Request counter, for `x-request-id`.
+    pub requests: AtomicU64,
+}
+
+impl Shared {
+    /// Shared state for `api` with `keys`.
+    pub fn new(api: Arc<Api>, keys: Vec<ApiKey>, state: State) -> Shared {
+        let all = api.scope_names();
+        let scopes = keys
+            .iter()
+            .map(|k| (k.key.clone(), expand_scopes(k, &all)))
+            .collect();
+        Shared {
+            api,
+            keys,
+            scopes,
+            latency: Duration::ZERO,
+            rate_limit: None,
+            body_limit: 1024 * 1024,
+            log: false,
+            state: Mutex::new(state),
+            faults: Mutex::new(FaultTable::default()),
+            limiter: Mutex::new(RateLimiter::default()),
+            served: Mutex::new(BTreeSet::new()),
+            hits: Mutex::new(BTreeMap::new()),
+            generic_ids: Mutex::new(IdGen::new(0xBEEF)),
+            requests: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Returned to hyper to close the connection without answering.
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose (fault injection)")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// The response type.
+pub type HttpResponse = Response<Full<Bytes>>;
+
+/// Handles one request.
+pub async fn handle(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+) -> Result<HttpResponse, Dropped> {
+    let started = Instant::now();
+    let number = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let method = req.method().as_str().to_owned();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_owned();
+    let (outcome, op_id) = process(req, &shared, peer).await;
+    let reply = outcome?;
+    if (200..300).contains(&reply.status) {
+        if let Some(id) = &op_id {
+            lock(&shared.served).insert(id.clone());
+        }
+    }
+    if shared.log {
+        eprintln!(
+            "{method} {target} -> {} {} ({} ms)",
+            reply.status,
+            op_id.as_deref().unwrap_or("-"),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(to_response(reply, number, op_id.as_deref()))
+}
+
+async fn process(
+    req: Request<Incoming>,
+    shared: &Shared,
+    peer: SocketAddr,
+) -> (Result<Reply, Dropped>, Option<String>) {
+    if !shared.latency.is_zero() {
+        tokio::time::sleep(shared.latency).await;
+    }
+    let (parts, body) = req.into_parts();
+    let api = &shared.api;
+    let raw_path = parts.uri.path();
+    let Some(path) = strip_base(raw_path) else {
+        return (
+            Ok(Reply::error(
+                404,
+                format!(
+                    "No route for {raw_path}: the mock serves the API under {BASE_PATH}, e.g. {BASE_PATH}/health"
+                ),
+            )),
+            None,
+        );
+    };
+    let query_pairs: Vec<(String, String)> =
+        match serde_urlencoded::from_str(parts.uri.query().unwrap_or("")) {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                return (
+                    Ok(Reply::invalid_field("query", format!("is malformed: {e}"))),
+                    None,
+                );
+            }
+        };
+    let routed = api
+        .router
+        .resolve(parts.method.as_str(), path, &query_pairs);
+    let op = match &routed {
+        Match::Found { op, .. } => api.operations.get(*op),
+        _ => None,
+    };
+    let op_id = op.map(|o| o.id.clone());
+    if let Some(id) = &op_id {
+        *lock(&shared.hits).entry(id.clone()).or_default() += 1;
+    }
+    let raw_key = bearer(&parts.headers);
+
+    // 1. Faults.
+    let mut faults = match parts.headers.get(FAULT_HEADER) {
+        Some(value) => match value
+            .to_str()
+            .map_err(|_| "not ASCII".to_owned())
+            .and_then(parse_faults)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                return (
+                    Ok(Reply::invalid_field(
+                        FAULT_HEADER,
+                        format!("invalid fault: {e}"),
+                    )),
+                    op_id,
+                );
+            }
+        },
+        None => Vec::new(),
+    };
+    faults.extend(lock(&shared.faults).take(raw_key.as_deref(), op_id.as_deref()));
+    if let Some(reply) = apply_faults(&faults).await {
+        return (reply, op_id);
+    }
+
+    // 2. Routing.
+    let (op, params) = match (routed, op) {
+        (Match::Found { params, .. }, Some(op)) => (op, params),
+        (Match::WrongMethod(allowed), _) => {
+            let reply = Reply::error(
+                405,
+                format!(
+                    "{} is not allowed on {path}; allowed: {}",
+                    parts.method,
+                    allowed.join(", ")
+                ),
+            )
+            .header("allow", allowed.join(", "));
+            return (Ok(reply), op_id);
+        }
+        _ => {
+            return (
+                Ok(Reply::error(
+                    404,
+                    format!("No route for {} {raw_path}", parts.method),
+                )),
+                op_id,
+            );
+        }
+    };
+
+    // 3. Authentication.
+    let key = if op.auth {
+        let Some(key) = raw_key else {
+            return (
+                Ok(Reply::error(
+                    401,
+                    "Unauthorized: missing API key; send it as Authorization: Bearer <key>",
+                )),
+                op_id,
+            );
+        };
+        let Some(scopes) = shared.scopes.get(&key) else {
+            return (
+                Ok(Reply::error(401, "Unauthorized: invalid API key")),
+                op_id,
+            );
+        };
+        Some(KeyInfo {
+            key,
+            scopes: scopes.clone(),
+        })
+    } else {
+        None
+    };
+
+    // 4. Rate limit.
+    if let Some(limit) = shared.rate_limit {
+        let bucket = key
+            .as_ref()
+            .map_or_else(|| format!("ip:{}", peer.ip()), |k| k.key.clone());
+        if let Err(wait) = lock(&shared.limiter).check(&bucket, limit, Instant::now()) {
+            let reply = Reply::error(
+                429,
+                format!(
+                    "Rate limit exceeded: {} requests per {} per API key; retry in {} ms",
+                    limit.requests,
+                    describe_window(limit.window),
+                    wait.as_millis()
+                ),
+            );
+            return (Ok(with_retry_after(reply, wait)), op_id);
+        }
+    }
+
+    // 5. Scope.
+    if let (Some(scope), Some(key)) = (&op.scope, &key) {
+        if !key.scopes.iter().any(|s| s == &scope.0) {
+            let scope = &scope.0;
+            let reply = Reply::error_with(
+                403,
+                format!("Forbidden: this API key lacks the {scope} scope required by {} {}", op.http_method.as_str(), op.path),
+                vec![json!({ "field": "scope", "message": format!("requires {scope}"), "required_scope": scope })],
+            )
+            .with("required_scope", json!(scope));
+            return (Ok(reply), op_id);
+        }
+    }
+
+    // 6. Body and validation.
+    let bytes = match read_body(body, &parts.headers, shared.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(reply) => return (reply, op_id),
+    };
+    let query: Query = query_pairs.into_iter().collect();
+    let mut problems: Vec<Problem> = validate::check_params(op, &params, &query);
+    let body = match validate::check_body(api, op, &bytes) {
+        Ok(body) => body,
+        Err(more) => {
+            problems.extend(more);
+            serde_json::Value::Null
+        }
+    };
+    if !problems.is_empty() {
+        return (Ok(Reply::invalid(&problems)), op_id);
+    }
+
+    // 7. Behaviour.
+    let origin = parts
+        .headers
+        .get("origin")
+        .or_else(|| parts.headers.get("referer"))
+        .and_then(|v| v.to_str().ok());
+    let ctx = Ctx {
+        op,
+        params: &params,
+        query: &query,
+        body: &body,
+        key: key.as_ref(),
+        origin,
+        now: time::now_ms(),
+    };
+    let reply = match handlers::handler(&op.id) {
+        Some(handler) => {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let mut state = lock(&shared.state);
+                handler(&ctx, &mut state)
+            }));
+            match result {
+                Ok(Ok(body)) => Reply::success(op.response.status, body),
+                Ok(Err(reply)) => reply,
+                Err(_) => Reply::error(
+                    500,
+                    format!("Internal mock error in {}: the handler panicked", op.id),
+                ),
+            }
+        }
+        None => {
+            let mut ids = lock(&shared.generic_ids);
+            Reply::success(
+                op.response.status,
+                shape::response_body(api, op, &query, &mut ids),
+            )
+        }
+    };
+    (Ok(reply), op_id)
+}
+
+/// Sleeps for latency faults, then returns the first status or drop fault.
+async fn apply_faults(faults: &[Fault]) -> Option<Result<Reply, Dropped>> {
+    let delay: Duration = faults
+        .iter()
+        .filter_map(|f| match f.action {
+            FaultAction::Latency(d) => Some(d),
+            _ => None,
+        })
+        .sum();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    for fault in faults {
+        match fault.action {
+            FaultAction::Drop => return Some(Err(Dropped)),
+            FaultAction::Status(status) => {
+                let reply = Reply::error(status, fault_message(status));
+                let wait = fault
+                    .retry_after
+                    .or((status == 429).then_some(Duration::from_secs(1)));
+                return Some(Ok(match wait {
+                    Some(wait) => with_retry_after(reply, wait),
+                    None => reply,
+                }));
+            }
+            FaultAction::Latency(_) => {}
+        }
+    }
+    None
+}
+
+fn fault_message(status: u16) -> String {
+    match status {
+        429 => "Rate limit exceeded (injected fault)".into(),
+        500 => "Internal server error (injected fault)".into(),
+        502 => "Bad gateway (injected fault)".into(),
+        503 => "Service unavailable (injected fault)".into(),
+        504 => "Gateway timeout (injected fault)".into(),
+        other => format!("Injected fault: status {other}"),
+    }
+}
+
+/// Adds `Retry-After` (whole seconds, rounded up) and `retry-after-ms`.
+fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
+    let ms = wait.as_millis();
+    reply
+        .header("retry-after", ms.div_ceil(1000).to_string())
+        .header("retry-after-ms", ms.to_string())
+}
+
+fn describe_window(window: Duration) -> String {
+    let secs = window.as_secs();
+    if window.subsec_millis() != 0 || secs == 0 {
+        format!("{} ms", window.as_millis())
+    } else if secs % 3600 == 0 {
+        format!("{} h", secs / 3600)
+    } else if secs % 60 == 0 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+/// The path below `/v1`, or `None` when the request is outside it.
+fn strip_base(path: &str) -> Option<&str> {
+    match path.strip_prefix(BASE_PATH) {
+        Some("") => Some("/"),
+        Some(rest) if rest.starts_with('/') => Some(rest),
+        _ => None,
+    }
+}
+
+/// The bearer token of the `Authorization` header.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers
+        .get(hyper::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+/// Reads the body up to `limit` bytes; a larger one is a 400 (and is not read
+/// further), a broken one ends the connection.
+async fn read_body(
+    body: Incoming,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, Result<Reply, Dropped>> {
+    let too_large = || {
+        Ok(Reply::invalid_field(
+            "body",
+            format!("is larger than the {limit}-byte limit"),
+        ))
+    };
+    let declared = headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_large())
+        }
+        Err(_) => Err(Err(Dropped)),
+    }
+}
+
+/// The HTTP response for `reply`.
+fn to_response(reply: Reply, number: u64, op_id: Option<&str>) -> HttpResponse {
+    let bytes = serde_json::to_vec(&reply.body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = Response::new(Full::new(Bytes::from(bytes)));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("req_mock_{number:06}")) {
+        headers.insert("x-request-id", v);
+    }
+    if let Some(v) = op_id.and_then(|id| HeaderValue::from_str(id).ok()) {
+        headers.insert("x-mock-operation", v);
+    }
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bearer, strip_base};
+
+    #[test]
+    fn base_path_and_bearer_parsing() {
+        assert_eq!(strip_base("/v1/contacts"), Some("/contacts"));
+        assert_eq!(strip_base("/v1"), Some("/"));
+        assert_eq!(strip_base("/v10/contacts"), None);
+        assert_eq!(strip_base("/contacts"), None);
+        let mut h = hyper::header::HeaderMap::new();
+        assert_eq!(bearer(&h), None);
+        h.insert("authorization", "Bearer  sk_1 ".parse().unwrap());
+        assert_eq!(bearer(&h).as_deref(), Some("sk_1"));
+        h.insert("authorization", "Basic abc".parse().unwrap());
+        assert_eq!(bearer(&h), None);
+        h.insert("authorization", "Bearer".parse().unwrap());
+        assert_eq!(bearer(&h), None);
+    }
+}

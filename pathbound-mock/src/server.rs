@@ -1,0 +1,222 @@
+//! [`MockServer`]: the listener, its connections and a clean shutdown.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::config::{ApiKey, MockConfig};
+use crate::fault::Fault;
+use crate::pipeline::{self, BASE_PATH, Shared, lock};
+use crate::spec::{self, Api};
+use crate::state::{self, State};
+use crate::time;
+
+/// How long open connections get to finish when the server shuts down.
+const DRAIN: Duration = Duration::from_secs(5);
+/// How long a client may take to send its request headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running mock of the Pathbound API on a local port.
+///
+/// Stops when dropped (connections are closed at once) or, gracefully, with
+/// [`MockServer::shutdown`].
+///
+/// ```no_run
+/// # async fn demo() {
+/// let server = pathbound_mock::MockServer::start().await;
+/// println!("{}", server.base_url()); // http://127.0.0.1:PORT/v1
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    base_url: String,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts a server with the default configuration on a free port of 127.0.0.1.
+    ///
+    /// # Panics
+    ///
+    /// When no port can be bound or the embedded spec does not load; use
+    /// [`MockConfig::start`] to get the error instead.
+    pub async fn start() -> MockServer {
+        match MockConfig::new().start().await {
+            Ok(server) => server,
+            Err(e) => panic!("pathbound-mock could not start: {e}"),
+        }
+    }
+
+    /// A configuration to start from.
+    pub fn builder() -> MockConfig {
+        MockConfig::new()
+    }
+
+    /// The API root, e.g. `http://127.0.0.1:41234/v1`: the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The socket address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The keys the server accepts, as configured.
+    pub fn keys(&self) -> &[ApiKey] {
+        &self.shared.keys
+    }
+
+    /// The scopes `key` grants, expanded (`*` becomes every scope); `None` for an
+    /// unknown key.
+    pub fn scopes_of(&self, key: &str) -> Option<Vec<String>> {
+        self.shared.scopes.get(key).cloned()
+    }
+
+    /// Every operation id of the spec the server serves, in spec order.
+    pub fn operations(&self) -> Vec<String> {
+        self.shared
+            .api
+            .operations
+            .iter()
+            .map(|o| o.id.clone())
+            .collect()
+    }
+
+    /// The operations answered with a 2xx so far.
+    pub fn served_operations(&self) -> BTreeSet<String> {
+        lock(&self.shared.served).clone()
+    }
+
+    /// How many requests were routed to `operation` (whatever their outcome,
+    /// retries included).
+    pub fn hits(&self, operation: &str) -> u64 {
+        lock(&self.shared.hits).get(operation).copied().unwrap_or(0)
+    }
+
+    /// Adds a fault rule at run time.
+    pub fn inject_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).add(fault);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl MockConfig {
+    /// Binds, seeds the data and starts serving.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let api: Arc<Api> = match &self.spec_files {
+            Some(files) => Arc::new(Api::from_files(files.clone()).map_err(std::io::Error::other)?),
+            None => spec::embedded_api().map_err(std::io::Error::other)?,
+        };
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
+        let mut data = State::empty();
+        if self.seed {
+            state::seed(&mut data, time::now_ms());
+        }
+        let mut shared = Shared::new(api, self.keys, data);
+        shared.latency = self.latency;
+        shared.rate_limit = self.rate_limit;
+        shared.body_limit = self.body_limit;
+        shared.log = self.log_requests;
+        for fault in self.faults {
+            lock(&shared.faults).add(fault);
+        }
+        let shared = Arc::new(shared);
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        let host = match addr {
+            SocketAddr::V6(a) => format!("[{}]", a.ip()),
+            SocketAddr::V4(a) => a.ip().to_string(),
+        };
+        Ok(MockServer {
+            addr,
+            base_url: format!("http://{host}:{}{BASE_PATH}", addr.port()),
+            shared,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// The accept loop; on the stop signal, drains open connections.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(connection(stream, peer, Arc::clone(&shared), stopped.clone()));
+                }
+                // e.g. too many open files: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(DRAIN, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        connections.abort_all();
+    }
+}
+
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let service = service_fn(move |req| pipeline::handle(req, Arc::clone(&shared), peer));
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        // A client that never finishes its request headers is cut off.
+        .header_read_timeout(HEADER_TIMEOUT)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stopped.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
