@@ -3,25 +3,46 @@
 //! `cargo xtask codegen` regenerates every generated file from its spec and says
 //! which files changed; `cargo xtask codegen --check` writes nothing and fails with
 //! a diff when a checked-in file is stale. A broken spec makes both print every
-//! located error and exit non-zero.
+//! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
+//! benchmarks described in BENCHMARKS.md.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod codegen;
 
-const USAGE: &str = "usage: cargo xtask <task> [--check]
+const USAGE: &str = "usage: cargo xtask <task> [--check | --quick]
 
   codegen   regenerate everything generated from a spec: the client, the fixture
             client, docs/openapi.yaml and docs/api.md
   openapi   regenerate only docs/openapi.yaml (OpenAPI 3.1)
   docs      regenerate only docs/api.md (Markdown API reference)
+  bench     run every benchmark and print the figures against their targets
+            (see BENCHMARKS.md); `bench --quick` runs a shorter version
 
   --check   change nothing; fail with a diff if a generated file is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if args.first() == Some(&"bench") {
+        let quick = match &args[1..] {
+            [] => false,
+            ["--quick"] => true,
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        return match bench::run(&workspace_root(), quick) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let which = match args.first() {
         Some(&"codegen") => codegen::Artefacts::All,
         Some(&"openapi") => codegen::Artefacts::OpenApi,

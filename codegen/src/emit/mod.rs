@@ -49,6 +49,39 @@ impl std::error::Error for EmitError {}
 
 /// Emits every file for `model`, in a fixed order.
 pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
+    emit_tokens(model)
+        .into_iter()
+        .map(EmittedTokens::format)
+        .collect()
+}
+
+/// One file's tokens, before they are parsed back and formatted.
+///
+/// [`emit`] is [`emit_tokens`] followed by [`EmittedTokens::format`] on each file;
+/// the two halves are public so a benchmark can time them apart.
+#[derive(Debug, Clone)]
+pub struct EmittedTokens {
+    /// Path relative to the output directory, e.g. `contacts.rs`.
+    pub path: String,
+    /// Spec files the file is generated from (for its header).
+    pub sources: Vec<String>,
+    /// The unformatted tokens.
+    pub tokens: TokenStream,
+}
+
+impl EmittedTokens {
+    /// Parses the tokens with `syn` and prints them with `prettyplease`.
+    ///
+    /// # Errors
+    ///
+    /// [`EmitError`] when the tokens are not valid Rust (a generator bug).
+    pub fn format(self) -> Result<GeneratedFile, EmitError> {
+        file(&self.path, &self.sources, self.tokens)
+    }
+}
+
+/// The tokens of every file for `model`, in the order of [`emit`], unformatted.
+pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
     let prefix = path_prefix(&model.api.base_url);
     let all_sources: Vec<String> = {
         let mut v: Vec<String> = model
@@ -60,21 +93,25 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
         v
     };
     let mut files = vec![
-        file("mod.rs", &all_sources, root(model))?,
-        file(
-            "scopes.rs",
-            std::slice::from_ref(&model.main_file),
-            scopes(model),
-        )?,
+        EmittedTokens {
+            path: "mod.rs".into(),
+            sources: all_sources,
+            tokens: root(model),
+        },
+        EmittedTokens {
+            path: "scopes.rs".into(),
+            sources: vec![model.main_file.clone()],
+            tokens: scopes(model),
+        },
     ];
     for m in &model.modules {
-        files.push(file(
-            &format!("{}.rs", m.name),
-            &m.sources,
-            module(m, &prefix),
-        )?);
+        files.push(EmittedTokens {
+            path: format!("{}.rs", m.name),
+            sources: m.sources.clone(),
+            tokens: module(m, &prefix),
+        });
     }
-    Ok(files)
+    files
 }
 
 /// The path part of the base URL (`/v1`), shown in docs before each path.

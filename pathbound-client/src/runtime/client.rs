@@ -13,7 +13,7 @@ use super::call::Call;
 use super::config::Config;
 use super::error::{ApiError, Error, Result};
 use super::operation::Operation;
-use super::response::Response;
+use super::response::{Body, Response};
 use super::retry;
 
 /// Error bodies are only read for their message, so they get a small cap.
@@ -183,20 +183,31 @@ impl Client {
             &call.query_string()?,
         )?;
         let max_retries = call.options.max_retries.unwrap_or(self.config.max_retries);
-        let request = self.build_request(call, &url)?;
+        let timeout = call.options.timeout.unwrap_or(self.config.timeout);
+        let url = reqwest::Url::parse(&url).map_err(|e| {
+            Error::invalid(
+                Some(op.id),
+                "url",
+                format!("could not build the request URL: {e}"),
+            )
+        })?;
+        let spare = match call.body {
+            Some(body) => Spare::Built(self.build_request(op, url, Some(body))),
+            None => Spare::Url(url),
+        };
         let started = Instant::now();
         // 1-based: the number of the attempt being made.
         let mut attempt: u32 = 1;
         loop {
-            // Send a copy while retries remain, so the original is there for
-            // the next attempt; the last attempt consumes the original.
-            // (`try_clone` only fails for streaming bodies, which we never build.)
+            // Send a copy while retries remain, so the spare is there for the
+            // next attempt; the last attempt consumes the spare.
             let copy = match attempt <= max_retries {
-                true => request.try_clone(),
+                true => spare.copy(self, op),
                 false => None,
             };
             let Some(copy) = copy else {
-                let outcome = self.attempt(op, request, attempt).await;
+                let request = spare.into_request(self, op);
+                let outcome = self.attempt(op, request, attempt, timeout).await;
                 return finish(
                     op,
                     outcome,
@@ -206,7 +217,7 @@ impl Client {
                     self.config.api.api_key_env,
                 );
             };
-            let outcome = self.attempt(op, copy, attempt).await;
+            let outcome = self.attempt(op, copy, attempt, timeout).await;
             let delay = match &outcome {
                 Ok(_) => None,
                 Err(failure) => failure
@@ -235,50 +246,44 @@ impl Client {
         }
     }
 
-    /// The `reqwest::Request` for `call`, with all headers and the body.
-    fn build_request(&self, call: Call<'_>, url: &str) -> Result<reqwest::Request> {
-        let op = call.op;
-        let url = reqwest::Url::parse(url).map_err(|e| {
-            Error::invalid(
-                Some(op.id),
-                "url",
-                format!("could not build the request URL: {e}"),
-            )
-        })?;
-        let mut headers = HeaderMap::with_capacity(4);
+    /// The `reqwest::Request` for `op`, with all headers and the body. The
+    /// headers go straight into the request's own map, and no per-request
+    /// timeout is set on it (that would allocate request extensions):
+    /// [`Client::attempt`] enforces the timeout itself.
+    fn build_request(
+        &self,
+        op: &'static Operation,
+        url: reqwest::Url,
+        body: Option<Vec<u8>>,
+    ) -> reqwest::Request {
+        let mut request = reqwest::Request::new(op.method.to_reqwest(), url);
+        let headers = request.headers_mut();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.config.user_agent.clone());
         if op.auth {
             headers.insert(AUTHORIZATION, self.config.authorization.clone());
         }
-        let mut builder = self
-            .config
-            .http
-            .request(op.method.to_reqwest(), url)
-            .timeout(call.options.timeout.unwrap_or(self.config.timeout));
-        if let Some(body) = call.body {
+        if let Some(body) = body {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            builder = builder.body(body);
+            *request.body_mut() = Some(body.into());
         }
-        builder.headers(headers).build().map_err(|e| {
-            Error::invalid(
-                Some(op.id),
-                "request",
-                format!("could not build the request: {e}"),
-            )
-        })
+        request
     }
 
-    /// One attempt, logged at `DEBUG` with its outcome and duration.
+    /// One attempt, within `timeout` (sending and reading the whole body),
+    /// logged at `DEBUG` with its outcome and duration.
     async fn attempt(
         &self,
         op: &'static Operation,
         request: reqwest::Request,
         attempt: u32,
+        timeout: std::time::Duration,
     ) -> Result<Response, Failure> {
         let started = Instant::now();
         tracing::trace!(attempt, "sending request");
-        let outcome = self.send_once(op, request).await;
+        let outcome = tokio::time::timeout(timeout, self.send_once(op, request))
+            .await
+            .unwrap_or(Err(Failure::Timeout));
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &outcome {
             Ok(response) => tracing::debug!(
@@ -316,13 +321,45 @@ impl Client {
             let body = read_body(response, self.config.max_response_bytes, op, true).await?;
             return Ok(Response::new(op, status.as_u16(), headers, body));
         }
-        let body = read_body(response, MAX_ERROR_BODY_BYTES, op, false).await?;
+        let body = read_body(response, MAX_ERROR_BODY_BYTES, op, false)
+            .await?
+            .into_vec();
         Err(Failure::Status {
             status: status.as_u16(),
             retry_after: retry::retry_after(&headers),
             headers,
             body,
         })
+    }
+}
+
+/// What each attempt's request is made from.
+///
+/// A request without a body is rebuilt for each attempt from a copy of its URL,
+/// which costs less than copying a built request (whose header map would be
+/// copied too). A request with a body is built once and copied, so the body is
+/// shared between attempts rather than copied.
+enum Spare {
+    Url(reqwest::Url),
+    Built(reqwest::Request),
+}
+
+impl Spare {
+    /// A request for one attempt, keeping the spare; `None` when it cannot be
+    /// copied (`try_clone` fails only for streaming bodies, never built here).
+    fn copy(&self, client: &Client, op: &'static Operation) -> Option<reqwest::Request> {
+        match self {
+            Spare::Url(url) => Some(client.build_request(op, url.clone(), None)),
+            Spare::Built(request) => request.try_clone(),
+        }
+    }
+
+    /// The request for the last attempt.
+    fn into_request(self, client: &Client, op: &'static Operation) -> reqwest::Request {
+        match self {
+            Spare::Url(url) => client.build_request(op, url, None),
+            Spare::Built(request) => request,
+        }
     }
 }
 
@@ -381,6 +418,8 @@ enum Failure {
     },
     /// The request could not be sent or the response not read.
     Transport(reqwest::Error),
+    /// The attempt did not complete within its timeout.
+    Timeout,
     /// Anything not worth retrying (e.g. a body over the size limit).
     Other(Error),
 }
@@ -402,6 +441,9 @@ impl Failure {
                 ..
             } => retry::should_retry_status(*status, retry_safe).then_some(*retry_after),
             Failure::Transport(e) => retry::should_retry_transport(e, retry_safe).then_some(None),
+            // Like any transport failure but a failed connect: the server may
+            // have seen the request.
+            Failure::Timeout => retry_safe.then_some(None),
             Failure::Other(_) => None,
         }
     }
@@ -419,6 +461,7 @@ impl Failure {
         match self {
             Failure::Status { status, .. } => format!("status {status}"),
             Failure::Transport(e) if e.is_timeout() => "timeout".to_owned(),
+            Failure::Timeout => "timeout".to_owned(),
             Failure::Transport(e) if e.is_connect() => "connection failed".to_owned(),
             Failure::Transport(_) => "transport error".to_owned(),
             Failure::Other(e) => e.to_string(),
@@ -439,6 +482,10 @@ impl Failure {
                     .into()
             }
             Failure::Transport(e) => Error::transport(op.id, e, attempts),
+            Failure::Timeout => Error::Timeout {
+                operation: op.id,
+                attempts,
+            },
             Failure::Other(e) => e,
         }
     }
@@ -452,12 +499,16 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// Reads the whole body, refusing to buffer more than `limit` bytes. With
 /// `strict` an oversized body is an error; otherwise (error responses, which
 /// are only read for their message) it is truncated at the limit.
+///
+/// A body that arrives in one chunk (the usual case when the server sends a
+/// `Content-Length`) is kept as it came, without a copy; only a second chunk
+/// makes a buffer to join them in.
 async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
     op: &'static Operation,
     strict: bool,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<Body, Failure> {
     let too_large = || {
         Failure::Other(Error::BodyTooLarge {
             operation: op.id,
@@ -468,17 +519,37 @@ async fn read_body(
     if strict && announced > limit as u64 {
         return Err(too_large());
     }
-    let mut body = Vec::with_capacity(announced.min(limit as u64).min(1 << 20) as usize);
-    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-        let room = limit - body.len();
-        if chunk.len() > room {
+    let mut first = None;
+    let mut joined: Option<Vec<u8>> = None;
+    let mut len = 0usize;
+    while let Some(mut chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        let room = limit - len;
+        let full = chunk.len() > room;
+        if full {
             if strict {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk[..room]);
+            chunk.truncate(room);
+        }
+        len += chunk.len();
+        match (joined.as_mut(), first.take()) {
+            (Some(all), _) => all.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(previous)) => {
+                let capacity = announced.min(limit as u64).min(1 << 20) as usize;
+                let mut all = Vec::with_capacity(capacity.max(len));
+                all.extend_from_slice(&previous);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
+        if full {
             break;
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(match (joined, first) {
+        (Some(all), _) => Body::from(all),
+        (None, Some(chunk)) => Body::chunk(chunk),
+        (None, None) => Body::from(Vec::new()),
+    })
 }

@@ -6,6 +6,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -59,6 +60,7 @@ pub struct ClientBuilder {
     retry_backoff: Option<(Duration, Duration)>,
     max_retry_after: Option<Duration>,
     scopes: Option<Vec<String>>,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -76,6 +78,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_backoff", &self.retry_backoff)
             .field("max_retry_after", &self.max_retry_after)
             .field("scopes", &self.scopes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -124,6 +127,7 @@ impl ClientBuilder {
             retry_backoff: None,
             max_retry_after: None,
             scopes: None,
+            allow_insecure_http: false,
         }
     }
 
@@ -134,17 +138,38 @@ impl ClientBuilder {
         Self::from_lookup(api, |name| std::env::var_os(name))
     }
 
-    /// The API key (required), sent as `Authorization: Bearer <key>`.
+    /// The API key (required), sent as `Authorization: Bearer <key>`. Like any
+    /// bearer token it must be visible ASCII without spaces;
+    /// [`build`](Self::build) refuses anything else without quoting it.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::new(api_key.into()));
         self
     }
 
-    /// The API root, default [`ApiDefaults::base_url`]. Must be an `http` or `https`
-    /// URL without query or fragment; a trailing slash is ignored. Useful for
-    /// staging environments, proxies and tests.
+    /// The API root, default [`ApiDefaults::base_url`]. Must be an `https` URL
+    /// without query, fragment or credentials; a trailing slash is ignored.
+    /// Useful for staging environments, proxies and tests.
+    ///
+    /// Plain `http` is accepted only for loopback hosts (`localhost`,
+    /// `127.0.0.0/8`, `::1`), where nothing leaves the machine; anywhere else
+    /// it needs [`allow_insecure_http`](Self::allow_insecure_http).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Allows a plain `http` base URL on a host that is not loopback (default
+    /// `false`).
+    ///
+    /// Every request carries the API key as a bearer token, and over plain
+    /// `http` anyone on the network path can read and reuse it. So by default
+    /// [`build`](Self::build) refuses an `http` base URL unless its host is
+    /// loopback (`localhost`, `127.0.0.0/8`, `::1`): a key must never travel in
+    /// clear text because of a typo or a stray environment variable. Turn this on
+    /// only when the network between you and the server is trusted, e.g. a
+    /// sidecar proxy or a test server on a private network.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -166,7 +191,9 @@ impl ClientBuilder {
 
     /// The `User-Agent` header (default: the generated crate's name and version,
     /// e.g. `pathbound-client/0.1.0`). Prefix your application's name to help the
-    /// API team help you, e.g. `"acme-sync/2.1 pathbound-client/0.1.0"`.
+    /// API team help you, e.g. `"acme-sync/2.1 pathbound-client/0.1.0"`. Must be
+    /// printable ASCII (surrounding whitespace is dropped), or
+    /// [`build`](Self::build) fails.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -239,8 +266,10 @@ impl ClientBuilder {
     ///
     /// Fails with [`Error::Config`] when the key is missing, empty or cannot be
     /// sent in a header (the message never contains the key), the base URL is
-    /// not an http(s) URL, the user agent is not a valid header value, the
-    /// retry backoff's initial wait exceeds its maximum, or TLS cannot be set up.
+    /// not an http(s) URL or is plain `http` to a host that is not loopback
+    /// (see [`allow_insecure_http`](Self::allow_insecure_http)), the user agent
+    /// is not a valid header value, the retry backoff's initial wait exceeds
+    /// its maximum, or TLS cannot be set up.
     pub fn build(self) -> Result<Client> {
         let api = self.api;
         let api_key = self.api_key.ok_or_else(|| {
@@ -251,13 +280,11 @@ impl ClientBuilder {
             ))
         })?;
         let authorization = authorization_header(&api_key)?;
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(api.base_url))?;
-        let user_agent = self.user_agent.as_deref().unwrap_or(api.user_agent);
-        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
-            Error::Config(format!(
-                "the user agent {user_agent:?} is not a valid HTTP header value"
-            ))
-        })?;
+        let base_url = normalize_base_url(
+            self.base_url.as_deref().unwrap_or(api.base_url),
+            self.allow_insecure_http,
+        )?;
+        let user_agent = user_agent_header(self.user_agent.as_deref().unwrap_or(api.user_agent))?;
         let http = match (self.http_client, self.connect_timeout) {
             (Some(_), Some(_)) => {
                 return Err(Error::Config(
@@ -335,20 +362,57 @@ fn authorization_header(api_key: &SecretString) -> Result<HeaderValue> {
     if key.trim().is_empty() {
         return Err(Error::Config("the API key is empty".to_owned()));
     }
-    let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+    let unsendable = || {
         Error::Config(
             "the API key contains characters that cannot be sent in an HTTP header (a \
-             newline, a control character or non-ASCII text); check for stray whitespace \
-             around the key"
+             space, a newline, a control character or non-ASCII text); check for stray \
+             whitespace around the key"
                 .to_owned(),
         )
-    })?;
+    };
+    // A bearer token is visible ASCII (RFC 6750 §2.1). `HeaderValue` alone would
+    // also pass spaces (trimmed or split by the server, so a different key
+    // arrives) and non-ASCII bytes (sent raw, then refused with a 401).
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(unsendable());
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| unsendable())?;
     value.set_sensitive(true);
     Ok(value)
 }
 
-/// Checks `raw` is an absolute http(s) URL and returns it without trailing slashes.
-fn normalize_base_url(raw: &str) -> Result<String> {
+/// The `User-Agent` header: printable ASCII, spaces inside allowed, surrounding
+/// whitespace trimmed (a server would drop it anyway).
+fn user_agent_header(user_agent: &str) -> Result<HeaderValue> {
+    let trimmed = user_agent.trim_matches([' ', '\t']);
+    let invalid = |why: &str| {
+        // Quote at most the start: the value is the caller's, but may be anything.
+        let shown: String = user_agent.chars().take(64).collect();
+        let more = if shown.len() < user_agent.len() {
+            "…"
+        } else {
+            ""
+        };
+        Error::Config(format!("the user agent {shown:?}{more} {why}"))
+    };
+    if trimmed.is_empty() {
+        return Err(invalid(
+            "is empty; leave it unset to send the default user agent",
+        ));
+    }
+    let printable = |b: u8| b.is_ascii_graphic() || b == b' ' || b == b'\t';
+    if !trimmed.bytes().all(printable) {
+        return Err(invalid(
+            "is not a valid HTTP header value: use printable ASCII only (no newline, \
+             control character or non-ASCII text)",
+        ));
+    }
+    HeaderValue::from_str(trimmed).map_err(|_| invalid("is not a valid HTTP header value"))
+}
+
+/// Checks `raw` is an absolute http(s) URL and returns it without trailing
+/// slashes. Plain `http` must go to a loopback host unless `allow_insecure_http`.
+fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     let invalid = |why: &str| Error::Config(format!("invalid base URL {raw:?}: {why}"));
     let url = reqwest::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -357,10 +421,47 @@ fn normalize_base_url(raw: &str) -> Result<String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("it has no host"));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not quoted: that would put the credentials in the message.
+        return Err(Error::Config(
+            "invalid base URL: it must not contain a user name or password (the API key is \
+             sent as a bearer token)"
+                .to_owned(),
+        ));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    let base_url = url.as_str().trim_end_matches('/').to_owned();
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        return Err(Error::Config(format!(
+            "refusing the plain-http base URL {base_url:?}: every request would carry the API \
+             key in clear text to a host that is not loopback. Use https, or, if the network \
+             to that host is trusted (a local proxy, a private test network), opt in with \
+             ClientBuilder::allow_insecure_http(true)"
+        )));
+    }
+    Ok(base_url)
+}
+
+/// Whether `url`'s host is this machine: `localhost`, `127.0.0.0/8` or `::1`
+/// (also as the IPv4-mapped `::ffff:127.x.y.z`). The URL parser has already
+/// normalised the host (lowercase, canonical IP forms such as `0x7f.1`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => host.eq_ignore_ascii_case("localhost") || host.eq_ignore_ascii_case("localhost."),
+    }
 }
 
 /// The reqwest client used when the caller does not bring one.
@@ -394,15 +495,15 @@ mod tests {
     #[test]
     fn base_url_is_validated_and_stored_without_trailing_slash() {
         assert_eq!(
-            normalize_base_url("https://api.pathbound.ai/v1/").unwrap(),
+            normalize_base_url("https://api.pathbound.ai/v1/", false).unwrap(),
             "https://api.pathbound.ai/v1"
         );
         assert_eq!(
-            normalize_base_url("http://127.0.0.1:8080").unwrap(),
+            normalize_base_url("http://127.0.0.1:8080", false).unwrap(),
             "http://127.0.0.1:8080"
         );
         assert_eq!(
-            normalize_base_url("https://x.test/a//").unwrap(),
+            normalize_base_url("https://x.test/a//", false).unwrap(),
             "https://x.test/a"
         );
         for bad in [
@@ -412,8 +513,88 @@ mod tests {
             "https://x.test/v1?a=1",
             "mailto:a@b.c",
         ] {
-            let message = config_message(normalize_base_url(bad));
+            let message = config_message(normalize_base_url(bad, true));
             assert!(message.contains("invalid base URL"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_only_for_loopback_unless_allowed() {
+        for loopback in [
+            "http://127.0.0.1:8080/v1",
+            "http://127.255.0.9",
+            "http://0x7f.1:9",
+            "http://localhost:4010",
+            "http://LOCALHOST",
+            "http://localhost./v1",
+            "http://[::1]:9",
+            "http://[::ffff:127.0.0.1]",
+        ] {
+            assert!(normalize_base_url(loopback, false).is_ok(), "{loopback}");
+        }
+        for remote in [
+            "http://api.pathbound.ai/v1",
+            "http://10.0.0.7:8080",
+            "http://0.0.0.0:8080",
+            "http://128.0.0.1",
+            "http://[::2]",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let message = config_message(normalize_base_url(remote, false));
+            assert!(message.contains("clear text"), "{remote}: {message}");
+            assert!(
+                message.contains("allow_insecure_http(true)"),
+                "{remote}: {message}"
+            );
+            assert!(normalize_base_url(remote, true).is_ok(), "{remote}");
+        }
+        // https is fine anywhere, with or without the opt-in.
+        assert!(normalize_base_url("https://10.0.0.7", false).is_ok());
+    }
+
+    #[test]
+    fn insecure_base_url_fails_the_build_without_showing_the_key() {
+        let builder = ClientBuilder::for_api(&TEST_API)
+            .api_key(KEY)
+            .base_url("http://staging.example.test/v1");
+        let err = builder.clone().build().unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("allow_insecure_http(true)"), "{shown}");
+        assert!(!shown.contains(KEY) && !shown.contains("5f3c9d"), "{shown}");
+        let client = builder.allow_insecure_http(true).build().unwrap();
+        assert_eq!(client.base_url(), "http://staging.example.test/v1");
+    }
+
+    #[test]
+    fn credentials_in_the_base_url_are_refused_without_quoting_them() {
+        for url in ["https://user:hunter2@x.test/v1", "https://hunter2@x.test"] {
+            let message = config_message(normalize_base_url(url, true));
+            assert!(message.contains("user name or password"), "{message}");
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn key_with_whitespace_or_non_ascii_is_rejected_without_echoing_it() {
+        for bad_key in [
+            format!("{KEY} "),
+            format!(" {KEY}"),
+            format!("{KEY}\t"),
+            format!("{KEY}é"),
+            format!("sk_a b{KEY}"),
+            format!("{KEY}\u{7f}"),
+        ] {
+            let err = ClientBuilder::for_api(&TEST_API)
+                .api_key(bad_key.clone())
+                .build()
+                .unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(
+                shown.contains("cannot be sent in an HTTP header"),
+                "{bad_key:?}: {shown}"
+            );
+            assert!(!shown.contains(KEY), "{shown}");
         }
     }
 
@@ -508,6 +689,25 @@ mod tests {
                 .build(),
         );
         assert!(message.contains("user agent"), "{message}");
+        for bad in ["", "  ", "café/1", "a\u{7f}b", "a\rb"] {
+            let message = config_message(
+                ClientBuilder::for_api(&TEST_API)
+                    .api_key(KEY)
+                    .user_agent(bad)
+                    .build(),
+            );
+            assert!(message.contains("user agent"), "{bad:?}: {message}");
+        }
+        let client = ClientBuilder::for_api(&TEST_API)
+            .api_key(KEY)
+            .user_agent(" acme-sync/2.1 (linux)\tpathbound/0.1 ")
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("user_agent: \"acme-sync/2.1 (linux)\tpathbound/0.1\","),
+            "{shown}"
+        );
         let custom = reqwest::Client::builder()
             .tls_backend_preconfigured(super::super::tls::client_config().unwrap())
             .build()

@@ -101,6 +101,20 @@ pub enum Error {
     /// The client could not be configured: a bad base URL, a missing
     /// `PATHBOUND_API_KEY`, an API key that cannot be sent in a header.
     Config(String),
+    /// A paginated list did not advance: after the client asked for the page
+    /// at `position` (a page number, skip or offset), the server's pagination
+    /// metadata pointed at `next`, which is not past it, or is past
+    /// [`PageStream::MAX_POSITION`](super::PageStream::MAX_POSITION) and so
+    /// cannot be requested. Following it could fetch the same pages forever,
+    /// so [`super::PageStream`] yields this error (after the items of that
+    /// last page) and ends.
+    PaginationStalled {
+        /// The position the stream last asked for; `None` for the first page,
+        /// fetched at the position the request was built with.
+        position: Option<u64>,
+        /// The position the server's answer pointed to next.
+        next: u64,
+    },
 }
 
 /// The details of a non-2xx response.
@@ -346,7 +360,7 @@ impl Error {
             | Error::MissingScope { operation, .. }
             | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::InvalidRequest { operation, .. } => *operation,
-            Error::Config(_) => None,
+            Error::Config(_) | Error::PaginationStalled { .. } => None,
         }
     }
 
@@ -543,6 +557,18 @@ impl fmt::Display for Error {
                 write!(f, "invalid request: {message}")
             }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::PaginationStalled { position, next } => {
+                f.write_str("the list's pagination did not advance: the server answered ")?;
+                match position {
+                    Some(position) => write!(f, "the request for position {position}")?,
+                    None => f.write_str("the first request")?,
+                }
+                write!(
+                    f,
+                    " with metadata pointing to position {next}, which cannot be requested \
+                     next; the stream stopped instead of fetching the same pages forever"
+                )
+            }
         }
     }
 }

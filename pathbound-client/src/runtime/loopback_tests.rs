@@ -856,3 +856,90 @@ async fn with_meta_returns_the_value_with_status_headers_and_request_id() {
     assert_eq!(with.request_id.as_deref(), Some("req_raw_1"));
     assert_eq!(with.header("x-ratelimit-remaining"), Some("99"));
 }
+
+// --- Bodies that arrive in several chunks --------------------------------------
+
+/// Answers one connection with a chunked (`Transfer-Encoding: chunked`) body,
+/// flushing each chunk separately with a pause, so the client reads several.
+async fn serve_chunked(status: &'static str, chunks: &'static [&'static str]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}/v1/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let _ = read_request(&mut socket).await;
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n\
+             transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        );
+        let _ = socket.write_all(head.as_bytes()).await;
+        for chunk in chunks {
+            let framed = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+            let _ = socket.write_all(framed.as_bytes()).await;
+            let _ = socket.flush().await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+        let _ = socket.shutdown().await;
+    });
+    base_url
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_joined_and_still_capped() {
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        ids: Vec<u32>,
+    }
+    const CHUNKS: &[&str] = &[r#"{"ids":[1,2,"#, r#"3,4,5,"#, r#"6]}"#];
+    let options = RequestOptions::new().max_retries(0);
+    let base_url = serve_chunked("200 OK", CHUNKS).await;
+    let client = ClientBuilder::for_api(&TEST_API)
+        .api_key(KEY)
+        .base_url(&base_url)
+        .build()
+        .unwrap();
+    let response = client.execute(Call::new(&PUBLIC, &options)).await.unwrap();
+    assert_eq!(response.body(), CHUNKS.concat().as_bytes());
+    let ids: Ids = response.decode().unwrap();
+    assert_eq!(ids.ids, [1, 2, 3, 4, 5, 6]);
+
+    // No Content-Length to refuse it up front: the cap applies as chunks arrive.
+    let base_url = serve_chunked("200 OK", CHUNKS).await;
+    let client = ClientBuilder::for_api(&TEST_API)
+        .api_key(KEY)
+        .base_url(&base_url)
+        .max_response_bytes(20)
+        .build()
+        .unwrap();
+    let err = client
+        .execute(Call::new(&PUBLIC, &options))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                operation: "status.get",
+                limit: 20
+            }
+        ),
+        "{err:?}"
+    );
+
+    // An error body in several chunks is read whole for the error message.
+    const ERROR: &[&str] = &[r#"{"status":"error","#, r#""error":"no such status"}"#];
+    let base_url = serve_chunked("404 Not Found", ERROR).await;
+    let client = ClientBuilder::for_api(&TEST_API)
+        .api_key(KEY)
+        .base_url(&base_url)
+        .build()
+        .unwrap();
+    let err = client
+        .execute(Call::new(&PUBLIC, &options))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err:?}");
+    assert!(err.to_string().contains("no such status"), "{err}");
+}

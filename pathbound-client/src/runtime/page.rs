@@ -210,25 +210,40 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 Key::Items => items = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()),
-                Key::Status => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Key::Pagination => {
-                    if let Some(wire) = map.next_value::<Option<WireInfo>>()? {
-                        wire.merge_into(&mut info);
-                    }
-                }
-                Key::Total => info.total_items = map.next_value::<Number>()?.0,
-                Key::Limit => info.limit = map.next_value::<Number>()?.0,
-                Key::Offset => info.offset = map.next_value::<Number>()?.0,
-                Key::Other(name) => {
-                    extra.insert(name, map.next_value()?);
-                }
+                other => other_key(&mut map, other, &mut info, &mut extra)?,
             }
         }
         let items = items.ok_or_else(|| super::envelope::missing_key(self.items_key))?;
         Ok(Page { items, info, extra })
     }
+}
+
+/// Reads the value of a key other than the items. Not generic over the item
+/// type, so it is compiled once per deserializer rather than once per list
+/// endpoint (only the items line of [`PageSeed::visit_map`] depends on `T`).
+fn other_key<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key,
+    info: &mut PageInfo,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match key {
+        Key::Items | Key::Status => {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Key::Pagination => {
+            if let Some(wire) = map.next_value::<Option<WireInfo>>()? {
+                wire.merge_into(info);
+            }
+        }
+        Key::Total => info.total_items = map.next_value::<Number>()?.0,
+        Key::Limit => info.limit = map.next_value::<Number>()?.0,
+        Key::Offset => info.offset = map.next_value::<Number>()?.0,
+        Key::Other(name) => {
+            extra.insert(name, map.next_value()?);
+        }
+    }
+    Ok(())
 }
 
 /// What a top-level key of a list response is.

@@ -13,7 +13,7 @@ use super::envelope::Field;
 use super::error::{Error, Result};
 use super::operation::Operation;
 use super::page::{Page, PageSeed, PaginationStyle};
-use super::snippet::snippet;
+use super::snippet::{bounded_message, snippet};
 
 /// A 2xx response whose body has been read into memory.
 ///
@@ -24,7 +24,50 @@ pub struct Response {
     op: &'static Operation,
     status: u16,
     headers: HeaderMap,
-    body: Vec<u8>,
+    body: Body,
+}
+
+/// A body read whole: the one chunk the connection delivered, kept as it came
+/// (no copy: the usual case for a response with a `Content-Length`), or the
+/// bytes of several chunks joined.
+pub(crate) enum Body {
+    /// Several chunks, joined (or a body built in memory).
+    Joined(Vec<u8>),
+    /// The only chunk (`bytes::Bytes`, which this crate does not name).
+    Chunk(Box<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl Body {
+    /// The body as it came, without copying it.
+    pub(crate) fn chunk(chunk: impl AsRef<[u8]> + Send + Sync + 'static) -> Self {
+        Body::Chunk(Box::new(chunk))
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Joined(bytes) => bytes,
+            Body::Chunk(chunk) => (**chunk).as_ref(),
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<u8> {
+        match self {
+            Body::Joined(bytes) => bytes,
+            Body::Chunk(chunk) => (*chunk).as_ref().to_vec(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Body::Joined(bytes)
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes", self.as_slice().len())
+    }
 }
 
 impl Response {
@@ -32,13 +75,13 @@ impl Response {
         op: &'static Operation,
         status: u16,
         headers: HeaderMap,
-        body: Vec<u8>,
+        body: impl Into<Body>,
     ) -> Self {
         Response {
             op,
             status,
             headers,
-            body,
+            body: body.into(),
         }
     }
 
@@ -59,7 +102,7 @@ impl Response {
 
     /// The raw body.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        self.body.as_slice()
     }
 
     /// The operation this response answers.
@@ -67,9 +110,11 @@ impl Response {
         self.op
     }
 
-    /// The status, headers and body, taken apart (no copy).
+    /// The status, headers and body, taken apart. The body is copied when it
+    /// arrived in one chunk (kept as it came, shared with the connection's
+    /// read buffer, until then); the headers never are.
     pub fn into_parts(self) -> (u16, HeaderMap, Vec<u8>) {
-        (self.status, self.headers, self.body)
+        (self.status, self.headers, self.body.into_vec())
     }
 
     /// Decodes the response with `decode` (any of the decoding methods) and
@@ -112,10 +157,10 @@ impl Response {
     /// whose fields are all optional decodes to its empty value, and a type with
     /// required fields still fails with [`Error::Decode`].
     pub fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+        let body: &[u8] = if self.body().iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
-            &self.body
+            self.body()
         };
         let result = serde_json::from_slice(body);
         result.map_err(|e| self.decode_error(&e))
@@ -150,7 +195,7 @@ impl Response {
         &'de self,
         seed: S,
     ) -> serde_json::Result<S::Value> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let mut deserializer = serde_json::Deserializer::from_slice(self.body());
         let value = seed.deserialize(&mut deserializer)?;
         deserializer.end()?;
         Ok(value)
@@ -158,15 +203,15 @@ impl Response {
 
     /// The one place a body that did not decode becomes an error.
     fn decode_error(&self, error: &serde_json::Error) -> Error {
-        let message = match self.body.iter().all(u8::is_ascii_whitespace) {
+        let message = match self.body().iter().all(u8::is_ascii_whitespace) {
             true => format!("the body is empty ({error})"),
             false => error.to_string(),
         };
         Error::Decode {
             operation: self.op.id,
             status: self.status,
-            message,
-            snippet: snippet(&self.body),
+            message: bounded_message(message),
+            snippet: snippet(self.body()),
         }
     }
 }

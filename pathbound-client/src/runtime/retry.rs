@@ -170,8 +170,15 @@ pub(crate) fn delay(
         .min(backoff.max);
     // Jitter: wait between 50% and 100% of the exponential value, so clients
     // that failed together do not retry together.
-    let fraction = 0.5 + 0.5 * random_unit();
-    Some(exponential.mul_f64(fraction))
+    Some(jittered(exponential, 0.5 + 0.5 * random_unit()))
+}
+
+/// `exponential * fraction` (`fraction` in [0.5, 1)). Not `Duration::mul_f64`:
+/// near `Duration::MAX` (a caller's "wait as long as it takes") the product
+/// can round up past it, and `mul_f64` panics there; this keeps `exponential`.
+fn jittered(exponential: Duration, fraction: f64) -> Duration {
+    Duration::try_from_secs_f64(exponential.as_secs_f64() * fraction)
+        .map_or(exponential, |d| d.min(exponential))
 }
 
 /// A random number in [0, 1), good enough for jitter, without a `rand` dependency:
@@ -348,5 +355,31 @@ mod tests {
         };
         assert!(delay(0, &fast, None).unwrap() <= Duration::from_millis(2));
         assert!(delay(10, &fast, None).unwrap() <= Duration::from_millis(5));
+    }
+
+    #[test]
+    fn jitter_near_duration_max_does_not_overflow() {
+        use super::jittered;
+        // The largest fraction `delay` can draw rounds to exactly 1.0, and
+        // Duration::MAX in f64 seconds is 2^64: one past what fits, so
+        // `Duration::mul_f64` panicked here.
+        let top = 0.5 + 0.5 * (((1u64 << 53) - 1) as f64 / (1u64 << 53) as f64);
+        for max in [Duration::MAX, Duration::from_secs(u64::MAX)] {
+            assert_eq!(jittered(max, top), max);
+            assert!(jittered(max, 0.5) <= max);
+            let huge = Backoff {
+                initial: max,
+                max,
+                max_retry_after: max,
+            };
+            for attempt in [0, 1, 16, u32::MAX] {
+                assert!(delay(attempt, &huge, None).unwrap() <= max);
+            }
+        }
+        assert_eq!(
+            jittered(Duration::from_millis(10), 0.5),
+            Duration::from_millis(5)
+        );
+        assert_eq!(jittered(Duration::ZERO, top), Duration::ZERO);
     }
 }

@@ -33,9 +33,57 @@ pub(crate) fn snippet_with_limit(body: &[u8], limit: usize) -> String {
     }
 }
 
+/// The most bytes of a decoder's message an error keeps.
+pub(crate) const MESSAGE_LIMIT: usize = 1024;
+
+/// `message`, cut in the middle when longer than [`MESSAGE_LIMIT`] bytes.
+///
+/// A decoder's message can quote the offending value whole (`invalid type:
+/// string "<16 MiB of text>", expected i64 at line 1 column 9`), so a hostile
+/// body could make an error, and every log line it goes to, as large as the
+/// body. The start (what went wrong) and the end (what was expected, and where)
+/// are kept, joined by `…`, each cut on a character boundary.
+pub(crate) fn bounded_message(message: String) -> String {
+    if message.len() <= MESSAGE_LIMIT {
+        return message;
+    }
+    let mut head = MESSAGE_LIMIT * 3 / 4;
+    while !message.is_char_boundary(head) {
+        head -= 1;
+    }
+    // `…` is 3 bytes.
+    let mut tail = message.len() - (MESSAGE_LIMIT - head - 3);
+    while !message.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{}", &message[..head], &message[tail..])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{SNIPPET_LIMIT, snippet, snippet_with_limit};
+    use super::{MESSAGE_LIMIT, SNIPPET_LIMIT, bounded_message, snippet, snippet_with_limit};
+
+    #[test]
+    fn long_messages_keep_their_start_and_end_within_the_limit() {
+        assert_eq!(bounded_message("short".to_owned()), "short");
+        for filler in ["x", "é", "€", "😀"] {
+            let message = format!(
+                "invalid type: string \"{}\", expected i64 at line 1 column 9",
+                filler.repeat(5000)
+            );
+            let cut = bounded_message(message);
+            assert!(cut.len() <= MESSAGE_LIMIT, "{}", cut.len());
+            assert!(cut.len() > MESSAGE_LIMIT - 8, "{}", cut.len());
+            assert!(cut.starts_with("invalid type: string \""), "{cut}");
+            assert!(
+                cut.ends_with("\", expected i64 at line 1 column 9"),
+                "{cut}"
+            );
+            assert_eq!(cut.matches('…').count(), 1);
+        }
+        let exact = "a".repeat(MESSAGE_LIMIT);
+        assert_eq!(bounded_message(exact.clone()), exact);
+    }
 
     #[test]
     fn short_bodies_are_kept_whole_and_trimmed() {

@@ -6,6 +6,13 @@
 //! further requests, and `.max_items(n)` stops fetching once `n` items are out.
 //! The next page's position (page number, skip or offset) comes from
 //! [`Page::next_page_param`], which also decides when the list has ended.
+//!
+//! The positions asked for must strictly increase and stay at most
+//! [`PageStream::MAX_POSITION`]: a server whose metadata points back at (or
+//! stays on) a position already asked for, or beyond what a request can
+//! carry (so that it would be clamped to the same value again and again),
+//! would otherwise be followed forever, so the stream yields
+//! [`Error::PaginationStalled`] instead and ends.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -14,7 +21,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use super::{Page, Result};
+use super::{Error, Page, Result};
 
 /// A boxed, sendable future of one page.
 pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
@@ -34,7 +41,8 @@ pub trait PagedRequest: Clone + Send + 'static {
 }
 
 /// The items of every page of a list, fetched lazily. Yields `Err` once and then
-/// ends if a page fails.
+/// ends if a page fails, or (after that page's items) if the server's
+/// pagination does not advance ([`Error::PaginationStalled`]).
 #[must_use = "a stream does nothing unless polled"]
 pub struct PageStream<R: PagedRequest> {
     /// The request for the next page to fetch; `None` once the list has ended.
@@ -45,6 +53,10 @@ pub struct PageStream<R: PagedRequest> {
     buffer: VecDeque<R::Item>,
     /// Items still allowed out, when capped by [`PageStream::max_items`].
     remaining: Option<usize>,
+    /// The last position this stream pointed a request at; the next must be larger.
+    position: Option<u64>,
+    /// Yielded once the buffer is empty, when the pagination stalled.
+    stalled: Option<Error>,
 }
 
 // Nothing in the stream is structurally pinned (the in-flight future is boxed),
@@ -52,6 +64,10 @@ pub struct PageStream<R: PagedRequest> {
 impl<R: PagedRequest> Unpin for PageStream<R> {}
 
 impl<R: PagedRequest> PageStream<R> {
+    /// The largest position the stream asks for: integer query parameters are
+    /// sent as `i64`, so a larger one could not be requested as given.
+    pub const MAX_POSITION: u64 = i64::MAX as u64;
+
     /// A stream starting at the page `request` points at.
     pub fn new(request: R) -> Self {
         PageStream {
@@ -59,6 +75,8 @@ impl<R: PagedRequest> PageStream<R> {
             in_flight: None,
             buffer: VecDeque::new(),
             remaining: None,
+            position: None,
+            stalled: None,
         }
     }
 
@@ -76,7 +94,7 @@ impl<R: PagedRequest> std::fmt::Debug for PageStream<R> {
             .field("fetching", &self.in_flight.is_some())
             .field(
                 "finished",
-                &(self.next.is_none() && self.in_flight.is_none()),
+                &(self.next.is_none() && self.in_flight.is_none() && self.stalled.is_none()),
             )
             .field("remaining", &self.remaining)
             .finish()
@@ -113,11 +131,27 @@ impl<R: PagedRequest> Stream for PageStream<R> {
                         return Poll::Ready(Some(Err(error)));
                     }
                     Ok(page) => {
-                        this.next = page.next_page_param().map(|position| {
-                            request.set_position(position);
-                            request
-                        });
+                        let next = page.next_page_param();
                         this.buffer.extend(page.into_items());
+                        this.next = None;
+                        let advances = |next: u64| {
+                            next <= Self::MAX_POSITION
+                                && this.position.is_none_or(|position| next > position)
+                        };
+                        match next {
+                            Some(next) if !advances(next) => {
+                                this.stalled = Some(Error::PaginationStalled {
+                                    position: this.position,
+                                    next,
+                                });
+                            }
+                            Some(next) => {
+                                request.set_position(next);
+                                this.position = Some(next);
+                                this.next = Some(request);
+                            }
+                            None => {}
+                        }
                         continue;
                     }
                 }
@@ -127,7 +161,7 @@ impl<R: PagedRequest> Stream for PageStream<R> {
                     let future = request.clone().fetch_page();
                     this.in_flight = Some((request, future));
                 }
-                None => return Poll::Ready(None),
+                None => return Poll::Ready(this.stalled.take().map(Err)),
             }
         }
     }
@@ -136,13 +170,11 @@ impl<R: PagedRequest> Stream for PageStream<R> {
         let cap = self.remaining.unwrap_or(usize::MAX);
         let buffered = self.buffer.len().min(cap);
         let finished = self.next.is_none() && self.in_flight.is_none();
-        (
-            buffered,
-            if finished {
-                Some(buffered)
-            } else {
-                self.remaining
-            },
-        )
+        let pending_error = usize::from(self.stalled.is_some());
+        let upper = match finished {
+            true => Some(buffered.saturating_add(pending_error).min(cap)),
+            false => self.remaining,
+        };
+        (buffered, upper)
     }
 }
