@@ -35,8 +35,17 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// Builder methods every request has, which parameters must not shadow.
-pub const RESERVED_METHODS: &[&str] =
-    &["send", "timeout", "max_retries", "new", "options", "client"];
+pub const RESERVED_METHODS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "stream",
+    "timeout",
+    "max_retries",
+    "deadline",
+    "new",
+    "options",
+    "client",
+];
 
 struct Checker<'a> {
     loaded: &'a Loaded,

@@ -252,6 +252,12 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
                 self
             }
 
+            #[doc = " Bounds the whole request, every attempt and retry wait included."]
+            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options.deadline = Some(deadline);
+                self
+            }
+
             #send
         }
 

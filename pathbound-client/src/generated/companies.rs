@@ -304,6 +304,11 @@ impl CompaniesCreateRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     ///
     /// # Errors
@@ -450,6 +455,11 @@ impl CompaniesListRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -542,6 +552,11 @@ impl CompaniesGetRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -608,6 +623,11 @@ impl CompaniesUpdateRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -666,6 +686,11 @@ impl CompaniesDeleteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -727,6 +752,11 @@ impl CompaniesListNotesRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -786,6 +816,11 @@ impl CompaniesCreateNoteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
@@ -851,6 +886,11 @@ impl CompaniesUpdateNoteRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -910,6 +950,11 @@ impl CompaniesDeleteNoteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.

@@ -423,6 +423,11 @@ impl ContactsCreateRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `201` response.
     ///
     /// # Errors
@@ -650,6 +655,11 @@ impl ContactsListRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -859,6 +869,11 @@ impl ContactsCountRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -916,6 +931,11 @@ impl ContactsGetRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -989,6 +1009,11 @@ impl ContactsUpdateRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -1047,6 +1072,11 @@ impl ContactsDeleteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -1133,6 +1163,11 @@ impl ContactsListEventsRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -1195,6 +1230,11 @@ impl ContactsListNotesRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -1254,6 +1294,11 @@ impl ContactsCreateNoteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
@@ -1319,6 +1364,11 @@ impl ContactsUpdateNoteRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -1378,6 +1428,11 @@ impl ContactsDeleteNoteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -1447,6 +1502,11 @@ impl ContactsIdentifyRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.

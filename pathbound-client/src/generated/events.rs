@@ -308,6 +308,11 @@ impl EventsListRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -478,6 +483,11 @@ impl EventsCountRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -537,6 +547,11 @@ impl EventsGetRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -592,6 +607,11 @@ impl EventsTypesRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.

@@ -301,6 +301,11 @@ impl IdentitiesListRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -356,6 +361,11 @@ impl IdentitiesCreateRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `201` response.
@@ -414,6 +424,11 @@ impl IdentitiesGetRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -498,6 +513,11 @@ impl IdentitiesUpdateRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -556,6 +576,11 @@ impl IdentitiesDeleteRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -651,6 +676,11 @@ impl IdentitiesLinkedinLoginRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -710,6 +740,11 @@ impl IdentitiesLinkedinStatusRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.
@@ -774,6 +809,11 @@ impl IdentitiesLinkedinSubmitCodeRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -832,6 +872,11 @@ impl IdentitiesLinkedinCheckRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.

@@ -160,6 +160,11 @@ impl SegmentsListRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -252,6 +257,11 @@ impl SegmentsGetRequest {
         self.options.max_retries = Some(max_retries);
         self
     }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request and decodes the `200` response.
     ///
     /// # Errors
@@ -339,6 +349,11 @@ impl SegmentsListContactsRequest {
     /// Overrides the client's retry budget for this request (`0` turns retries off).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
+        self
+    }
+    /// Bounds the whole request, every attempt and retry wait included.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request and decodes the `200` response.

@@ -26,6 +26,10 @@ pub struct RequestOptions {
     /// failure, after a 429, and — only for operations safe to repeat — after a
     /// timeout, a broken connection, or a 408/500/502/503/504.
     pub max_retries: Option<u32>,
+    /// Total time allowed for the request, every attempt and every wait
+    /// between retries included, instead of the client's deadline. When it is
+    /// reached the request ends with the last failure (or [`super::Error::Timeout`]).
+    pub deadline: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -45,6 +49,13 @@ impl RequestOptions {
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sets [`RequestOptions::deadline`].
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 }

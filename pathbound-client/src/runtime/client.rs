@@ -184,6 +184,17 @@ impl Client {
         )?;
         let max_retries = call.options.max_retries.unwrap_or(self.config.max_retries);
         let timeout = call.options.timeout.unwrap_or(self.config.timeout);
+        let started = Instant::now();
+        let deadline = call
+            .options
+            .deadline
+            .or(self.config.deadline)
+            .and_then(|d| started.checked_add(d));
+        // Each attempt gets its timeout, cut to what is left before the deadline.
+        let attempt_timeout = || match deadline {
+            Some(at) => timeout.min(at.saturating_duration_since(Instant::now())),
+            None => timeout,
+        };
         let url = reqwest::Url::parse(&url).map_err(|e| {
             Error::invalid(
                 Some(op.id),
@@ -195,7 +206,6 @@ impl Client {
             Some(body) => Spare::Built(self.build_request(op, url, Some(body))),
             None => Spare::Url(url),
         };
-        let started = Instant::now();
         // 1-based: the number of the attempt being made.
         let mut attempt: u32 = 1;
         loop {
@@ -207,7 +217,7 @@ impl Client {
             };
             let Some(copy) = copy else {
                 let request = spare.into_request(self, op);
-                let outcome = self.attempt(op, request, attempt, timeout).await;
+                let outcome = self.attempt(op, request, attempt, attempt_timeout()).await;
                 return finish(
                     op,
                     outcome,
@@ -217,13 +227,17 @@ impl Client {
                     self.config.api.api_key_env,
                 );
             };
-            let outcome = self.attempt(op, copy, attempt, timeout).await;
+            let outcome = self.attempt(op, copy, attempt, attempt_timeout()).await;
             let delay = match &outcome {
                 Ok(_) => None,
                 Err(failure) => failure
                     .retry_hint(op.retry_safe)
                     .and_then(|hint| retry::delay(attempt - 1, &self.config.backoff, hint)),
             };
+            // No retry whose wait would end at or past the deadline.
+            let delay = delay.filter(|d| {
+                deadline.is_none_or(|at| Instant::now().checked_add(*d).is_some_and(|t| t < at))
+            });
             let (Err(failure), Some(delay)) = (&outcome, delay) else {
                 return finish(
                     op,

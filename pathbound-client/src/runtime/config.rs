@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     retry_backoff: Option<(Duration, Duration)>,
     max_retry_after: Option<Duration>,
+    deadline: Option<Duration>,
     scopes: Option<Vec<String>>,
     allow_insecure_http: bool,
 }
@@ -77,6 +78,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("retry_backoff", &self.retry_backoff)
             .field("max_retry_after", &self.max_retry_after)
+            .field("deadline", &self.deadline)
             .field("scopes", &self.scopes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
@@ -95,6 +97,8 @@ pub(crate) struct Config {
     pub(crate) max_response_bytes: usize,
     pub(crate) max_retries: u32,
     pub(crate) backoff: Backoff,
+    /// Total time for one request, attempts and waits included; `None`: unbounded.
+    pub(crate) deadline: Option<Duration>,
 }
 
 impl Config {
@@ -126,6 +130,7 @@ impl ClientBuilder {
             max_retries: None,
             retry_backoff: None,
             max_retry_after: None,
+            deadline: None,
             scopes: None,
             allow_insecure_http: false,
         }
@@ -253,6 +258,17 @@ impl ClientBuilder {
     /// trace on the server); [`Error::is_forbidden`] is true for it, as for the
     /// server's 403. Operations that need no scope are never blocked.
     ///
+    /// Total time one request may take, every attempt and every wait between
+    /// retries included (default: no overall limit; each attempt is still
+    /// bounded by [`timeout`](Self::timeout)). Once reached, no further attempt is
+    /// started and the last failure is returned; an attempt in flight is cut
+    /// short with `Error::Timeout`. Override per request with
+    /// [`super::RequestOptions::deadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// Only use the scopes the key really has, e.g. the `scopes` returned by
     /// the API's key-status endpoint (see [`Client::with_scopes`] to apply
     /// them to a running client). Values are trimmed; empty ones are ignored.
@@ -323,6 +339,7 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             backoff,
+            deadline: self.deadline,
         };
         Ok(Client::from_config(config, scopes))
     }

@@ -737,6 +737,54 @@ async fn a_silent_server_times_out_on_every_attempt() {
 }
 
 #[tokio::test]
+async fn the_deadline_stops_retries_whose_wait_would_pass_it() {
+    // The server asks for a 1 s wait before retrying; with a 300 ms deadline
+    // that retry is not attempted, however many retries are allowed.
+    let busy = || Reply {
+        status: "503 Service Unavailable",
+        headers: "retry-after: 1\r\n",
+        body: r#"{"error":"busy"}"#.to_owned(),
+    };
+    let server = serve((0..3).map(|_| Some(busy())).collect()).await;
+    let client = builder(&server)
+        .max_retries(2)
+        .deadline(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert_eq!(err.status(), Some(503), "{err:?}");
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(server.request_count(), 1);
+
+    // Without the deadline the same server's answer is retried.
+    let server = serve((0..3).map(|_| Some(busy())).collect()).await;
+    let client = builder(&server).max_retries(1).build().unwrap();
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert_eq!(err.attempts(), Some(2));
+}
+
+#[tokio::test]
+async fn a_per_request_deadline_cuts_a_silent_attempt_short() {
+    // The client's timeout alone would wait 30 s; the request's deadline ends it.
+    let server = serve(vec![None]).await;
+    let client = builder(&server)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let options = RequestOptions::new()
+        .deadline(Duration::from_millis(200))
+        .max_retries(3);
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(
+        err.attempts(),
+        Some(1),
+        "no retry starts after the deadline"
+    );
+}
+
+#[tokio::test]
 async fn max_retries_zero_turns_retries_off() {
     let server = serve(vec![
         Some(reply("503 Service Unavailable", "busy")),
