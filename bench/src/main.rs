@@ -1,7 +1,7 @@
 //! Benchmarks of the generator and of the generated client.
 //!
 //! ```text
-//! pathbound-bench <codegen|client|all> [--quick] [--root DIR] [--results FILE]
+//! pathbound-bench <codegen|client|mock|all> [--quick] [--root DIR] [--results FILE]
 //! ```
 //!
 //! Run it through `cargo xtask bench` (see BENCHMARKS.md), which builds it in release
@@ -11,6 +11,7 @@
 mod alloc;
 mod client;
 mod generator;
+mod mock_load;
 mod server;
 mod stats;
 mod synth;
@@ -22,12 +23,13 @@ use std::process::ExitCode;
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 const USAGE: &str =
-    "usage: pathbound-bench <codegen|client|all> [--quick] [--root DIR] [--results FILE]
+    "usage: pathbound-bench <codegen|client|mock|all> [--quick] [--root DIR] [--results FILE]
        pathbound-bench profile <auth_status|contact_get|contact_list100> <generated|hand> N
 
   codegen   generator throughput per stage: the real spec and synthetic specs
   client    requests/s and allocations/request, generated client vs hand-written reqwest
-  all       both
+  mock      the mock server under load: req/s and p50/p99 latency, 16 and 64 clients
+  all       all three
 
   --quick         fewer repetitions and no 5,000-endpoint spec
   --root DIR      the workspace root (default: this crate's parent)
@@ -56,7 +58,7 @@ fn main() -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "codegen" | "client" | "all" if what.is_none() => what = Some(a.clone()),
+            "codegen" | "client" | "mock" | "all" if what.is_none() => what = Some(a.clone()),
             "--quick" => quick = true,
             "--root" => match it.next() {
                 Some(v) => root = PathBuf::from(v),
@@ -85,6 +87,9 @@ fn main() -> ExitCode {
     }
     if what == "client" || what == "all" {
         client::bench(quick, &mut results);
+    }
+    if what == "mock" || what == "all" {
+        mock_load::bench(quick, &mut results);
     }
     if let Some(path) = results_path {
         if let Err(e) = results.write(&path) {
