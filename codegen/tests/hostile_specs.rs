@@ -144,7 +144,12 @@ fn mutate(text: &str, pick: usize, mutation: &Mutation) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    // 96 cases per property in CI; `PROPTEST_CASES=5000` for a longer campaign.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn structural_mutations_give_located_errors_never_panics(file in 0usize..64, pick in any::<usize>(), m in mutation()) {

@@ -311,6 +311,13 @@ async fn process(
         Ok(bytes) => bytes,
         Err(reply) => return (reply, op_id),
     };
+    if !bytes.is_empty() && !is_json(parts.headers.get("content-type")) {
+        let reply = Reply::error(
+            415,
+            "Unsupported Media Type: send the body as JSON with Content-Type: application/json",
+        );
+        return (Ok(reply), op_id);
+    }
     let query: Query = query_pairs.into_iter().collect();
     let mut problems: Vec<Problem> = validate::check_params(op, &params, &query);
     let body = match validate::check_body(api, op, &bytes) {
@@ -507,6 +514,23 @@ fn to_response(reply: Reply, number: u64, op_id: Option<&str>) -> HttpResponse {
         }
     }
     response
+}
+
+/// A body's content type is JSON, or absent (tolerated, as many clients omit it).
+fn is_json(content_type: Option<&hyper::header::HeaderValue>) -> bool {
+    let Some(value) = content_type else {
+        return true;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 #[cfg(test)]

@@ -60,6 +60,18 @@ pub fn check_params(op: &Operation, path: &[(String, String)], query: &Query) ->
             None => {}
         }
     }
+    // A parameter the endpoint does not have is a mistake worth reporting (a typo
+    // would otherwise be silently ignored).
+    for name in query.keys() {
+        let known = op.query.iter().any(|f| &f.wire == name)
+            || op.fixed_query.iter().any(|(k, _)| k == name);
+        if !known {
+            problems.push(Problem::new(
+                name,
+                "is not a query parameter of this endpoint",
+            ));
+        }
+    }
     problems
 }
 
@@ -493,5 +505,9 @@ mod tests {
             ["has_linkedin: must be true or false, got \"yes\""]
         );
         assert_eq!(q(&[("page", "0"), ("created_after", "tomorrow")]).len(), 2);
+        assert_eq!(
+            q(&[("limt", "10")]),
+            ["limt: is not a query parameter of this endpoint"]
+        );
     }
 }

@@ -43,11 +43,11 @@ async fn query_parameters_are_checked_against_the_spec() {
             .contains("(and 3 more; see details)")
     );
 
-    // Unknown enum values are accepted (the API's enums are open); unknown params ignored.
+    // Unknown enum values are accepted (the API's enums are open).
     let r = raw(
         &server,
         "GET",
-        "/contacts?lifecycle_stage=brand_new_stage&whatever=1",
+        "/contacts?lifecycle_stage=brand_new_stage",
         Some(KEY_ALL),
         None,
     )
@@ -372,4 +372,43 @@ async fn garbage_never_takes_the_server_down() {
     }
     let r = raw(&server, "GET", "/health", None, None).await;
     assert_eq!(r.status, 200, "still serving");
+}
+
+#[tokio::test]
+async fn unknown_query_parameters_and_non_json_bodies_are_client_errors() {
+    let server = MockServer::start().await;
+    // A typo in a parameter name is reported, not silently ignored.
+    let r = raw(&server, "GET", "/contacts?limt=10", Some(KEY_ALL), None).await;
+    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["status"], "error");
+    assert_eq!(r.json()["details"][0]["field"], "limt");
+    // The fixed parameter of the count endpoint is of course known.
+    let r = raw(
+        &server,
+        "GET",
+        "/contacts?count_only=true",
+        Some(KEY_ALL),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    // A body that is not JSON by its content type: 415 with the error envelope.
+    let auth = format!("Bearer {KEY_ALL}");
+    let r = testkit::send(
+        server.base_url(),
+        "POST",
+        "/contacts",
+        &[("authorization", &auth), ("content-type", "text/plain")],
+        Some(br#"{"email":"plain@example.com"}"#),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 415);
+    assert_eq!(r.json()["status"], "error");
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("application/json")
+    );
 }
