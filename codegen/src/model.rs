@@ -51,6 +51,25 @@ pub struct Module {
     pub resource: Option<Resource>,
 }
 
+impl Model {
+    /// The path part of the base URL (`/v1`), shown in docs before each path.
+    pub fn path_prefix(&self) -> String {
+        let url = &self.api.base_url;
+        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// The spec directory as shown in generated headers (`spec`).
+    pub fn spec_dir(&self) -> &str {
+        self.main_file
+            .rsplit_once('/')
+            .map_or("spec", |(dir, _)| dir)
+    }
+}
+
 /// A schema.
 #[derive(Debug, Clone)]
 pub struct Schema {
@@ -186,6 +205,26 @@ pub enum RustType {
     },
 }
 
+impl RustType {
+    /// The type as a spec type expression (`string[]`, `map<Contact>`), with
+    /// schema names written by `named` (plain, or as a link in the reference).
+    pub fn spec_expr(&self, named: &dyn Fn(&str) -> String) -> String {
+        match self {
+            RustType::String => "string".into(),
+            RustType::I64 => "integer".into(),
+            RustType::F64 => "number".into(),
+            RustType::Bool => "boolean".into(),
+            RustType::Timestamp => "datetime".into(),
+            RustType::Secret => "string (secret)".into(),
+            RustType::Json => "any".into(),
+            RustType::JsonObject => "object".into(),
+            RustType::Vec(t) => format!("{}[]", t.spec_expr(named)),
+            RustType::Map(t) => format!("map<{}>", t.spec_expr(named)),
+            RustType::Named { name, .. } => named(name),
+        }
+    }
+}
+
 /// A resource: an accessor and its operations.
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -251,6 +290,17 @@ pub struct Body {
     pub fields: Vec<Field>,
     /// The body type keeps unknown keys in `extra`.
     pub keep_extra: bool,
+}
+
+impl Body {
+    /// The body's type, as a field or argument would name it.
+    pub fn ty(&self) -> RustType {
+        RustType::Named {
+            name: self.schema.clone(),
+            module: self.module.clone(),
+            boxed: false,
+        }
+    }
 }
 
 /// The success response.

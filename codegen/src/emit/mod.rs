@@ -82,7 +82,7 @@ impl EmittedTokens {
 
 /// The tokens of every file for `model`, in the order of [`emit`], unformatted.
 pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
-    let prefix = path_prefix(&model.api.base_url);
+    let prefix = model.path_prefix();
     let all_sources: Vec<String> = {
         let mut v: Vec<String> = model
             .modules
@@ -112,17 +112,6 @@ pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
         });
     }
     files
-}
-
-/// The path part of the base URL (`/v1`), shown in docs before each path.
-fn path_prefix(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    match after_scheme.find('/') {
-        Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
-        None => String::new(),
-    }
 }
 
 fn file(path: &str, sources: &[String], tokens: TokenStream) -> Result<GeneratedFile, EmitError> {

@@ -133,14 +133,7 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
         quote!(query: #q { #(#inits)* },)
     });
     let body_init = op.body.as_ref().map(|b| {
-        let t = rust_type(
-            &RustType::Named {
-                name: b.schema.clone(),
-                module: b.module.clone(),
-                boxed: false,
-            },
-            module,
-        );
+        let t = rust_type(&b.ty(), module);
         let inits = init_fields(&b.fields, Place::Body);
         let extra = b.keep_extra.then(|| quote!(extra: serde_json::Map::new(),));
         quote!(body: #t { #(#inits)* #extra },)
@@ -180,14 +173,7 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
         quote!(query: #q,)
     });
     let body_field = op.body.as_ref().map(|b| {
-        let t = rust_type(
-            &RustType::Named {
-                name: b.schema.clone(),
-                module: b.module.clone(),
-                boxed: false,
-            },
-            module,
-        );
+        let t = rust_type(&b.ty(), module);
         quote!(body: #t,)
     });
     let query_struct = op

@@ -230,7 +230,7 @@ fn union(s: &Schema, variants: &[UnionVariant], module: &str) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let vn = format_ident!("{}", v.rust);
         let ty = rust_type(&v.ty, module);
-        let d = format!(" `{}`", super::types::describe(&v.ty));
+        let d = format!(" `{}`", v.ty.spec_expr(&str::to_string));
         quote!(#[doc = #d] #vn(#ty),)
     });
     let froms = variants

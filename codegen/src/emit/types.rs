@@ -47,23 +47,6 @@ pub fn field_type(f: &Field, module: &str) -> TokenStream {
     if f.is_option() { quote!(Option<#t>) } else { t }
 }
 
-/// A person-readable description of a type, for docs.
-pub fn describe(ty: &RustType) -> String {
-    match ty {
-        RustType::String => "string".into(),
-        RustType::I64 => "integer".into(),
-        RustType::F64 => "number".into(),
-        RustType::Bool => "boolean".into(),
-        RustType::Timestamp => "datetime".into(),
-        RustType::Secret => "string (secret)".into(),
-        RustType::Json => "any".into(),
-        RustType::JsonObject => "object".into(),
-        RustType::Vec(t) => format!("{}[]", describe(t)),
-        RustType::Map(t) => format!("map<{}>", describe(t)),
-        RustType::Named { name, .. } => name.clone(),
-    }
-}
-
 /// The argument type and conversion for a setter or required argument:
 /// `impl Into<T>` for most types, `impl IntoIterator<Item = impl Into<T>>` for lists.
 pub fn setter(ty: &RustType, module: &str) -> (TokenStream, TokenStream) {

@@ -208,7 +208,7 @@ impl Client {
         };
         // 1-based: the number of the attempt being made.
         let mut attempt: u32 = 1;
-        loop {
+        let outcome = loop {
             // Send a copy while retries remain, so the spare is there for the
             // next attempt; the last attempt consumes the spare.
             let copy = match attempt <= max_retries {
@@ -217,15 +217,7 @@ impl Client {
             };
             let Some(copy) = copy else {
                 let request = spare.into_request(self, op);
-                let outcome = self.attempt(op, request, attempt, attempt_timeout()).await;
-                return finish(
-                    op,
-                    outcome,
-                    attempt,
-                    started,
-                    &span,
-                    self.config.api.api_key_env,
-                );
+                break self.attempt(op, request, attempt, attempt_timeout()).await;
             };
             let outcome = self.attempt(op, copy, attempt, attempt_timeout()).await;
             let delay = match &outcome {
@@ -239,14 +231,7 @@ impl Client {
                 deadline.is_none_or(|at| Instant::now().checked_add(*d).is_some_and(|t| t < at))
             });
             let (Err(failure), Some(delay)) = (&outcome, delay) else {
-                return finish(
-                    op,
-                    outcome,
-                    attempt,
-                    started,
-                    &span,
-                    self.config.api.api_key_env,
-                );
+                break outcome;
             };
             tracing::warn!(
                 operation = op.id,
@@ -257,7 +242,15 @@ impl Client {
             );
             tokio::time::sleep(delay).await;
             attempt += 1;
-        }
+        };
+        finish(
+            op,
+            outcome,
+            attempt,
+            started,
+            &span,
+            self.config.api.api_key_env,
+        )
     }
 
     /// The `reqwest::Request` for `op`, with all headers and the body. The

@@ -6,9 +6,9 @@ use std::cmp::Ordering;
 use serde_json::{Map, Value, json};
 
 use super::contacts::merge_properties;
-use super::{Ctx, contains_ci, descending, message, paginate};
+use super::{Ctx, contains_ci, descending, message, notes, paginate};
 use crate::reply::{Outcome, Reply, body};
-use crate::state::{Company, Note, State};
+use crate::state::{Company, State};
 
 /// `POST /companies`.
 pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
@@ -146,52 +146,26 @@ pub fn delete(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 
 /// `GET /companies/{company_id}/notes`.
 pub fn list_notes(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let company = find(ctx, state)?;
-    let notes: Vec<Value> = company.notes.iter().rev().map(Note::to_json).collect();
-    Ok(body([("notes", json!(notes))]))
+    notes::list(&find(ctx, state)?.notes)
 }
 
 /// `POST /companies/{company_id}/notes`.
 pub fn create_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let content = note_content(ctx)?;
+    let content = notes::content(ctx)?;
     let id = state.ids.next("note_");
     let company = find_mut(ctx, state)?;
-    let note = Note {
-        id,
-        content,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
-    let json = note.to_json();
-    company.notes.push(note);
-    Ok(body([("note", json)]))
+    notes::create(ctx, &mut company.notes, id, content)
 }
 
 /// `PUT /companies/{company_id}/notes/{note_id}`.
 pub fn update_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let content = note_content(ctx)?;
-    let note_id = ctx.param("note_id").to_owned();
-    let company = find_mut(ctx, state)?;
-    let note = company
-        .notes
-        .iter_mut()
-        .find(|n| n.id == note_id)
-        .ok_or_else(|| Reply::not_found("note", &note_id))?;
-    note.content = content;
-    note.updated_at = ctx.now;
-    Ok(body([("note", note.to_json())]))
+    let content = notes::content(ctx)?;
+    notes::update(ctx, &mut find_mut(ctx, state)?.notes, content)
 }
 
 /// `DELETE /companies/{company_id}/notes/{note_id}`.
 pub fn delete_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let note_id = ctx.param("note_id").to_owned();
-    let company = find_mut(ctx, state)?;
-    let before = company.notes.len();
-    company.notes.retain(|n| n.id != note_id);
-    if company.notes.len() == before {
-        return Err(Reply::not_found("note", &note_id));
-    }
-    Ok(message("Note deleted", &[("note_id", json!(note_id))]))
+    notes::delete(ctx, &mut find_mut(ctx, state)?.notes)
 }
 
 fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Company, Reply> {
@@ -208,14 +182,6 @@ fn find_mut<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Company, 
         .companies
         .get_mut(id)
         .ok_or_else(|| Reply::not_found("company", id))
-}
-
-fn note_content(ctx: &Ctx<'_>) -> Result<String, Reply> {
-    let content = ctx.b_str("content").unwrap_or_default();
-    if content.trim().is_empty() {
-        return Err(Reply::invalid_field("content", "must not be empty"));
-    }
-    Ok(content.to_owned())
 }
 
 fn last_activity(state: &State, company_id: &str) -> Option<i64> {

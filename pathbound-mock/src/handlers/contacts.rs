@@ -5,9 +5,9 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, contains_ci, descending, message, paginate};
+use super::{Ctx, contains_ci, descending, message, notes, paginate};
 use crate::reply::{Outcome, Reply, body};
-use crate::state::{Contact, Note, State};
+use crate::state::{Contact, State};
 use crate::time;
 
 /// `POST /contacts`.
@@ -210,53 +210,27 @@ pub fn list_events(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 
 /// `GET /contacts/{contact_id}/notes`.
 pub fn list_notes(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let contact = find(ctx, state)?;
-    let notes: Vec<Value> = contact.notes.iter().rev().map(Note::to_json).collect();
-    Ok(body([("notes", json!(notes))]))
+    notes::list(&find(ctx, state)?.notes)
 }
 
 /// `POST /contacts/{contact_id}/notes`.
 pub fn create_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let content = note_content(ctx)?;
+    let content = notes::content(ctx)?;
     let id = state.ids.next("note_");
     let contact = find_mut(ctx, state)?;
-    let note = Note {
-        id,
-        content,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
-    let json = note.to_json();
-    contact.notes.push(note);
     contact.updated_at = ctx.now;
-    Ok(body([("note", json)]))
+    notes::create(ctx, &mut contact.notes, id, content)
 }
 
 /// `PUT /contacts/{contact_id}/notes/{note_id}`.
 pub fn update_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let content = note_content(ctx)?;
-    let note_id = ctx.param("note_id").to_owned();
-    let contact = find_mut(ctx, state)?;
-    let note = contact
-        .notes
-        .iter_mut()
-        .find(|n| n.id == note_id)
-        .ok_or_else(|| Reply::not_found("note", &note_id))?;
-    note.content = content;
-    note.updated_at = ctx.now;
-    Ok(body([("note", note.to_json())]))
+    let content = notes::content(ctx)?;
+    notes::update(ctx, &mut find_mut(ctx, state)?.notes, content)
 }
 
 /// `DELETE /contacts/{contact_id}/notes/{note_id}`.
 pub fn delete_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let note_id = ctx.param("note_id").to_owned();
-    let contact = find_mut(ctx, state)?;
-    let before = contact.notes.len();
-    contact.notes.retain(|n| n.id != note_id);
-    if contact.notes.len() == before {
-        return Err(Reply::not_found("note", &note_id));
-    }
-    Ok(message("Note deleted", &[("note_id", json!(note_id))]))
+    notes::delete(ctx, &mut find_mut(ctx, state)?.notes)
 }
 
 /// `POST /identify`: resolves the contact by external id, then by email, else
@@ -368,14 +342,6 @@ fn find_mut<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Contact, 
         .contacts
         .get_mut(id)
         .ok_or_else(|| Reply::not_found("contact", id))
-}
-
-fn note_content(ctx: &Ctx<'_>) -> Result<String, Reply> {
-    let content = ctx.b_str("content").unwrap_or_default();
-    if content.trim().is_empty() {
-        return Err(Reply::invalid_field("content", "must not be empty"));
-    }
-    Ok(content.to_owned())
 }
 
 /// A plausible email: `local@domain.tld`, no spaces.

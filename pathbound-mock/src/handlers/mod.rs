@@ -11,6 +11,7 @@ mod contacts;
 mod events;
 mod identities;
 mod misc;
+mod notes;
 mod segments;
 
 use pathbound_codegen::ast::PaginationStyle;
