@@ -89,6 +89,16 @@ fn number(v: f64, ty: &RustType) -> Value {
     }
 }
 
+/// The schema of one object property: an optional property also accepts `null`,
+/// because the generated client reads `null` as absent and the API (and the
+/// mock) send `null` for unset optional fields.
+fn property_schema(f: &Field) -> Value {
+    field_schema(&Field {
+        nullable: f.nullable || !f.required,
+        ..f.clone()
+    })
+}
+
 /// The schema of one field: type, nullability, docs, default and limits.
 fn field_schema(f: &Field) -> Value {
     let base = type_schema(&f.ty);
@@ -141,9 +151,9 @@ fn component(schema: &Schema) -> Value {
             let mut required = Vec::new();
             let mut any_of_ids = Vec::new();
             for f in fields {
-                properties.insert(s(&f.wire), field_schema(f));
+                properties.insert(s(&f.wire), property_schema(f));
                 for alias in &f.aliases {
-                    let mut alias_schema = field_schema(f);
+                    let mut alias_schema = property_schema(f);
                     if let Value::Mapping(m) = &mut alias_schema {
                         m.insert(
                             s("description"),

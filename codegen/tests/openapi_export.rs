@@ -114,6 +114,14 @@ fn public_endpoints_need_no_key_and_aliased_ids_accept_any_spelling() {
         .unwrap_or_else(|| panic!("no limit parameter"));
     assert_eq!(limit["schema"]["minimum"], Value::from(1));
     assert_eq!(limit["schema"]["maximum"], Value::from(100));
+    // An optional property accepts null (the client reads it as absent); a
+    // required one does not.
+    let action = &doc["components"]["schemas"]["Action"]["properties"];
+    assert_eq!(
+        action["description"]["oneOf"][1]["type"], "null",
+        "{action:?}"
+    );
+    assert!(contact["properties"]["contact_id"]["oneOf"].is_null());
 }
 
 #[test]
