@@ -31,6 +31,12 @@ fn main() {
         let _ = writeln!(out, "    ({name:?}, include_str!({absolute:?})),");
     }
     out.push_str("];\n");
+    // Where the embedded spec came from, so the binary can tell when it runs in
+    // another checkout (a shared target directory) with a different spec.
+    println!(
+        "cargo:rustc-env=PATHBOUND_MOCK_SPEC_DIR={}",
+        absolute(&spec)
+    );
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     if let Err(e) = std::fs::write(out_dir.join("spec_files.rs"), out) {
         panic!("cannot write the embedded spec table: {e}");

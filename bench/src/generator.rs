@@ -9,9 +9,11 @@
 
 use std::path::Path;
 
+use pathbound_codegen::GeneratedFile;
 use pathbound_codegen::ast::SourceFile;
-use pathbound_codegen::emit::{self, EmittedTokens};
-use pathbound_codegen::{GeneratedFile, load, model, validate};
+use pathbound_codegen::backend::rust;
+use pathbound_codegen::backend::rust::emit::{self, EmittedTokens};
+use pathbound_codegen::spec::{load, model, validate};
 
 use crate::stats::{Results, Stopwatch, Timing, median};
 use crate::synth;
@@ -53,9 +55,11 @@ fn run(files: &[SourceFile]) -> Run {
         fail("validate", d);
     }
 
+    // The spec model, then the Rust backend's view of it (every Rust name decided
+    // and checked).
     let t = Stopwatch::start();
-    let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
-    let model = model::build(&loaded.spec, &names);
+    let spec_model = model::build(&loaded.spec, loaded.sources);
+    let model = rust::model::build(&spec_model).unwrap_or_else(|d| fail("rust names", d));
     let model_t = t.stop();
 
     let t = Stopwatch::start();

@@ -1,34 +1,28 @@
-//! The Pathbound spec-to-Rust generator.
+//! The Pathbound generator: backends that turn the spec model into artefacts.
 //!
-//! The pipeline has four stages, each in its own module:
+//! The spec is loaded, validated and modelled by `pathbound-model` (re-exported
+//! here as [`spec`]); its [`Model`](spec::Model) is language-neutral. Each
+//! backend reads that model:
 //!
-//! 1. [`load`]: read the spec files and parse their YAML ([`decode`] turns values
-//!    into the [`ast`], reporting every shape problem with its location);
-//! 2. [`validate`]: check references, names, paths and pagination across the spec;
-//! 3. [`model`]: build the intermediate representation, where every Rust name is
-//!    decided beside its wire name ([`naming`] holds all case conversion);
-//! 4. [`emit`]: turn the model into tokens with `quote` and format them with
-//!    `prettyplease`.
+//! | backend | writes |
+//! |---|---|
+//! | [`backend::rust`] | the Rust client: its naming layer decides and checks every identifier, then `quote` builds tokens that `syn` parses and `prettyplease` formats |
+//! | [`backend::openapi`] | the OpenAPI 3.1 document (`docs/openapi.yaml`) |
+//! | [`backend::markdown`] | the Markdown API reference (`docs/api.md`) |
 //!
-//! [`generate_dir`] runs them all.
+//! The wire format every backend describes (envelopes, pagination, errors) is
+//! `pathbound-wire`, reachable as [`spec::wire`]. [`generate_dir`] runs the
+//! pipeline and the Rust backend.
+#![forbid(unsafe_code)]
 
-pub mod ast;
-pub mod decode;
-pub mod diagnostics;
-pub mod emit;
-pub mod load;
-pub mod locate;
-pub mod model;
-pub mod naming;
-pub mod openapi;
-pub mod reference;
-pub mod types;
-pub mod validate;
+pub mod backend;
 
 use std::path::Path;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
-pub use emit::GeneratedFile;
+pub use backend::rust::emit::{EmitError, GeneratedFile};
+pub use backend::{markdown, openapi};
+pub use pathbound_model as spec;
+pub use pathbound_model::{Diagnostic, Diagnostics, ast, load};
 
 /// Why generation failed.
 #[derive(Debug)]
@@ -36,7 +30,7 @@ pub enum Error {
     /// The spec has problems; every one found is listed.
     Spec(Diagnostics),
     /// The generator emitted invalid code (a generator bug).
-    Emit(emit::EmitError),
+    Emit(EmitError),
 }
 
 impl std::fmt::Display for Error {
@@ -50,34 +44,35 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Loads, validates and builds the model of the spec at `path` (a directory with
-/// `api.yaml`, or a single file). File names in errors are shown under `display_root`.
-pub fn load_model(path: &Path, display_root: &str) -> Result<model::Model, Diagnostics> {
-    let files = load::read_spec(path, display_root)?;
-    model_from_files(files)
+/// Loads the spec at `path` (a directory with `api.yaml`, or a single file) and
+/// checks it for every backend, Rust names included: one report lists the
+/// spec's own problems first, then the names that do not work in Rust. File
+/// names in errors are shown under `display_root`.
+pub fn load_model(path: &Path, display_root: &str) -> Result<spec::Model, Diagnostics> {
+    model_from_files(load::read_spec(path, display_root)?)
 }
 
 /// Like [`load_model`], from in-memory files (the first is the main file).
-pub fn model_from_files(files: Vec<ast::SourceFile>) -> Result<model::Model, Diagnostics> {
-    let (loaded, mut problems) = load::decode(files)?;
-    if let Err(Diagnostics(more)) = validate::validate(&loaded) {
+pub fn model_from_files(files: Vec<ast::SourceFile>) -> Result<spec::Model, Diagnostics> {
+    let (model, mut problems) = pathbound_model::load_files_with_problems(files)?;
+    if let Err(Diagnostics(more)) = backend::rust::model::build(&model) {
         problems.extend(more);
     }
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems));
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(Diagnostics(problems))
     }
-    let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
-    Ok(model::build(&loaded.spec, &names))
 }
 
-/// Generates every file for the spec at `path`.
+/// Generates the Rust client for the spec at `path`.
 pub fn generate_dir(path: &Path, display_root: &str) -> Result<Vec<GeneratedFile>, Error> {
     let model = load_model(path, display_root).map_err(Error::Spec)?;
-    emit::emit(&model).map_err(Error::Emit)
+    backend::rust::generate(&model)
 }
 
-/// Generates every file from in-memory spec files.
+/// Generates the Rust client from in-memory spec files.
 pub fn generate_files(files: Vec<ast::SourceFile>) -> Result<Vec<GeneratedFile>, Error> {
     let model = model_from_files(files).map_err(Error::Spec)?;
-    emit::emit(&model).map_err(Error::Emit)
+    backend::rust::generate(&model)
 }

@@ -58,8 +58,7 @@ fn a_new_endpoint_changes_only_its_resource_module() {
         )
     );
     assert!(
-        contacts
-            .contains("pub async fn send(self) -> crate::runtime::Result<Vec<serde_json::Value>>")
+        contacts.contains("pub async fn send(self) -> runtime::Result<Vec<serde_json::Value>>")
     );
     assert!(contacts.contains("response.decode_key(\"timeline\")"));
 }

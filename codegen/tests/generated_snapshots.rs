@@ -68,7 +68,7 @@ fn each_file_starts_with_the_generated_header_naming_its_sources() {
 fn the_real_spec_covers_every_scope_of_the_fact_sheet() {
     let model = pathbound_codegen::load_model(&root().join("spec"), "spec")
         .unwrap_or_else(|e| panic!("{e}"));
-    let scopes: Vec<&str> = model.scopes.iter().map(|s| s.wire.as_str()).collect();
+    let scopes: Vec<&str> = model.scopes.iter().map(|s| s.name.as_str()).collect();
     for expected in [
         "contacts:read",
         "contacts:write",
@@ -93,7 +93,7 @@ fn the_real_spec_covers_every_scope_of_the_fact_sheet() {
         .scopes
         .iter()
         .filter(|s| s.opt_in)
-        .map(|s| s.wire.as_str())
+        .map(|s| s.name.as_str())
         .collect();
     assert_eq!(opt_in, ["actions:write"]);
 }

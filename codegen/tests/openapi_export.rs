@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_yaml::Value;
 
-fn model() -> pathbound_codegen::model::Model {
+fn model() -> pathbound_codegen::spec::Model {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     pathbound_codegen::load_model(&root, "spec").unwrap_or_else(|e| panic!("{e}"))
 }
@@ -22,18 +22,15 @@ type Facts = BTreeMap<String, (String, String, Option<String>)>;
 #[test]
 fn every_spec_endpoint_appears_once_with_its_method_path_and_scope_and_nothing_else_does() {
     let mut expected: Facts = BTreeMap::new();
-    for m in model().modules {
-        for op in m.resource.iter().flat_map(|r| r.operations.iter()) {
-            let scope = op.scope.as_ref().map(|(w, _)| w.clone());
-            expected.insert(
-                op.id.clone(),
-                (
-                    op.http_method.as_str().to_lowercase(),
-                    op.path.clone(),
-                    scope,
-                ),
-            );
-        }
+    for op in model().operations() {
+        expected.insert(
+            op.id.clone(),
+            (
+                op.method.as_str().to_lowercase(),
+                op.path.clone(),
+                op.scope.clone(),
+            ),
+        );
     }
     let doc = document();
     let mut found: Facts = BTreeMap::new();
@@ -131,5 +128,5 @@ fn both_documents_match_their_snapshots() {
         "openapi",
         pathbound_codegen::openapi::document(&model).unwrap_or_default()
     );
-    insta::assert_snapshot!("reference", pathbound_codegen::reference::document(&model));
+    insta::assert_snapshot!("reference", pathbound_codegen::markdown::document(&model));
 }

@@ -28,14 +28,15 @@ mod hostile;
 use std::fmt::Debug;
 use std::sync::OnceLock;
 
-use pathbound_client::runtime::{Call, Operation, PaginationStyle, RequestOptions, Response};
+use pathbound_client::runtime::__private::{Call, Response};
+use pathbound_client::runtime::{Operation, PaginationStyle, RequestOptions};
 use pathbound_client::types::*;
 use pathbound_client::{Error, Page};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-use hostile::{Loopback, client, http_response, rt};
+use hostile::{Loopback, http_response, rt, runtime_client as client};
 
 static DECODE: Operation = hostile::get("hostile.decode", "/thing");
 
@@ -175,7 +176,9 @@ fn balanced(text: &str, open: char, close: char) -> &str {
 /// Drops whitespace and `crate::runtime::` / `super::<module>::` paths.
 fn normalize(signature: &str) -> String {
     let mut flat: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
-    flat = flat.replace("crate::runtime::", "");
+    flat = flat
+        .replace("crate::runtime::", "")
+        .replace("runtime::", "");
     while let Some(at) = flat.find("super::") {
         let after = &flat[at + "super::".len()..];
         let module_end = after.find("::").expect("super::module::Type") + 2;
@@ -565,7 +568,7 @@ impl Debug for Body {
 /// Serves `body` with `status`, decodes it with `decode`, checks the outcome.
 fn check_one<T: Debug>(
     server: &Loopback,
-    client: &pathbound_client::Client,
+    client: &pathbound_client::runtime::Client,
     decode: &dyn Fn(Response) -> pathbound_client::Result<T>,
     status: u16,
     body: &[u8],

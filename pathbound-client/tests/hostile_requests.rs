@@ -9,7 +9,8 @@ mod hostile;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use pathbound_client::runtime::{Call, Operation, RequestOptions};
+use pathbound_client::runtime::__private::Call;
+use pathbound_client::runtime::{self, Operation, RequestOptions};
 use pathbound_client::{Client, ClientBuilder, Error};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -34,6 +35,11 @@ fn runner(cases: u32) -> TestRunner {
 
 /// One reqwest client for every case that does not test TLS (building the
 /// default one loads the system's root certificates each time).
+/// A builder of the runtime's client, for tests that drive `execute` directly.
+fn rt_builder() -> runtime::ClientBuilder<runtime::Client> {
+    runtime::ClientBuilder::for_api(&pathbound_client::API)
+}
+
 fn http() -> reqwest::Client {
     static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
     HTTP.get_or_init(|| {
@@ -159,7 +165,7 @@ fn invalid_request(error: &Error) -> Option<(&str, Option<&'static str>)> {
 #[test]
 fn any_path_parameter_is_one_segment_that_decodes_back() {
     let server = Loopback::start();
-    let client = hostile::client(&server.base_url);
+    let client = hostile::runtime_client(&server.base_url);
     let outcome = runner(128).run(&(hostile_string(), hostile_string()), |(a, b)| {
         server.set_reply(http_response(200, b"{}"));
         let options = RequestOptions::new();
@@ -206,7 +212,7 @@ fn any_path_parameter_is_one_segment_that_decodes_back() {
 #[test]
 fn any_query_value_decodes_back() {
     let server = Loopback::start();
-    let client = hostile::client(&server.base_url);
+    let client = hostile::runtime_client(&server.base_url);
     let pairs = prop::collection::vec((hostile_string(), hostile_string()), 0..4);
     let outcome = runner(128).run(&pairs, |pairs| {
         server.set_reply(http_response(200, b"{}"));
@@ -296,7 +302,9 @@ fn generated_requests_carry_any_string_intact() {
 // Headers: the API key and the user agent are the only caller strings that
 // go into headers.
 
-fn config_message(result: pathbound_client::Result<Client>) -> Result<String, TestCaseError> {
+fn config_message<C: std::fmt::Debug>(
+    result: pathbound_client::Result<C>,
+) -> Result<String, TestCaseError> {
     match result {
         Err(Error::Config(message)) => Ok(message),
         other => Err(TestCaseError::fail(format!(
@@ -324,7 +332,7 @@ fn any_api_key_is_sent_exactly_or_refused_without_being_quoted() {
         1 => ("[!-~]{1,20}", hostile_string(), "[!-~]{0,20}").prop_map(|(a, b, c)| format!("{a}{b}{c}")),
     ];
     let outcome = runner(128).run(&key, |key| {
-        let result = Client::builder()
+        let result = rt_builder()
             .api_key(key.as_str())
             .base_url(&server.base_url)
             .http_client(http())
@@ -367,7 +375,7 @@ fn any_user_agent_is_sent_exactly_or_refused() {
         1 => ("[!-~]{1,20}", hostile_string()).prop_map(|(a, b)| format!("{a}{b}")),
     ];
     let outcome = runner(128).run(&agent, |agent| {
-        let result = Client::builder()
+        let result = rt_builder()
             .api_key(KEY)
             .user_agent(agent.as_str())
             .base_url(&server.base_url)
@@ -518,7 +526,7 @@ fn the_default_base_url_is_https() {
 #[test]
 fn the_opt_in_does_not_change_loopback_behaviour() {
     let server = Loopback::start();
-    let client = Client::builder()
+    let client = rt_builder()
         .api_key(KEY)
         .base_url(&server.base_url)
         .allow_insecure_http(true)
@@ -609,7 +617,7 @@ fn any_timeout_and_limit_give_a_prompt_answer() {
     let outcome = runner(32).run(
         &settings,
         |((timeout, connect_timeout, max_retry_after), backoff, (retries, limit))| {
-            let mut builder = Client::builder()
+            let mut builder = rt_builder()
                 .api_key(KEY)
                 .base_url(&server.base_url)
                 .timeout(timeout)

@@ -9,14 +9,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use pathbound_client::runtime::{Call, Operation, RequestOptions};
-use pathbound_client::{Client, Error};
+use pathbound_client::Error;
+use pathbound_client::runtime::__private::Call;
+use pathbound_client::runtime::{self, Operation, RequestOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-use hostile::{Loopback, builder, read_head, rt};
+use hostile::{Loopback, read_head, rt, runtime_builder};
 
 static OP: Operation = hostile::get("hostile.transport", "/thing");
 
@@ -74,8 +75,8 @@ async fn head_then_forever(mut socket: TcpStream, seen: Seen, head: String, chun
     }
 }
 
-fn capped_client(base_url: &str, cap: usize) -> Client {
-    builder(base_url)
+fn capped_client(base_url: &str, cap: usize) -> runtime::Client {
+    runtime_builder(base_url)
         .max_response_bytes(cap)
         .timeout(Duration::from_secs(30))
         .build()
@@ -83,9 +84,9 @@ fn capped_client(base_url: &str, cap: usize) -> Client {
 }
 
 fn execute(
-    client: &Client,
+    client: &runtime::Client,
 ) -> (
-    pathbound_client::Result<pathbound_client::runtime::Response>,
+    pathbound_client::Result<pathbound_client::runtime::__private::Response>,
     Duration,
 ) {
     let options = RequestOptions::new();
@@ -95,7 +96,7 @@ fn execute(
 }
 
 fn assert_too_large(
-    result: &pathbound_client::Result<pathbound_client::runtime::Response>,
+    result: &pathbound_client::Result<pathbound_client::runtime::__private::Response>,
     cap: usize,
 ) {
     match result {
@@ -168,7 +169,7 @@ fn a_10_gib_content_length_streaming_zeros_is_refused_at_once() {
         head_then_forever(socket, seen, head, vec![0; 64 * 1024])
     });
     // The default cap (16 MiB) applies too: no setting needed.
-    let client = builder(&base_url).build().expect("client");
+    let client = runtime_builder(&base_url).build().expect("client");
     let (result, elapsed) = execute(&client);
     assert_too_large(
         &result,
@@ -228,7 +229,7 @@ fn a_dripping_body_times_out() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     });
-    let client = builder(&base_url)
+    let client = runtime_builder(&base_url)
         .timeout(Duration::from_millis(800))
         .build()
         .expect("client");
@@ -331,7 +332,7 @@ fn bodies_up_to_the_cap_are_read_whole_and_larger_ones_refused() {
             raw.extend_from_slice(&body);
         }
         server.set_reply(raw);
-        let client = builder(&server.base_url)
+        let client = runtime_builder(&server.base_url)
             .max_response_bytes(cap)
             .build()
             .expect("client");
@@ -361,7 +362,7 @@ fn bodies_up_to_the_cap_are_read_whole_and_larger_ones_refused() {
 #[test]
 fn any_retry_after_is_obeyed_within_the_limit_or_ignored() {
     let server = Loopback::start();
-    let client = builder(&server.base_url)
+    let client = runtime_builder(&server.base_url)
         .max_retries(1)
         .retry_backoff(Duration::ZERO, Duration::from_millis(1))
         .max_retry_after(Duration::from_millis(100))

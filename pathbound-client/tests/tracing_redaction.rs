@@ -10,8 +10,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pathbound_client::Client;
-use pathbound_client::runtime::{Call, Method, Operation, RequestOptions};
+use pathbound_client::runtime::__private::Call;
+use pathbound_client::runtime::{self, Method, Operation, RequestOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -118,7 +118,7 @@ fn trace_output_names_the_operation_and_never_the_key() {
                 ),
             ])
             .await;
-            let client = Client::builder()
+            let client = runtime::ClientBuilder::<runtime::Client>::for_api(&pathbound_client::API)
                 .api_key(KEY)
                 .base_url(base_url)
                 .retry_backoff(Duration::from_millis(1), Duration::from_millis(2))

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use pathbound_codegen::ast::SourceFile;
+use pathbound_model::ast::SourceFile;
 
 use crate::fault::{Fault, parse_duration};
 

@@ -2,7 +2,8 @@
 //! and offline development.
 //!
 //! **Spec-driven.** The spec (`spec/`) is embedded at build time and loaded with
-//! `pathbound_codegen`. Routing (method and path template), authentication
+//! `pathbound_model`, the generator's language-neutral spec model (the mock
+//! compiles none of the code generator). Routing (method and path template), authentication
 //! (bearer keys; `auth: false` endpoints need none), scope checks and request
 //! validation (query and path parameters, JSON bodies) all come from it, so an
 //! endpoint added to the spec is served at once with a schema-shaped response.
@@ -32,7 +33,7 @@
 //!
 //! Or from a terminal: `cargo run -p pathbound-mock -- --port 4010`.
 #![warn(missing_docs)]
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 // Nothing from the network may panic the server; tests may unwrap.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -55,8 +56,8 @@ pub mod validate;
 
 pub use config::{ApiKey, KEY_ALL, KEY_NO_ACTIONS, KEY_READ_ONLY, MockConfig, RateLimit};
 pub use fault::{FAULT_HEADER, Fault, FaultAction, parse_duration, parse_faults};
-/// The generator library the mock is built on, re-exported so tests can load the
-/// spec's model (`pathbound_mock::pathbound_codegen::load_model`).
-pub use pathbound_codegen;
+/// The spec model the mock is built on, re-exported so tests can load the
+/// spec's model (`pathbound_mock::pathbound_model::load_dir`).
+pub use pathbound_model;
 pub use pipeline::BASE_PATH;
 pub use server::MockServer;

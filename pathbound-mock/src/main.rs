@@ -15,6 +15,18 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    // Under `cargo run`, make sure this binary serves this checkout's spec: with a
+    // target directory shared between checkouts, cargo can run a binary built
+    // from another checkout (see `spec::check_embedded_against`).
+    if let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let spec_dir = std::path::Path::new(&manifest_dir).join("../spec");
+        if spec_dir.join("api.yaml").is_file() {
+            if let Err(e) = pathbound_mock::spec::check_embedded_against(&spec_dir) {
+                eprintln!("error: {e}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
     let server = match config.start().await {
         Ok(server) => server,
         Err(e) => {

@@ -294,11 +294,10 @@ async fn process(
 
     // 5. Scope.
     if let (Some(scope), Some(key)) = (&op.scope, &key) {
-        if !key.scopes.iter().any(|s| s == &scope.0) {
-            let scope = &scope.0;
+        if !key.scopes.iter().any(|s| s == scope) {
             let reply = Reply::error_with(
                 403,
-                format!("Forbidden: this API key lacks the {scope} scope required by {} {}", op.http_method.as_str(), op.path),
+                format!("Forbidden: this API key lacks the {scope} scope required by {} {}", op.method.as_str(), op.path),
                 vec![json!({ "field": "scope", "message": format!("requires {scope}"), "required_scope": scope })],
             )
             .with("required_scope", json!(scope));

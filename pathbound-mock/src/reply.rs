@@ -1,6 +1,8 @@
-//! Responses in the API's envelopes: `{"status":"success", <key>: ...}` and
+//! Responses in the API's envelopes, as the wire format (`pathbound_wire`)
+//! defines them: `{"status":"success", <key>: ...}` and
 //! `{"status":"error","error":msg,"details":[...],"timestamp":"..."}`.
 
+use pathbound_wire::{ERROR_ENVELOPE, success};
 use serde_json::{Map, Value, json};
 
 use crate::time;
@@ -25,9 +27,9 @@ impl Reply {
     /// A success envelope with `status: "success"` first.
     pub fn success(status: u16, body: Map<String, Value>) -> Reply {
         let mut out = Map::new();
-        out.insert("status".into(), json!("success"));
+        out.insert(success::STATUS_KEY.into(), json!(success::STATUS));
         for (k, v) in body {
-            if k != "status" {
+            if k != success::STATUS_KEY {
                 out.insert(k, v);
             }
         }
@@ -45,14 +47,15 @@ impl Reply {
 
     /// An error envelope with `details`.
     pub fn error_with(status: u16, message: impl Into<String>, details: Vec<Value>) -> Reply {
+        let e = ERROR_ENVELOPE;
+        let mut body = Map::new();
+        body.insert(success::STATUS_KEY.into(), json!(e.status));
+        body.insert(e.message.into(), json!(message.into()));
+        body.insert(e.details.into(), Value::Array(details));
+        body.insert(e.timestamp.into(), json!(time::iso(time::now_ms())));
         Reply {
             status,
-            body: json!({
-                "status": "error",
-                "error": message.into(),
-                "details": details,
-                "timestamp": time::iso(time::now_ms()),
-            }),
+            body: Value::Object(body),
             headers: Vec::new(),
         }
     }

@@ -7,8 +7,7 @@
 //! (`contacts.list` and `contacts.count`) are told apart by their `fixed_query`
 //! pairs: a route whose fixed pairs are all present wins over one without any.
 
-use pathbound_codegen::ast::HttpMethod;
-use pathbound_codegen::model::Operation;
+use pathbound_model::model::Operation;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
@@ -54,7 +53,7 @@ impl Router {
             .enumerate()
             .map(|(op, o)| Route {
                 op,
-                method: method_str(o.http_method),
+                method: o.method.as_str(),
                 segments: split(&o.path)
                     .map(
                         |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -131,10 +130,6 @@ fn literal_mask(template: &[Segment]) -> u64 {
     template.iter().take(63).fold(0u64, |mask, s| {
         (mask << 1) | u64::from(matches!(s, Segment::Literal(_)))
     })
-}
-
-fn method_str(m: HttpMethod) -> &'static str {
-    m.as_str()
 }
 
 /// Decodes `%XX` escapes (invalid escapes are kept as written; invalid UTF-8 is

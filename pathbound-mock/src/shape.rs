@@ -4,9 +4,11 @@
 //! canonical wire name plus `_id`), wrapped in the envelope key, or in the
 //! pagination envelope of the endpoint's style.
 
-use pathbound_codegen::ast::PaginationStyle;
-use pathbound_codegen::model::{Kind, Operation, RustType};
+use pathbound_model::model::{Field, Kind, Operation};
+use pathbound_model::types::TypeExpr;
 use serde_json::{Map, Value, json};
+
+use crate::handlers::page_body;
 
 use crate::ids::IdGen;
 use crate::spec::Api;
@@ -32,6 +34,7 @@ pub fn response_body(
         return out;
     };
     if let Some(pagination) = &op.pagination {
+        let envelope = pagination.style.envelope();
         let number = |name: &str, fallback: i64| -> i64 {
             query
                 .get(name)
@@ -44,30 +47,20 @@ pub fn response_body(
                 })
                 .unwrap_or(fallback)
         };
-        let items: Vec<Value> = (0..2).map(|_| builder.value(ty, "", 0)).collect();
+        let limit = number(envelope.limit, 20).max(1);
+        let first = i64::try_from(envelope.first_position).unwrap_or(0);
+        let items: Vec<Value> = (0..limit.min(2))
+            .map(|_| builder.value(ty, "", 0))
+            .collect();
         let total = items.len();
-        out.insert(pagination.items.clone(), Value::Array(items));
-        let limit = number("limit", 20);
-        match pagination.style {
-            PaginationStyle::Page => {
-                out.insert(
-                    "pagination".into(),
-                    json!({ "page": number("page", 1), "limit": limit, "total_pages": 1, "total_items": total }),
-                );
-            }
-            PaginationStyle::Skip => {
-                out.insert(
-                    "pagination".into(),
-                    json!({ "total_items": total, "limit": limit, "skip": number("skip", 0) }),
-                );
-            }
-            PaginationStyle::Offset => {
-                out.insert("total".into(), json!(total));
-                out.insert("limit".into(), json!(limit));
-                out.insert("offset".into(), json!(number("offset", 0)));
-            }
-        }
-        return out;
+        return page_body(
+            pagination.style,
+            &pagination.items,
+            items,
+            number(envelope.position, first),
+            limit,
+            total,
+        );
     }
     let value = builder.value(ty, "", 0);
     match (&op.response.key, value) {
@@ -89,24 +82,29 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// A sample of `ty`; `name` is the wire name it sits under (a hint for strings).
-    fn value(&mut self, ty: &RustType, name: &str, depth: usize) -> Value {
+    fn value(&mut self, ty: &TypeExpr, name: &str, depth: usize) -> Value {
         match ty {
-            RustType::String | RustType::Secret => self.string(name),
-            RustType::I64 => json!(0),
-            RustType::F64 => json!(0.0),
-            RustType::Bool => json!(false),
-            RustType::Timestamp => json!(time::iso(time::now_ms())),
-            RustType::Json | RustType::JsonObject => json!({}),
-            RustType::Vec(inner) if depth < MAX_DEPTH => {
+            TypeExpr::String => self.string(name),
+            TypeExpr::Integer => json!(0),
+            TypeExpr::Number => json!(0.0),
+            TypeExpr::Boolean => json!(false),
+            TypeExpr::DateTime => json!(time::iso(time::now_ms())),
+            TypeExpr::Any | TypeExpr::Object => json!({}),
+            TypeExpr::Array(inner) if depth < MAX_DEPTH => {
                 json!([self.value(inner, &singular(name), depth + 1)])
             }
-            RustType::Map(inner) if depth < MAX_DEPTH => {
+            TypeExpr::Map(inner) if depth < MAX_DEPTH => {
                 json!({ "example": self.value(inner, "", depth + 1) })
             }
-            RustType::Vec(_) => json!([]),
-            RustType::Map(_) => json!({}),
-            RustType::Named { name: schema, .. } => self.named(schema, depth),
+            TypeExpr::Array(_) => json!([]),
+            TypeExpr::Map(_) => json!({}),
+            TypeExpr::Named(schema) => self.named(schema, depth),
         }
+    }
+
+    /// A sample of a field's value.
+    fn field(&mut self, field: &Field, depth: usize) -> Value {
+        self.value(&field.ty, &field.wire, depth)
     }
 
     fn named(&mut self, schema: &str, depth: usize) -> Value {
@@ -114,7 +112,7 @@ impl Builder<'_> {
             return json!({});
         };
         match &schema.kind {
-            Kind::Enum { variants } => variants
+            Kind::Enum { values } => values
                 .first()
                 .map_or_else(|| json!("unknown"), |v| json!(v.wire)),
             Kind::Union { variants } => match variants.first() {
@@ -127,7 +125,7 @@ impl Builder<'_> {
                     if depth >= MAX_DEPTH || (!field.required && depth >= FULL_DEPTH) {
                         continue;
                     }
-                    let value = self.value(&field.ty, &field.wire, depth + 1);
+                    let value = self.field(field, depth + 1);
                     // Ids go out under the canonical name and, like the newer API, `_id`.
                     if field.required && field.aliases.iter().any(|a| a == "_id") {
                         map.insert("_id".into(), value.clone());

@@ -1,11 +1,13 @@
 //! The spec the mock serves: embedded at build time (see `build.rs`), turned into
-//! the generator's model with `pathbound_codegen`, and indexed for the server.
+//! the spec model with `pathbound_model` (the same model the generator's backends
+//! read, without any of the generator), and indexed for the server.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use pathbound_codegen::ast::SourceFile;
-use pathbound_codegen::model::{self, Model, Operation};
+use pathbound_model::ast::SourceFile;
+use pathbound_model::model::{self, Model, Operation};
 
 use crate::router::Router;
 
@@ -23,6 +25,60 @@ pub fn embedded_files() -> Vec<SourceFile> {
         .collect()
 }
 
+/// The directory the embedded spec was read from when this crate was built.
+pub const EMBEDDED_SPEC_DIR: &str = env!("PATHBOUND_MOCK_SPEC_DIR");
+
+/// Checks the embedded spec against the spec directory `dir` on disk (the
+/// layout `build.rs` reads: `api.yaml`, then `resources/*.yaml` in name order).
+///
+/// `Err` names the first file that differs, is missing or is extra. The mock's
+/// binary runs this under `cargo run`, where two checkouts sharing one target
+/// directory can be served a binary built from the other checkout's spec.
+pub fn check_embedded_against(dir: &Path) -> Result<(), String> {
+    let mut on_disk: Vec<(String, std::path::PathBuf)> =
+        vec![("spec/api.yaml".into(), dir.join("api.yaml"))];
+    let mut resources: Vec<String> = std::fs::read_dir(dir.join("resources"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    resources.sort();
+    on_disk.extend(
+        resources
+            .into_iter()
+            .map(|n| (format!("spec/resources/{n}"), dir.join("resources").join(n))),
+    );
+    let stale = |what: String| {
+        Err(format!(
+            "this pathbound-mock binary embeds the spec of {EMBEDDED_SPEC_DIR}, and {what} in {}: \
+             it was built from another checkout's spec (a target directory shared between \
+             checkouts). Rebuild it here (`touch spec/api.yaml`) or give each checkout its own \
+             CARGO_TARGET_DIR.",
+            dir.display()
+        ))
+    };
+    for (name, path) in &on_disk {
+        let embedded = SPEC_FILES.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+        match (embedded, std::fs::read_to_string(path)) {
+            (Some(embedded), Ok(text)) if embedded == text => {}
+            (Some(_), Ok(_)) => return stale(format!("{name} differs")),
+            (None, Ok(_)) => return stale(format!("{name} is not embedded")),
+            (_, Err(_)) => return stale(format!("{name} cannot be read")),
+        }
+    }
+    if let Some((name, _)) = SPEC_FILES
+        .iter()
+        .find(|(n, _)| !on_disk.iter().any(|(d, _)| d == n))
+    {
+        return stale(format!("{name} no longer exists"));
+    }
+    Ok(())
+}
+
 /// The embedded spec's model, built once per process.
 pub fn embedded_api() -> Result<Arc<Api>, String> {
     static API: OnceLock<Result<Arc<Api>, String>> = OnceLock::new();
@@ -33,7 +89,7 @@ pub fn embedded_api() -> Result<Arc<Api>, String> {
 /// The model plus the lookups the server needs.
 #[derive(Debug)]
 pub struct Api {
-    /// The generator's model of the spec.
+    /// The spec model.
     pub model: Model,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
@@ -46,23 +102,17 @@ pub struct Api {
 impl Api {
     /// Builds the model from spec files (main file first) and indexes it.
     pub fn from_files(files: Vec<SourceFile>) -> Result<Api, String> {
-        let model = pathbound_codegen::model_from_files(files)
+        let model = pathbound_model::load_files(files)
             .map_err(|d| format!("the spec does not load:\n{d}"))?;
         Ok(Api::from_model(model))
     }
 
     /// Indexes an already built model.
     pub fn from_model(model: Model) -> Api {
-        let operations: Vec<Operation> = model
-            .modules
-            .iter()
-            .filter_map(|m| m.resource.as_ref())
-            .flat_map(|r| r.operations.iter().cloned())
-            .collect();
+        let operations: Vec<Operation> = model.operations().cloned().collect();
         let schemas = model
-            .modules
+            .schemas
             .iter()
-            .flat_map(|m| m.schemas.iter())
             .map(|s| (s.name.clone(), s.clone()))
             .collect();
         let router = Router::new(&operations);
@@ -76,7 +126,7 @@ impl Api {
 
     /// Every scope's wire name, in spec order.
     pub fn scope_names(&self) -> Vec<String> {
-        self.model.scopes.iter().map(|s| s.wire.clone()).collect()
+        self.model.scopes.iter().map(|s| s.name.clone()).collect()
     }
 
     /// The operation with `id` (e.g. `contacts.create`).
@@ -92,7 +142,58 @@ impl Api {
 
 #[cfg(test)]
 mod tests {
-    use super::embedded_api;
+    use std::path::{Path, PathBuf};
+
+    use super::{check_embedded_against, embedded_api};
+
+    fn spec_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    }
+
+    /// A copy of the spec in a fresh temporary directory.
+    fn copy_of_spec(tag: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("pathbound-mock-spec-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("resources")).unwrap();
+        std::fs::copy(spec_dir().join("api.yaml"), dir.join("api.yaml")).unwrap();
+        for entry in std::fs::read_dir(spec_dir().join("resources")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join("resources").join(entry.file_name())).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_embedded_spec_is_this_checkouts() {
+        assert_eq!(check_embedded_against(&spec_dir()), Ok(()));
+    }
+
+    #[test]
+    fn another_checkouts_spec_is_detected() {
+        let dir = copy_of_spec("edited");
+        let health = dir.join("resources/health.yaml");
+        let text = std::fs::read_to_string(&health).unwrap();
+        std::fs::write(
+            &health,
+            text.replace("summary:", "summary: Edited.\n    x_summary:"),
+        )
+        .unwrap();
+        let err = check_embedded_against(&dir).unwrap_err();
+        assert!(err.contains("spec/resources/health.yaml differs"), "{err}");
+        assert!(err.contains("CARGO_TARGET_DIR"), "{err}");
+
+        let dir2 = copy_of_spec("added");
+        std::fs::write(dir2.join("resources/timeline.yaml"), "endpoints: {}\n").unwrap();
+        let err = check_embedded_against(&dir2).unwrap_err();
+        assert!(err.contains("timeline.yaml is not embedded"), "{err}");
+        std::fs::remove_file(dir2.join("resources/timeline.yaml")).unwrap();
+        std::fs::remove_file(dir2.join("resources/health.yaml")).unwrap();
+        let err = check_embedded_against(&dir2).unwrap_err();
+        assert!(err.contains("health.yaml no longer exists"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::remove_dir_all(dir2);
+    }
 
     #[test]
     fn the_embedded_spec_loads() {

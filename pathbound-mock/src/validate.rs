@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use pathbound_codegen::model::{Field, Kind, Operation, RustType};
+use pathbound_model::model::{Field, Kind, Operation};
+use pathbound_model::types::TypeExpr;
 use serde_json::{Value, json};
 
 use crate::spec::Api;
@@ -79,27 +80,27 @@ pub fn check_params(op: &Operation, path: &[(String, String)], query: &Query) ->
 fn check_text(field: &Field, value: &str, problems: &mut Vec<Problem>) {
     let name = &field.wire;
     match &field.ty {
-        RustType::I64 => match value.trim().parse::<i64>() {
+        TypeExpr::Integer => match value.trim().parse::<i64>() {
             Ok(n) => check_range(field, name, n as f64, problems),
             Err(_) => problems.push(Problem::new(
                 name,
                 format!("must be an integer, got {value:?}"),
             )),
         },
-        RustType::F64 => match value.trim().parse::<f64>() {
+        TypeExpr::Number => match value.trim().parse::<f64>() {
             Ok(n) if n.is_finite() => check_range(field, name, n, problems),
             _ => problems.push(Problem::new(
                 name,
                 format!("must be a number, got {value:?}"),
             )),
         },
-        RustType::Bool if value != "true" && value != "false" => {
+        TypeExpr::Boolean if value != "true" && value != "false" => {
             problems.push(Problem::new(
                 name,
                 format!("must be true or false, got {value:?}"),
             ));
         }
-        RustType::Timestamp if time::parse(value).is_none() => {
+        TypeExpr::DateTime if time::parse(value).is_none() => {
             problems.push(Problem::new(name, iso_message(value)));
         }
         _ => {}
@@ -232,7 +233,7 @@ impl Checker<'_> {
 
     fn value(
         &self,
-        ty: &RustType,
+        ty: &TypeExpr,
         value: &Value,
         name: &str,
         depth: usize,
@@ -242,13 +243,13 @@ impl Checker<'_> {
             return;
         }
         let ok = match ty {
-            RustType::String | RustType::Secret => value.is_string(),
-            RustType::I64 => value.as_i64().is_some(),
-            RustType::F64 => value.is_number(),
-            RustType::Bool => value.is_boolean(),
-            RustType::Json => true,
-            RustType::JsonObject => value.is_object(),
-            RustType::Timestamp => match value.as_str() {
+            TypeExpr::String => value.is_string(),
+            TypeExpr::Integer => value.as_i64().is_some(),
+            TypeExpr::Number => value.is_number(),
+            TypeExpr::Boolean => value.is_boolean(),
+            TypeExpr::Any => true,
+            TypeExpr::Object => value.is_object(),
+            TypeExpr::DateTime => match value.as_str() {
                 Some(text) if time::parse(text).is_some() => true,
                 Some(text) => {
                     problems.push(Problem::new(name, iso_message(text)));
@@ -256,7 +257,7 @@ impl Checker<'_> {
                 }
                 None => false,
             },
-            RustType::Vec(inner) => match value.as_array() {
+            TypeExpr::Array(inner) => match value.as_array() {
                 Some(items) => {
                     for (i, item) in items.iter().enumerate() {
                         let item_name = format!("{name}[{i}]");
@@ -270,7 +271,7 @@ impl Checker<'_> {
                 }
                 None => false,
             },
-            RustType::Map(inner) => match value.as_object() {
+            TypeExpr::Map(inner) => match value.as_object() {
                 Some(map) => {
                     for (k, v) in map {
                         if !v.is_null() {
@@ -281,7 +282,7 @@ impl Checker<'_> {
                 }
                 None => false,
             },
-            RustType::Named { name: schema, .. } => {
+            TypeExpr::Named(schema) => {
                 return self.named(schema, value, name, depth, problems);
             }
         };
@@ -340,25 +341,25 @@ impl Checker<'_> {
 }
 
 /// `a string`, `an array of strings`, ...
-fn describe(api: &Api, ty: &RustType) -> String {
+fn describe(api: &Api, ty: &TypeExpr) -> String {
     match ty {
-        RustType::String | RustType::Secret => "a string".into(),
-        RustType::I64 => "an integer".into(),
-        RustType::F64 => "a number".into(),
-        RustType::Bool => "a boolean".into(),
-        RustType::Timestamp => "an ISO 8601 date-time string".into(),
-        RustType::Json => "any JSON value".into(),
-        RustType::JsonObject => "an object".into(),
-        RustType::Vec(inner) => format!("an array of {}", plural(api, inner)),
-        RustType::Map(inner) => format!("an object of {}", plural(api, inner)),
-        RustType::Named { name, .. } => match api.schema(name).map(|s| &s.kind) {
+        TypeExpr::String => "a string".into(),
+        TypeExpr::Integer => "an integer".into(),
+        TypeExpr::Number => "a number".into(),
+        TypeExpr::Boolean => "a boolean".into(),
+        TypeExpr::DateTime => "an ISO 8601 date-time string".into(),
+        TypeExpr::Any => "any JSON value".into(),
+        TypeExpr::Object => "an object".into(),
+        TypeExpr::Array(inner) => format!("an array of {}", plural(api, inner)),
+        TypeExpr::Map(inner) => format!("an object of {}", plural(api, inner)),
+        TypeExpr::Named(name) => match api.schema(name).map(|s| &s.kind) {
             Some(Kind::Enum { .. }) => "a string".into(),
             _ => "an object".into(),
         },
     }
 }
 
-fn plural(api: &Api, ty: &RustType) -> String {
+fn plural(api: &Api, ty: &TypeExpr) -> String {
     match describe(api, ty).as_str() {
         "a string" => "strings".into(),
         "an integer" => "integers".into(),

@@ -1,7 +1,7 @@
 //! End-to-end coverage: one test calls every operation of the generated client
 //! against `pathbound-mock`, checking each answer, and then compares the
 //! operations the mock served with the spec's full list (loaded with
-//! `pathbound_codegen::load_model`). When the spec gains an operation, this test
+//! `pathbound_model::load_dir`). When the spec gains an operation, this test
 //! fails until a call to it is added below.
 //!
 //! A second test shows the spec-driven part of the mock: an endpoint added to
@@ -20,23 +20,18 @@ use pathbound_client::batch::{AggregateEntity, EntityType, GroupBy};
 use pathbound_client::common::{LifecycleStage, SortDir};
 use pathbound_client::companies::CompanyProperties;
 use pathbound_client::contacts::{ContactProperties, VisitorIds};
-use pathbound_mock::pathbound_codegen;
+use pathbound_mock::pathbound_model;
 use pathbound_mock::{MockConfig, MockServer};
 use serde_json::json;
 
 /// The spec's operation ids, from the spec on disk.
 fn spec_operations() -> BTreeSet<String> {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let model = match pathbound_codegen::load_model(&spec, "spec") {
+    let model = match pathbound_model::load_dir(&spec, "spec") {
         Ok(model) => model,
         Err(e) => panic!("the spec does not load:\n{e}"),
     };
-    model
-        .modules
-        .iter()
-        .filter_map(|m| m.resource.as_ref())
-        .flat_map(|r| r.operations.iter().map(|o| o.id.clone()))
-        .collect()
+    model.operations().map(|o| o.id.clone()).collect()
 }
 
 #[tokio::test]
@@ -657,7 +652,7 @@ fn state_of(result: &Option<pathbound_client::identities::LinkedinLoginResult>) 
 }
 
 /// The contacts resource file with one more endpoint, as a spec author would add it.
-fn spec_with_timeline() -> Vec<pathbound_codegen::ast::SourceFile> {
+fn spec_with_timeline() -> Vec<pathbound_model::ast::SourceFile> {
     let mut files = pathbound_mock::spec::embedded_files();
     let contacts = files
         .iter_mut()

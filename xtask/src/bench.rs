@@ -219,12 +219,9 @@ fn generated_lines(root: &Path, report: &mut Report) -> Result<Lines, String> {
     let model = pathbound_codegen::load_model(&root.join("spec"), "spec")
         .map_err(|d| format!("the spec does not load: {d}"))?;
     let endpoints_of: BTreeMap<String, usize> = model
-        .modules
+        .resources
         .iter()
-        .map(|m| {
-            let n = m.resource.as_ref().map_or(0, |r| r.operations.len());
-            (format!("{}.rs", m.name), n)
-        })
+        .map(|r| (format!("{}.rs", r.name), r.operations.len()))
         .collect();
     let dir = root.join("pathbound-client/src/generated");
     let mut names: Vec<String> = std::fs::read_dir(&dir)

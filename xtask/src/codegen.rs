@@ -62,7 +62,7 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
         }
         Ok(model) => {
             if which == Artefacts::All {
-                match pathbound_codegen::emit::emit(&model) {
+                match pathbound_codegen::backend::rust::generate(&model) {
                     Ok(files) => add_dir(root, CLIENT_OUT, files, &mut outputs, &mut owned_dirs),
                     Err(e) => {
                         let _ = writeln!(errors, "{e}\n");
@@ -82,7 +82,7 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
                 }
             }
             if matches!(which, Artefacts::All | Artefacts::Docs) {
-                let text = pathbound_codegen::reference::document(&model);
+                let text = pathbound_codegen::markdown::document(&model);
                 outputs.push(Output {
                     shown: DOCS_OUT.into(),
                     path: root.join(DOCS_OUT),

@@ -6,11 +6,12 @@
 //! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
 //! benchmarks described in BENCHMARKS.md.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod bench;
 mod codegen;
+mod workspace;
 
 const USAGE: &str = "usage: cargo xtask <task> [--check | --quick]
 
@@ -69,8 +70,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's manifest directory.
+/// The root of the checkout xtask was run in, found at run time from the current
+/// directory (see [`workspace`]); with none, says so and exits non-zero.
 fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    match workspace::root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -5,16 +5,11 @@
 //! requests, notes, tasks, CRM updates, Slack messages and so on. Every action is
 //! performed by a sender identity. Actions can be scheduled, run directly, or wait for
 //! approval. Writing actions needs `actions:write`, which is opt-in.
-impl crate::runtime::Client {
-    /// The `actions` operations. Actions are the things Pathbound does on your behalf: emails, LinkedIn connection requests, notes, tasks, CRM updates, Slack messages and so on.
-    pub fn actions(&self) -> ActionsApi<'_> {
-        ActionsApi { client: self }
-    }
-}
-/// The `actions` operations; get one with [`Client::actions`](crate::runtime::Client::actions).
+use ::pathbound_runtime as runtime;
+/// The `actions` operations; get one with [`Client::actions`](super::Client::actions).
 #[derive(Debug, Clone, Copy)]
 pub struct ActionsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl ActionsApi<'_> {
     /// Create (schedule, run or queue for approval) an action.
@@ -42,7 +37,7 @@ impl ActionsApi<'_> {
     ) -> ActionsCreateRequest {
         ActionsCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: ActionsCreateBody {
                 kind: kind.into(),
                 params: params.into(),
@@ -75,7 +70,7 @@ impl ActionsApi<'_> {
     pub fn list(&self) -> ActionsListRequest {
         ActionsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: ActionsListQuery {
                 skip: None,
                 limit: None,
@@ -107,7 +102,7 @@ impl ActionsApi<'_> {
     pub fn get(&self, action_id: impl Into<String>) -> ActionsGetRequest {
         ActionsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
         }
     }
@@ -131,7 +126,7 @@ impl ActionsApi<'_> {
     pub fn update(&self, action_id: impl Into<String>) -> ActionsUpdateRequest {
         ActionsUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
             body: ActionsUpdateBody {
                 params: None,
@@ -161,7 +156,7 @@ impl ActionsApi<'_> {
     pub fn execute(&self, action_id: impl Into<String>) -> ActionsExecuteRequest {
         ActionsExecuteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
         }
     }
@@ -184,7 +179,7 @@ impl ActionsApi<'_> {
     pub fn cancel(&self, action_id: impl Into<String>) -> ActionsCancelRequest {
         ActionsCancelRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
         }
     }
@@ -213,7 +208,7 @@ impl ActionsApi<'_> {
     ) -> ActionsApproveRequest {
         ActionsApproveRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
             body: ActionsApproveBody {
                 action: action.into(),
@@ -241,7 +236,7 @@ impl ActionsApi<'_> {
     pub fn reject(&self, action_id: impl Into<String>) -> ActionsRejectRequest {
         ActionsRejectRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             action_id: action_id.into(),
         }
     }
@@ -250,15 +245,15 @@ impl ActionsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: ActionsCreateBody,
 }
 impl ActionsCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/actions",
         scope: Some("actions:write"),
         auth: true,
@@ -283,7 +278,7 @@ impl ActionsCreateRequest {
     /// When to run the action.
     pub fn scheduled_time(
         mut self,
-        scheduled_time: impl Into<crate::runtime::Timestamp>,
+        scheduled_time: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.body.scheduled_time = Some(scheduled_time.into());
         self
@@ -327,9 +322,9 @@ impl ActionsCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<CreatedAction> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<CreatedAction> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -338,8 +333,8 @@ impl ActionsCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<CreatedAction>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<CreatedAction>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -386,15 +381,15 @@ pub struct ActionsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: ActionsListQuery,
 }
 impl ActionsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/actions",
         scope: Some("actions:read"),
         auth: true,
@@ -478,9 +473,9 @@ impl ActionsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Action>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Action>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -489,44 +484,42 @@ impl ActionsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Action>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Action>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "skip",
             self.query.skip,
             Some(0),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("actions", crate::runtime::PaginationStyle::Skip)
+                response.decode_page("actions", runtime::PaginationStyle::Skip)
             })
     }
 }
 impl ActionsListRequest {
     /// Every `actions` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for ActionsListRequest {
+impl runtime::__private::PagedRequest for ActionsListRequest {
     type Item = Action;
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -534,15 +527,15 @@ impl crate::runtime::PagedRequest for ActionsListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
 }
 impl ActionsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/actions/{action_id}",
         scope: Some("actions:read"),
         auth: true,
@@ -575,9 +568,9 @@ impl ActionsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Action> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Action> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -586,9 +579,9 @@ impl ActionsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Action>> {
+    ) -> runtime::Result<runtime::WithResponse<Action>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("action"))
@@ -598,16 +591,16 @@ impl ActionsGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
     body: ActionsUpdateBody,
 }
 impl ActionsUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.update",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/actions/{action_id}",
         scope: Some("actions:write"),
         auth: true,
@@ -638,7 +631,7 @@ impl ActionsUpdateRequest {
     /// A new scheduled time.
     pub fn scheduled_time(
         mut self,
-        scheduled_time: impl Into<crate::runtime::Timestamp>,
+        scheduled_time: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.body.scheduled_time = Some(scheduled_time.into());
         self
@@ -667,9 +660,9 @@ impl ActionsUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Action> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Action> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -678,9 +671,9 @@ impl ActionsUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Action>> {
+    ) -> runtime::Result<runtime::WithResponse<Action>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -691,15 +684,15 @@ impl ActionsUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsExecuteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
 }
 impl ActionsExecuteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.execute",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/actions/{action_id}/execute",
         scope: Some("actions:write"),
         auth: true,
@@ -736,9 +729,9 @@ impl ActionsExecuteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -747,9 +740,9 @@ impl ActionsExecuteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -759,15 +752,15 @@ impl ActionsExecuteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCancelRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
 }
 impl ActionsCancelRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.cancel",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/actions/{action_id}/cancel",
         scope: Some("actions:write"),
         auth: true,
@@ -804,9 +797,9 @@ impl ActionsCancelRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -815,9 +808,9 @@ impl ActionsCancelRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -827,16 +820,16 @@ impl ActionsCancelRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsApproveRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
     body: ActionsApproveBody,
 }
 impl ActionsApproveRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.approve",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/actions/{action_id}/approve",
         scope: Some("actions:write"),
         auth: true,
@@ -873,9 +866,9 @@ impl ActionsApproveRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -884,9 +877,9 @@ impl ActionsApproveRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -897,15 +890,15 @@ impl ActionsApproveRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsRejectRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     action_id: String,
 }
 impl ActionsRejectRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.reject",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/actions/{action_id}/reject",
         scope: Some("actions:write"),
         auth: true,
@@ -942,9 +935,9 @@ impl ActionsRejectRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -953,9 +946,9 @@ impl ActionsRejectRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.action_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -970,8 +963,8 @@ pub struct Action {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<ActionActionIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<ActionActionIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<ActionActionIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<ActionActionIdNames, _, _>"
     )]
     pub action_id: String,
     /// What the action does.
@@ -995,7 +988,7 @@ pub struct Action {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_time: Option<crate::runtime::Timestamp>,
+    pub scheduled_time: Option<runtime::Timestamp>,
     /// A free-form description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1017,17 +1010,17 @@ pub struct Action {
     pub action_summary: Option<String>,
     /// When the action was created. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// When the action was last updated. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Action`]'s `action_id` field, canonical first.
 struct ActionActionIdNames;
-impl crate::runtime::ids::WireNames for ActionActionIdNames {
+impl runtime::__private::ids::WireNames for ActionActionIdNames {
     const NAMES: &'static [&'static str] = &["action_id", "_id", "id"];
 }
 /// What an action does. The registry is extensible, so this list is not exhaustive.
@@ -1347,8 +1340,8 @@ pub struct CreatedAction {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<CreatedActionActionIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<CreatedActionActionIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<CreatedActionActionIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<CreatedActionActionIdNames, _, _>"
     )]
     pub action_id: String,
     /// A human-readable summary, e.g. `Email to contact@example.com scheduled`.
@@ -1360,7 +1353,7 @@ pub struct CreatedAction {
 }
 /// The wire names of [`CreatedAction`]'s `action_id` field, canonical first.
 struct CreatedActionActionIdNames;
-impl crate::runtime::ids::WireNames for CreatedActionActionIdNames {
+impl runtime::__private::ids::WireNames for CreatedActionActionIdNames {
     const NAMES: &'static [&'static str] = &["action_id", "_id", "id"];
 }
 /// The JSON body of [`ActionsCreateRequest`].
@@ -1380,7 +1373,7 @@ pub struct ActionsCreateBody {
     pub direct: Option<bool>,
     /// When to run the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_time: Option<crate::runtime::Timestamp>,
+    pub scheduled_time: Option<runtime::Timestamp>,
     /// A free-form description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1405,7 +1398,7 @@ pub struct ActionsUpdateBody {
     pub identity_id: Option<String>,
     /// A new scheduled time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_time: Option<crate::runtime::Timestamp>,
+    pub scheduled_time: Option<runtime::Timestamp>,
     /// A new description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -4,16 +4,11 @@
 //! Agents run playbooks: they watch contacts (for example visitors of the pricing page),
 //! draft actions such as emails or LinkedIn requests, and can be triggered manually.
 //! Actions an agent proposes inside a run can be approved or rejected one by one.
-impl crate::runtime::Client {
-    /// The `agents` operations. Agents run playbooks: they watch contacts (for example visitors of the pricing page), draft actions such as emails or LinkedIn requests, and can be triggered manually.
-    pub fn agents(&self) -> AgentsApi<'_> {
-        AgentsApi { client: self }
-    }
-}
-/// The `agents` operations; get one with [`Client::agents`](crate::runtime::Client::agents).
+use ::pathbound_runtime as runtime;
+/// The `agents` operations; get one with [`Client::agents`](super::Client::agents).
 #[derive(Debug, Clone, Copy)]
 pub struct AgentsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl AgentsApi<'_> {
     /// List agents.
@@ -34,7 +29,7 @@ impl AgentsApi<'_> {
     pub fn list(&self) -> AgentsListRequest {
         AgentsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: AgentsListQuery {
                 offset: None,
                 limit: None,
@@ -61,7 +56,7 @@ impl AgentsApi<'_> {
     pub fn create(&self, name: impl Into<String>) -> AgentsCreateRequest {
         AgentsCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: AgentsCreateBody {
                 name: name.into(),
                 description: None,
@@ -92,7 +87,7 @@ impl AgentsApi<'_> {
     pub fn get(&self, agent_id: impl Into<String>) -> AgentsGetRequest {
         AgentsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
         }
     }
@@ -116,7 +111,7 @@ impl AgentsApi<'_> {
     pub fn update(&self, agent_id: impl Into<String>) -> AgentsUpdateRequest {
         AgentsUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
             body: AgentsUpdateBody {
                 name: None,
@@ -149,7 +144,7 @@ impl AgentsApi<'_> {
     pub fn delete(&self, agent_id: impl Into<String>) -> AgentsDeleteRequest {
         AgentsDeleteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
         }
     }
@@ -173,7 +168,7 @@ impl AgentsApi<'_> {
     pub fn list_runs(&self, agent_id: impl Into<String>) -> AgentsListRunsRequest {
         AgentsListRunsRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
             query: AgentsListRunsQuery {
                 offset: None,
@@ -200,7 +195,7 @@ impl AgentsApi<'_> {
     pub fn get_run(&self, run_id: impl Into<String>) -> AgentsGetRunRequest {
         AgentsGetRunRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             run_id: run_id.into(),
         }
     }
@@ -224,7 +219,7 @@ impl AgentsApi<'_> {
     pub fn trigger(&self, agent_id: impl Into<String>) -> AgentsTriggerRequest {
         AgentsTriggerRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
             body: AgentsTriggerBody {
                 contact_ids: None,
@@ -255,7 +250,7 @@ impl AgentsApi<'_> {
     ) -> AgentsApproveRunActionRequest {
         AgentsApproveRunActionRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             run_id: run_id.into(),
             contact_id: contact_id.into(),
             action_index: action_index.into(),
@@ -285,7 +280,7 @@ impl AgentsApi<'_> {
     ) -> AgentsRejectRunActionRequest {
         AgentsRejectRunActionRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             run_id: run_id.into(),
             contact_id: contact_id.into(),
             action_index: action_index.into(),
@@ -316,15 +311,15 @@ pub struct AgentsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: AgentsListQuery,
 }
 impl AgentsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/agents",
         scope: Some("agents:read"),
         auth: true,
@@ -384,9 +379,9 @@ impl AgentsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Agent>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Agent>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -395,44 +390,42 @@ impl AgentsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Agent>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Agent>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "offset",
             self.query.offset,
             Some(0),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("agents", crate::runtime::PaginationStyle::Offset)
+                response.decode_page("agents", runtime::PaginationStyle::Offset)
             })
     }
 }
 impl AgentsListRequest {
     /// Every `agents` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for AgentsListRequest {
+impl runtime::__private::PagedRequest for AgentsListRequest {
     type Item = Agent;
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -440,15 +433,15 @@ impl crate::runtime::PagedRequest for AgentsListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: AgentsCreateBody,
 }
 impl AgentsCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/agents",
         scope: Some("agents:write"),
         auth: true,
@@ -531,9 +524,9 @@ impl AgentsCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Agent> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Agent> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -542,8 +535,8 @@ impl AgentsCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<Agent>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("agent"))
@@ -553,15 +546,15 @@ impl AgentsCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     agent_id: String,
 }
 impl AgentsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/agents/{agent_id}",
         scope: Some("agents:read"),
         auth: true,
@@ -594,9 +587,9 @@ impl AgentsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Agent> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Agent> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -605,9 +598,9 @@ impl AgentsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
+    ) -> runtime::Result<runtime::WithResponse<Agent>> {
         let path_args = [self.agent_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("agent"))
@@ -617,16 +610,16 @@ impl AgentsGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     agent_id: String,
     body: AgentsUpdateBody,
 }
 impl AgentsUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.update",
-        method: crate::runtime::Method::Patch,
+        method: runtime::Method::Patch,
         path: "/agents/{agent_id}",
         scope: Some("agents:write"),
         auth: true,
@@ -713,9 +706,9 @@ impl AgentsUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Agent> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Agent> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -724,9 +717,9 @@ impl AgentsUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Agent>> {
+    ) -> runtime::Result<runtime::WithResponse<Agent>> {
         let path_args = [self.agent_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -737,15 +730,15 @@ impl AgentsUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsDeleteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     agent_id: String,
 }
 impl AgentsDeleteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.delete",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/agents/{agent_id}",
         scope: Some("agents:write"),
         auth: true,
@@ -778,9 +771,9 @@ impl AgentsDeleteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -789,9 +782,9 @@ impl AgentsDeleteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.agent_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -818,16 +811,16 @@ pub struct AgentsListRunsQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRunsRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     agent_id: String,
     query: AgentsListRunsQuery,
 }
 impl AgentsListRunsRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.list_runs",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/agents/{agent_id}/runs",
         scope: Some("agents:read"),
         auth: true,
@@ -880,9 +873,9 @@ impl AgentsListRunsRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<AgentRun>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<AgentRun>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -891,17 +884,15 @@ impl AgentsListRunsRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<AgentRun>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<AgentRun>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "offset",
             self.query.offset,
             Some(0),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
@@ -909,28 +900,28 @@ impl AgentsListRunsRequest {
             Some(100),
         )?;
         let path_args = [self.agent_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("runs", crate::runtime::PaginationStyle::Offset)
+                response.decode_page("runs", runtime::PaginationStyle::Offset)
             })
     }
 }
 impl AgentsListRunsRequest {
     /// Every `runs` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for AgentsListRunsRequest {
+impl runtime::__private::PagedRequest for AgentsListRunsRequest {
     type Item = AgentRun;
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -938,15 +929,15 @@ impl crate::runtime::PagedRequest for AgentsListRunsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRunRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     run_id: String,
 }
 impl AgentsGetRunRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.get_run",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/agents/runs/{run_id}",
         scope: Some("agents:read"),
         auth: true,
@@ -979,9 +970,9 @@ impl AgentsGetRunRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<AgentRun> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<AgentRun> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -990,9 +981,9 @@ impl AgentsGetRunRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<AgentRun>> {
+    ) -> runtime::Result<runtime::WithResponse<AgentRun>> {
         let path_args = [self.run_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("run"))
@@ -1002,16 +993,16 @@ impl AgentsGetRunRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsTriggerRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     agent_id: String,
     body: AgentsTriggerBody,
 }
 impl AgentsTriggerRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.trigger",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/agents/{agent_id}/trigger",
         scope: Some("agents:trigger"),
         auth: true,
@@ -1053,9 +1044,9 @@ impl AgentsTriggerRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<String> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<String> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1064,9 +1055,9 @@ impl AgentsTriggerRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<String>> {
+    ) -> runtime::Result<runtime::WithResponse<String>> {
         let path_args = [self.agent_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1077,17 +1068,17 @@ impl AgentsTriggerRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsApproveRunActionRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     run_id: String,
     contact_id: String,
     action_index: i64,
 }
 impl AgentsApproveRunActionRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.approve_run_action",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve",
         scope: Some("agents:approve"),
         auth: true,
@@ -1120,9 +1111,9 @@ impl AgentsApproveRunActionRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1131,8 +1122,8 @@ impl AgentsApproveRunActionRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "action_index",
             Some(self.action_index),
@@ -1145,7 +1136,7 @@ impl AgentsApproveRunActionRequest {
             self.contact_id.as_str(),
             action_index.as_str(),
         ];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -1155,17 +1146,17 @@ impl AgentsApproveRunActionRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsRejectRunActionRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     run_id: String,
     contact_id: String,
     action_index: i64,
 }
 impl AgentsRejectRunActionRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.reject_run_action",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject",
         scope: Some("agents:approve"),
         auth: true,
@@ -1198,9 +1189,9 @@ impl AgentsRejectRunActionRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1209,8 +1200,8 @@ impl AgentsRejectRunActionRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "action_index",
             Some(self.action_index),
@@ -1223,7 +1214,7 @@ impl AgentsRejectRunActionRequest {
             self.contact_id.as_str(),
             action_index.as_str(),
         ];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -1238,8 +1229,8 @@ pub struct Agent {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<AgentAgentIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<AgentAgentIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<AgentAgentIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<AgentAgentIdNames, _, _>"
     )]
     pub agent_id: String,
     /// The agent's name.
@@ -1273,17 +1264,17 @@ pub struct Agent {
     pub enabled: Option<bool>,
     /// When the agent was created. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// When the agent was last updated. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Agent`]'s `agent_id` field, canonical first.
 struct AgentAgentIdNames;
-impl crate::runtime::ids::WireNames for AgentAgentIdNames {
+impl runtime::__private::ids::WireNames for AgentAgentIdNames {
     const NAMES: &'static [&'static str] = &["agent_id", "_id", "id"];
 }
 /// A built-in playbook template. The full list is not documented.
@@ -1486,8 +1477,8 @@ pub struct AgentRun {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<AgentRunRunIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<AgentRunRunIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<AgentRunRunIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<AgentRunRunIdNames, _, _>"
     )]
     pub run_id: String,
     /// The agent that ran. Assumed field name (?).
@@ -1505,7 +1496,7 @@ pub struct AgentRun {
 }
 /// The wire names of [`AgentRun`]'s `run_id` field, canonical first.
 struct AgentRunRunIdNames;
-impl crate::runtime::ids::WireNames for AgentRunRunIdNames {
+impl runtime::__private::ids::WireNames for AgentRunRunIdNames {
     const NAMES: &'static [&'static str] = &["run_id", "_id", "id"];
 }
 /// The JSON body of [`AgentsCreateRequest`].

@@ -3,16 +3,11 @@
 
 //! Check which key the client is using: whether it is valid, which user and tenant it
 //! belongs to, and which scopes it grants.
-impl crate::runtime::Client {
-    /// The `auth` operations. Check which key the client is using: whether it is valid, which user and tenant it belongs to, and which scopes it grants.
-    pub fn auth(&self) -> AuthApi<'_> {
-        AuthApi { client: self }
-    }
-}
-/// The `auth` operations; get one with [`Client::auth`](crate::runtime::Client::auth).
+use ::pathbound_runtime as runtime;
+/// The `auth` operations; get one with [`Client::auth`](super::Client::auth).
 #[derive(Debug, Clone, Copy)]
 pub struct AuthApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl AuthApi<'_> {
     /// Verify the API key and show its user, tenant and scopes.
@@ -31,7 +26,7 @@ impl AuthApi<'_> {
     pub fn status(&self) -> AuthStatusRequest {
         AuthStatusRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
 }
@@ -39,14 +34,14 @@ impl AuthApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AuthStatusRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl AuthStatusRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "auth.status",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/auth/status",
         scope: None,
         auth: true,
@@ -80,9 +75,9 @@ impl AuthStatusRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<AuthStatus> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<AuthStatus> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -91,8 +86,8 @@ impl AuthStatusRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<AuthStatus>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<AuthStatus>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
     }

@@ -4,16 +4,11 @@
 //! Batch reads (up to 25 records per call) and server-side aggregates. These calls are
 //! `POST` but only read, so the client may retry them. Unknown or other-tenant ids are
 //! silently dropped instead of failing the call.
-impl crate::runtime::Client {
-    /// The `batch` operations. Batch reads (up to 25 records per call) and server-side aggregates.
-    pub fn batch(&self) -> BatchApi<'_> {
-        BatchApi { client: self }
-    }
-}
-/// The `batch` operations; get one with [`Client::batch`](crate::runtime::Client::batch).
+use ::pathbound_runtime as runtime;
+/// The `batch` operations; get one with [`Client::batch`](super::Client::batch).
 #[derive(Debug, Clone, Copy)]
 pub struct BatchApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl BatchApi<'_> {
     /// Fetch up to 25 contacts or companies by id in one call.
@@ -39,7 +34,7 @@ impl BatchApi<'_> {
     ) -> BatchDetailsRequest {
         BatchDetailsRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: BatchDetailsBody {
                 entity_type: entity_type.into(),
                 ids: ids.into_iter().map(Into::into).collect(),
@@ -68,7 +63,7 @@ impl BatchApi<'_> {
     ) -> BatchActivityRequest {
         BatchActivityRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: BatchActivityBody {
                 contact_ids: contact_ids.into_iter().map(Into::into).collect(),
                 events_limit: None,
@@ -101,7 +96,7 @@ impl BatchApi<'_> {
     ) -> BatchAggregateRequest {
         BatchAggregateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: BatchAggregateBody {
                 entity: entity.into(),
                 filters: None,
@@ -114,15 +109,15 @@ impl BatchApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchDetailsRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: BatchDetailsBody,
 }
 impl BatchDetailsRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.details",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/batch/details",
         scope: Some("contacts:read"),
         auth: true,
@@ -155,9 +150,9 @@ impl BatchDetailsRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<BatchDetails> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<BatchDetails> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -166,15 +161,15 @@ impl BatchDetailsRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<BatchDetails>> {
-        crate::runtime::validate::items(
+    ) -> runtime::Result<runtime::WithResponse<BatchDetails>> {
+        runtime::__private::validate::items(
             Self::OPERATION.id,
             "ids",
             Some(self.body.ids.len()),
             Some(1),
             Some(25),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -184,15 +179,15 @@ impl BatchDetailsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchActivityRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: BatchActivityBody,
 }
 impl BatchActivityRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.activity",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/batch/activity",
         scope: Some("contacts:read"),
         auth: true,
@@ -217,18 +212,12 @@ impl BatchActivityRequest {
         self
     }
     /// Only events at or after this time.
-    pub fn date_after(
-        mut self,
-        date_after: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.body.date_after = Some(date_after.into());
         self
     }
     /// Only events at or before this time.
-    pub fn date_before(
-        mut self,
-        date_before: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.body.date_before = Some(date_before.into());
         self
     }
@@ -251,9 +240,9 @@ impl BatchActivityRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<BatchActivity> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<BatchActivity> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -262,22 +251,22 @@ impl BatchActivityRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<BatchActivity>> {
-        crate::runtime::validate::items(
+    ) -> runtime::Result<runtime::WithResponse<BatchActivity>> {
+        runtime::__private::validate::items(
             Self::OPERATION.id,
             "contact_ids",
             Some(self.body.contact_ids.len()),
             Some(1),
             Some(25),
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "events_limit",
             self.body.events_limit,
             Some(1),
             Some(20),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -287,15 +276,15 @@ impl BatchActivityRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchAggregateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: BatchAggregateBody,
 }
 impl BatchAggregateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.aggregate",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/aggregate",
         scope: Some("contacts:read"),
         auth: true,
@@ -341,9 +330,9 @@ impl BatchAggregateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<AggregateResult> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<AggregateResult> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -352,8 +341,8 @@ impl BatchAggregateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<AggregateResult>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<AggregateResult>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -548,8 +537,8 @@ pub struct ActivityEvent {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<ActivityEventEventIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<ActivityEventEventIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<ActivityEventEventIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<ActivityEventEventIdNames, _, _>"
     )]
     pub event_id: String,
     /// The event name.
@@ -560,7 +549,7 @@ pub struct ActivityEvent {
     pub url: Option<String>,
     /// When the event happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
+    pub timestamp: Option<runtime::Timestamp>,
     /// The page title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -570,7 +559,7 @@ pub struct ActivityEvent {
 }
 /// The wire names of [`ActivityEvent`]'s `event_id` field, canonical first.
 struct ActivityEventEventIdNames;
-impl crate::runtime::ids::WireNames for ActivityEventEventIdNames {
+impl runtime::__private::ids::WireNames for ActivityEventEventIdNames {
     const NAMES: &'static [&'static str] = &["event_id", "_id", "id"];
 }
 /// One field to group by, or several. Assumed shape (?).
@@ -611,8 +600,8 @@ pub struct AggregateResult {
     /// (also accepted as `groups`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize_option::<AggregateResultResultsNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize_option::<AggregateResultResultsNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize_option::<AggregateResultResultsNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize_option::<AggregateResultResultsNames, _, _>"
     )]
     pub results: Option<serde_json::Value>,
     /// Keys this version of the client does not know, kept as sent.
@@ -621,7 +610,7 @@ pub struct AggregateResult {
 }
 /// The wire names of [`AggregateResult`]'s `results` field, canonical first.
 struct AggregateResultResultsNames;
-impl crate::runtime::ids::WireNames for AggregateResultResultsNames {
+impl runtime::__private::ids::WireNames for AggregateResultResultsNames {
     const NAMES: &'static [&'static str] = &["results", "groups"];
 }
 /// The JSON body of [`BatchDetailsRequest`].
@@ -648,10 +637,10 @@ pub struct BatchActivityBody {
     pub events_limit: Option<i64>,
     /// Only events at or after this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_after: Option<crate::runtime::Timestamp>,
+    pub date_after: Option<runtime::Timestamp>,
     /// Only events at or before this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_before: Option<crate::runtime::Timestamp>,
+    pub date_before: Option<runtime::Timestamp>,
 }
 /// The JSON body of [`BatchAggregateRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec and run `cargo xtask codegen`.
 
 //! Types shared by several resources.
+use ::pathbound_runtime as runtime;
 /// Sort direction.
 ///
 /// Open enum: values the server adds later decode as [`SortDir::Unknown`], keeping the text.
@@ -303,8 +304,8 @@ pub struct Note {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<NoteNoteIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<NoteNoteIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<NoteNoteIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<NoteNoteIdNames, _, _>"
     )]
     pub note_id: String,
     /// The note text.
@@ -312,17 +313,17 @@ pub struct Note {
     pub content: Option<String>,
     /// When the note was written. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// When the note was last edited. Assumed field name (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Note`]'s `note_id` field, canonical first.
 struct NoteNoteIdNames;
-impl crate::runtime::ids::WireNames for NoteNoteIdNames {
+impl runtime::__private::ids::WireNames for NoteNoteIdNames {
     const NAMES: &'static [&'static str] = &["note_id", "_id", "id"];
 }
 /// A generic acknowledgement, `{status, message, timestamp}`. Used for responses whose
@@ -337,30 +338,7 @@ pub struct Message {
     pub message: Option<String>,
     /// When the server answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
-    /// Keys this version of the client does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The error envelope sent with every 4xx/5xx status:
-/// `{status: "error", error, details, timestamp}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiErrorBody {
-    /// Always `error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// A human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Per-field messages for validation errors (400). The entry shape is not documented (?).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<serde_json::Value>>,
-    /// When the error happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
-    /// Set when the key's issuer has not verified their email; the key is rejected until they do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_email_verification: Option<bool>,
+    pub timestamp: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -3,16 +3,11 @@
 
 //! Companies are the organizations your contacts work for, keyed by a unique domain.
 //! Deleting a company keeps its contacts; they only lose the association.
-impl crate::runtime::Client {
-    /// The `companies` operations. Companies are the organizations your contacts work for, keyed by a unique domain.
-    pub fn companies(&self) -> CompaniesApi<'_> {
-        CompaniesApi { client: self }
-    }
-}
-/// The `companies` operations; get one with [`Client::companies`](crate::runtime::Client::companies).
+use ::pathbound_runtime as runtime;
+/// The `companies` operations; get one with [`Client::companies`](super::Client::companies).
 #[derive(Debug, Clone, Copy)]
 pub struct CompaniesApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl CompaniesApi<'_> {
     /// Create a company.
@@ -34,7 +29,7 @@ impl CompaniesApi<'_> {
     pub fn create(&self, domain: impl Into<String>) -> CompaniesCreateRequest {
         CompaniesCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: CompaniesCreateBody {
                 domain: domain.into(),
                 properties: None,
@@ -59,7 +54,7 @@ impl CompaniesApi<'_> {
     pub fn list(&self) -> CompaniesListRequest {
         CompaniesListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: CompaniesListQuery {
                 page: None,
                 limit: None,
@@ -92,7 +87,7 @@ impl CompaniesApi<'_> {
     pub fn get(&self, company_id: impl Into<String>) -> CompaniesGetRequest {
         CompaniesGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -115,7 +110,7 @@ impl CompaniesApi<'_> {
     pub fn update(&self, company_id: impl Into<String>) -> CompaniesUpdateRequest {
         CompaniesUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
             body: CompaniesUpdateBody {
                 properties: None,
@@ -141,7 +136,7 @@ impl CompaniesApi<'_> {
     pub fn delete(&self, company_id: impl Into<String>) -> CompaniesDeleteRequest {
         CompaniesDeleteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -166,7 +161,7 @@ impl CompaniesApi<'_> {
     ) -> CompaniesListNotesRequest {
         CompaniesListNotesRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -194,7 +189,7 @@ impl CompaniesApi<'_> {
     ) -> CompaniesCreateNoteRequest {
         CompaniesCreateNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
             body: CompaniesCreateNoteBody {
                 content: content.into(),
@@ -226,7 +221,7 @@ impl CompaniesApi<'_> {
     ) -> CompaniesUpdateNoteRequest {
         CompaniesUpdateNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
             note_id: note_id.into(),
             body: CompaniesUpdateNoteBody {
@@ -256,7 +251,7 @@ impl CompaniesApi<'_> {
     ) -> CompaniesDeleteNoteRequest {
         CompaniesDeleteNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             company_id: company_id.into(),
             note_id: note_id.into(),
         }
@@ -266,15 +261,15 @@ impl CompaniesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: CompaniesCreateBody,
 }
 impl CompaniesCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/companies",
         scope: Some("companies:write"),
         auth: true,
@@ -313,9 +308,9 @@ impl CompaniesCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Company> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Company> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -324,8 +319,8 @@ impl CompaniesCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Company>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<Company>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("company"))
@@ -372,15 +367,15 @@ pub struct CompaniesListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: CompaniesListQuery,
 }
 impl CompaniesListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/companies",
         scope: Some("companies:read"),
         auth: true,
@@ -464,9 +459,9 @@ impl CompaniesListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Company>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Company>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -475,44 +470,42 @@ impl CompaniesListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Company>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Company>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("companies", crate::runtime::PaginationStyle::Page)
+                response.decode_page("companies", runtime::PaginationStyle::Page)
             })
     }
 }
 impl CompaniesListRequest {
     /// Every `companies` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for CompaniesListRequest {
+impl runtime::__private::PagedRequest for CompaniesListRequest {
     type Item = Company;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -520,15 +513,15 @@ impl crate::runtime::PagedRequest for CompaniesListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
 }
 impl CompaniesGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/companies/{company_id}",
         scope: Some("companies:read"),
         auth: true,
@@ -561,9 +554,9 @@ impl CompaniesGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<CompanyDetails> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<CompanyDetails> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -572,9 +565,9 @@ impl CompaniesGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<CompanyDetails>> {
+    ) -> runtime::Result<runtime::WithResponse<CompanyDetails>> {
         let path_args = [self.company_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -584,16 +577,16 @@ impl CompaniesGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
     body: CompaniesUpdateBody,
 }
 impl CompaniesUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.update",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/companies/{company_id}",
         scope: Some("companies:write"),
         auth: true,
@@ -632,9 +625,9 @@ impl CompaniesUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Company> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Company> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -643,9 +636,9 @@ impl CompaniesUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Company>> {
+    ) -> runtime::Result<runtime::WithResponse<Company>> {
         let path_args = [self.company_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -656,15 +649,15 @@ impl CompaniesUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
 }
 impl CompaniesDeleteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.delete",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/companies/{company_id}",
         scope: Some("companies:write"),
         auth: true,
@@ -697,9 +690,9 @@ impl CompaniesDeleteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -708,9 +701,9 @@ impl CompaniesDeleteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.company_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -720,15 +713,15 @@ impl CompaniesDeleteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListNotesRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
 }
 impl CompaniesListNotesRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.list_notes",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/companies/{company_id}/notes",
         scope: Some("companies:read"),
         auth: true,
@@ -761,9 +754,9 @@ impl CompaniesListNotesRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Vec<super::common::Note>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Vec<super::common::Note>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -772,9 +765,9 @@ impl CompaniesListNotesRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<super::common::Note>>> {
+    ) -> runtime::Result<runtime::WithResponse<Vec<super::common::Note>>> {
         let path_args = [self.company_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("notes"))
@@ -784,16 +777,16 @@ impl CompaniesListNotesRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
     body: CompaniesCreateNoteBody,
 }
 impl CompaniesCreateNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.create_note",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/companies/{company_id}/notes",
         scope: Some("companies:write"),
         auth: true,
@@ -827,9 +820,9 @@ impl CompaniesCreateNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -838,9 +831,9 @@ impl CompaniesCreateNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
         let path_args = [self.company_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -851,17 +844,17 @@ impl CompaniesCreateNoteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
     note_id: String,
     body: CompaniesUpdateNoteBody,
 }
 impl CompaniesUpdateNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.update_note",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
         auth: true,
@@ -895,9 +888,9 @@ impl CompaniesUpdateNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -906,9 +899,9 @@ impl CompaniesUpdateNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
         let path_args = [self.company_id.as_str(), self.note_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -919,16 +912,16 @@ impl CompaniesUpdateNoteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     company_id: String,
     note_id: String,
 }
 impl CompaniesDeleteNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.delete_note",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
         auth: true,
@@ -961,9 +954,9 @@ impl CompaniesDeleteNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -972,9 +965,9 @@ impl CompaniesDeleteNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.company_id.as_str(), self.note_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -990,8 +983,8 @@ pub struct Company {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<CompanyCompanyIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<CompanyCompanyIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<CompanyCompanyIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<CompanyCompanyIdNames, _, _>"
     )]
     pub company_id: String,
     /// The tenant the company belongs to.
@@ -1013,23 +1006,23 @@ pub struct Company {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_activity_at: Option<crate::runtime::Timestamp>,
+    pub last_activity_at: Option<runtime::Timestamp>,
     /// Source and timestamp of every property; only with `include=provenance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties_provenance: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the company was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// When the company was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Company`]'s `company_id` field, canonical first.
 struct CompanyCompanyIdNames;
-impl crate::runtime::ids::WireNames for CompanyCompanyIdNames {
+impl runtime::__private::ids::WireNames for CompanyCompanyIdNames {
     const NAMES: &'static [&'static str] = &["company_id", "_id", "id"];
 }
 /// Company properties. The known keys are typed; custom properties are kept (and sent)

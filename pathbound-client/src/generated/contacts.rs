@@ -4,16 +4,11 @@
 //! Contacts are the people in your CRM: created through the API, form submissions,
 //! `identify`, the tracker or CRM syncs. A contact has HubSpot-style `properties`, may be
 //! associated with a company and collects tracked events and notes.
-impl crate::runtime::Client {
-    /// The `contacts` operations. Contacts are the people in your CRM: created through the API, form submissions, `identify`, the tracker or CRM syncs.
-    pub fn contacts(&self) -> ContactsApi<'_> {
-        ContactsApi { client: self }
-    }
-}
-/// The `contacts` operations; get one with [`Client::contacts`](crate::runtime::Client::contacts).
+use ::pathbound_runtime as runtime;
+/// The `contacts` operations; get one with [`Client::contacts`](super::Client::contacts).
 #[derive(Debug, Clone, Copy)]
 pub struct ContactsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl ContactsApi<'_> {
     /// Create a contact.
@@ -35,7 +30,7 @@ impl ContactsApi<'_> {
     pub fn create(&self, email: impl Into<String>) -> ContactsCreateRequest {
         ContactsCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: ContactsCreateBody {
                 email: email.into(),
                 properties: None,
@@ -63,7 +58,7 @@ impl ContactsApi<'_> {
     pub fn list(&self) -> ContactsListRequest {
         ContactsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: ContactsListQuery {
                 page: None,
                 limit: None,
@@ -105,7 +100,7 @@ impl ContactsApi<'_> {
     pub fn count(&self) -> ContactsCountRequest {
         ContactsCountRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: ContactsCountQuery {
                 status: None,
                 lifecycle_stage: None,
@@ -142,7 +137,7 @@ impl ContactsApi<'_> {
     pub fn get(&self, contact_id: impl Into<String>) -> ContactsGetRequest {
         ContactsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
         }
     }
@@ -166,7 +161,7 @@ impl ContactsApi<'_> {
     pub fn update(&self, contact_id: impl Into<String>) -> ContactsUpdateRequest {
         ContactsUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
             body: ContactsUpdateBody {
                 properties: None,
@@ -192,7 +187,7 @@ impl ContactsApi<'_> {
     pub fn delete(&self, contact_id: impl Into<String>) -> ContactsDeleteRequest {
         ContactsDeleteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
         }
     }
@@ -218,7 +213,7 @@ impl ContactsApi<'_> {
     ) -> ContactsListEventsRequest {
         ContactsListEventsRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
             query: ContactsListEventsQuery {
                 event_type: None,
@@ -244,7 +239,7 @@ impl ContactsApi<'_> {
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ContactsListNotesRequest {
         ContactsListNotesRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
         }
     }
@@ -271,7 +266,7 @@ impl ContactsApi<'_> {
     ) -> ContactsCreateNoteRequest {
         ContactsCreateNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
             body: ContactsCreateNoteBody {
                 content: content.into(),
@@ -303,7 +298,7 @@ impl ContactsApi<'_> {
     ) -> ContactsUpdateNoteRequest {
         ContactsUpdateNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
             note_id: note_id.into(),
             body: ContactsUpdateNoteBody {
@@ -333,7 +328,7 @@ impl ContactsApi<'_> {
     ) -> ContactsDeleteNoteRequest {
         ContactsDeleteNoteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
             note_id: note_id.into(),
         }
@@ -359,7 +354,7 @@ impl ContactsApi<'_> {
     pub fn identify(&self, external_id: impl Into<String>) -> ContactsIdentifyRequest {
         ContactsIdentifyRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: ContactsIdentifyBody {
                 external_id: external_id.into(),
                 anonymous_id: None,
@@ -372,15 +367,15 @@ impl ContactsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: ContactsCreateBody,
 }
 impl ContactsCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/contacts",
         scope: Some("contacts:write"),
         auth: true,
@@ -432,9 +427,9 @@ impl ContactsCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Contact> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Contact> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -443,8 +438,8 @@ impl ContactsCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Contact>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<Contact>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("contact"))
@@ -495,10 +490,10 @@ pub struct ContactsListQuery {
     pub company_id: Option<String>,
     /// Only contacts created at or after this time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_after: Option<crate::runtime::Timestamp>,
+    pub created_after: Option<runtime::Timestamp>,
     /// Only contacts created at or before this time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_before: Option<crate::runtime::Timestamp>,
+    pub created_before: Option<runtime::Timestamp>,
     /// Free-text search over name, email, company and job title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
@@ -518,15 +513,15 @@ pub struct ContactsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: ContactsListQuery,
 }
 impl ContactsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/contacts",
         scope: Some("contacts:read"),
         auth: true,
@@ -610,7 +605,7 @@ impl ContactsListRequest {
     /// Only contacts created at or after this time.
     pub fn created_after(
         mut self,
-        created_after: impl Into<crate::runtime::Timestamp>,
+        created_after: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.query.created_after = Some(created_after.into());
         self
@@ -618,7 +613,7 @@ impl ContactsListRequest {
     /// Only contacts created at or before this time.
     pub fn created_before(
         mut self,
-        created_before: impl Into<crate::runtime::Timestamp>,
+        created_before: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.query.created_before = Some(created_before.into());
         self
@@ -664,9 +659,9 @@ impl ContactsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Contact>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Contact>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -675,44 +670,42 @@ impl ContactsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Contact>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Contact>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+                response.decode_page("contacts", runtime::PaginationStyle::Page)
             })
     }
 }
 impl ContactsListRequest {
     /// Every `contacts` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for ContactsListRequest {
+impl runtime::__private::PagedRequest for ContactsListRequest {
     type Item = Contact;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -751,10 +744,10 @@ pub struct ContactsCountQuery {
     pub company_id: Option<String>,
     /// Only contacts created at or after this time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_after: Option<crate::runtime::Timestamp>,
+    pub created_after: Option<runtime::Timestamp>,
     /// Only contacts created at or before this time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_before: Option<crate::runtime::Timestamp>,
+    pub created_before: Option<runtime::Timestamp>,
     /// Free-text search over name, email, company and job title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
@@ -763,15 +756,15 @@ pub struct ContactsCountQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCountRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: ContactsCountQuery,
 }
 impl ContactsCountRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.count",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/contacts",
         scope: Some("contacts:read"),
         auth: true,
@@ -841,7 +834,7 @@ impl ContactsCountRequest {
     /// Only contacts created at or after this time.
     pub fn created_after(
         mut self,
-        created_after: impl Into<crate::runtime::Timestamp>,
+        created_after: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.query.created_after = Some(created_after.into());
         self
@@ -849,7 +842,7 @@ impl ContactsCountRequest {
     /// Only contacts created at or before this time.
     pub fn created_before(
         mut self,
-        created_before: impl Into<crate::runtime::Timestamp>,
+        created_before: impl Into<runtime::Timestamp>,
     ) -> Self {
         self.query.created_before = Some(created_before.into());
         self
@@ -878,9 +871,9 @@ impl ContactsCountRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<i64> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<i64> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -889,8 +882,8 @@ impl ContactsCountRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<i64>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
@@ -901,15 +894,15 @@ impl ContactsCountRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
 }
 impl ContactsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:read"),
         auth: true,
@@ -942,9 +935,9 @@ impl ContactsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<ContactDetails> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<ContactDetails> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -953,9 +946,9 @@ impl ContactsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<ContactDetails>> {
+    ) -> runtime::Result<runtime::WithResponse<ContactDetails>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -965,16 +958,16 @@ impl ContactsGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
     body: ContactsUpdateBody,
 }
 impl ContactsUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.update",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:write"),
         auth: true,
@@ -1018,9 +1011,9 @@ impl ContactsUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Contact> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Contact> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1029,9 +1022,9 @@ impl ContactsUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Contact>> {
+    ) -> runtime::Result<runtime::WithResponse<Contact>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1042,15 +1035,15 @@ impl ContactsUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
 }
 impl ContactsDeleteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.delete",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:write"),
         auth: true,
@@ -1083,9 +1076,9 @@ impl ContactsDeleteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1094,9 +1087,9 @@ impl ContactsDeleteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -1118,16 +1111,16 @@ pub struct ContactsListEventsQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListEventsRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
     query: ContactsListEventsQuery,
 }
 impl ContactsListEventsRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list_events",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/contacts/events/{contact_id}",
         scope: Some("contacts:read"),
         auth: true,
@@ -1172,9 +1165,9 @@ impl ContactsListEventsRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Vec<super::events::Event>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Vec<super::events::Event>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1183,11 +1176,9 @@ impl ContactsListEventsRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<Vec<super::events::Event>>,
-    > {
+    ) -> runtime::Result<runtime::WithResponse<Vec<super::events::Event>>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
@@ -1198,15 +1189,15 @@ impl ContactsListEventsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListNotesRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
 }
 impl ContactsListNotesRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list_notes",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/contacts/{contact_id}/notes",
         scope: Some("contacts:read"),
         auth: true,
@@ -1239,9 +1230,9 @@ impl ContactsListNotesRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Vec<super::common::Note>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Vec<super::common::Note>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1250,9 +1241,9 @@ impl ContactsListNotesRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<super::common::Note>>> {
+    ) -> runtime::Result<runtime::WithResponse<Vec<super::common::Note>>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("notes"))
@@ -1262,16 +1253,16 @@ impl ContactsListNotesRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
     body: ContactsCreateNoteBody,
 }
 impl ContactsCreateNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.create_note",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/contacts/{contact_id}/notes",
         scope: Some("contacts:write"),
         auth: true,
@@ -1305,9 +1296,9 @@ impl ContactsCreateNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1316,9 +1307,9 @@ impl ContactsCreateNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
         let path_args = [self.contact_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1329,17 +1320,17 @@ impl ContactsCreateNoteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
     note_id: String,
     body: ContactsUpdateNoteBody,
 }
 impl ContactsUpdateNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.update_note",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
         auth: true,
@@ -1373,9 +1364,9 @@ impl ContactsUpdateNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Note> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Note> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1384,9 +1375,9 @@ impl ContactsUpdateNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Note>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
         let path_args = [self.contact_id.as_str(), self.note_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1397,16 +1388,16 @@ impl ContactsUpdateNoteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteNoteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     contact_id: String,
     note_id: String,
 }
 impl ContactsDeleteNoteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.delete_note",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
         auth: true,
@@ -1439,9 +1430,9 @@ impl ContactsDeleteNoteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1450,9 +1441,9 @@ impl ContactsDeleteNoteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.contact_id.as_str(), self.note_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -1462,15 +1453,15 @@ impl ContactsDeleteNoteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsIdentifyRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: ContactsIdentifyBody,
 }
 impl ContactsIdentifyRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.identify",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/identify",
         scope: Some("contacts:write"),
         auth: true,
@@ -1513,9 +1504,9 @@ impl ContactsIdentifyRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<IdentifyResult> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<IdentifyResult> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1524,8 +1515,8 @@ impl ContactsIdentifyRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<IdentifyResult>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<IdentifyResult>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -1541,8 +1532,8 @@ pub struct Contact {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<ContactContactIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<ContactContactIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<ContactContactIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<ContactContactIdNames, _, _>"
     )]
     pub contact_id: String,
     /// The contact's properties (known keys plus any custom ones).
@@ -1561,7 +1552,7 @@ pub struct Contact {
     pub segment_ids: Option<Vec<String>>,
     /// When the contact (or its visitor) was first seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_seen_at: Option<crate::runtime::Timestamp>,
+    pub first_seen_at: Option<runtime::Timestamp>,
     /// How the contact was created, e.g. `manual`; other values are not documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_source: Option<String>,
@@ -1590,17 +1581,17 @@ pub struct Contact {
     pub notes: Option<Vec<super::common::Note>>,
     /// When the contact was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// When the contact was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Contact`]'s `contact_id` field, canonical first.
 struct ContactContactIdNames;
-impl crate::runtime::ids::WireNames for ContactContactIdNames {
+impl runtime::__private::ids::WireNames for ContactContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id", "id"];
 }
 /// HubSpot-style contact properties. The known keys are typed; custom properties are
@@ -1642,7 +1633,7 @@ pub struct ContactProperties {
     pub state: Option<String>,
     /// HubSpot-style creation date (a `sort_by` key). Assumed ISO 8601 text (?).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub createdate: Option<crate::runtime::Timestamp>,
+    pub createdate: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1862,8 +1853,8 @@ pub struct IdentifyResult {
     /// (also accepted as `_id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize_option::<IdentifyResultContactIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize_option::<IdentifyResultContactIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize_option::<IdentifyResultContactIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize_option::<IdentifyResultContactIdNames, _, _>"
     )]
     pub contact_id: Option<String>,
     /// The created or resolved contact. Assumed key (?).
@@ -1878,7 +1869,7 @@ pub struct IdentifyResult {
 }
 /// The wire names of [`IdentifyResult`]'s `contact_id` field, canonical first.
 struct IdentifyResultContactIdNames;
-impl crate::runtime::ids::WireNames for IdentifyResultContactIdNames {
+impl runtime::__private::ids::WireNames for IdentifyResultContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id"];
 }
 /// The JSON body of [`ContactsCreateRequest`].

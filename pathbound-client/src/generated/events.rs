@@ -4,16 +4,11 @@
 //! Events are what the tracker (and other sources: email opens, CRM syncs, lifecycle
 //! changes, custom `pathbound.track(...)` calls) records: page views, clicks, form
 //! submits, custom events. By default each event is enriched with its contact and company.
-impl crate::runtime::Client {
-    /// The `events` operations. Events are what the tracker (and other sources: email opens, CRM syncs, lifecycle changes, custom `pathbound.track(...)` calls) records: page views, clicks, form submits, custom events.
-    pub fn events(&self) -> EventsApi<'_> {
-        EventsApi { client: self }
-    }
-}
-/// The `events` operations; get one with [`Client::events`](crate::runtime::Client::events).
+use ::pathbound_runtime as runtime;
+/// The `events` operations; get one with [`Client::events`](super::Client::events).
 #[derive(Debug, Clone, Copy)]
 pub struct EventsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl EventsApi<'_> {
     /// List, filter and search tracked events.
@@ -35,7 +30,7 @@ impl EventsApi<'_> {
     pub fn list(&self) -> EventsListRequest {
         EventsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: EventsListQuery {
                 page: None,
                 limit: None,
@@ -73,7 +68,7 @@ impl EventsApi<'_> {
     pub fn count(&self) -> EventsCountRequest {
         EventsCountRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: EventsCountQuery {
                 event_type: None,
                 contact_id: None,
@@ -104,7 +99,7 @@ impl EventsApi<'_> {
     pub fn get(&self, event_id: impl Into<String>) -> EventsGetRequest {
         EventsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             event_id: event_id.into(),
         }
     }
@@ -126,7 +121,7 @@ impl EventsApi<'_> {
     pub fn types(&self) -> EventsTypesRequest {
         EventsTypesRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
 }
@@ -157,10 +152,10 @@ pub struct EventsListQuery {
     pub url_contains: Option<String>,
     /// Only events at or after this time (inclusive).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_after: Option<crate::runtime::Timestamp>,
+    pub date_after: Option<runtime::Timestamp>,
     /// Only events at or before this time (inclusive).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_before: Option<crate::runtime::Timestamp>,
+    pub date_before: Option<runtime::Timestamp>,
     /// Only events linked to a known contact.
     ///
     /// (server default `false`)
@@ -190,15 +185,15 @@ pub struct EventsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: EventsListQuery,
 }
 impl EventsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/events",
         scope: Some("events:read"),
         auth: true,
@@ -247,18 +242,12 @@ impl EventsListRequest {
         self
     }
     /// Only events at or after this time (inclusive).
-    pub fn date_after(
-        mut self,
-        date_after: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_after = Some(date_after.into());
         self
     }
     /// Only events at or before this time (inclusive).
-    pub fn date_before(
-        mut self,
-        date_before: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_before = Some(date_before.into());
         self
     }
@@ -317,9 +306,9 @@ impl EventsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Event>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Event>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -328,44 +317,42 @@ impl EventsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Event>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Event>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("events", crate::runtime::PaginationStyle::Page)
+                response.decode_page("events", runtime::PaginationStyle::Page)
             })
     }
 }
 impl EventsListRequest {
     /// Every `events` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for EventsListRequest {
+impl runtime::__private::PagedRequest for EventsListRequest {
     type Item = Event;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -386,10 +373,10 @@ pub struct EventsCountQuery {
     pub url_contains: Option<String>,
     /// Only events at or after this time (inclusive).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_after: Option<crate::runtime::Timestamp>,
+    pub date_after: Option<runtime::Timestamp>,
     /// Only events at or before this time (inclusive).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_before: Option<crate::runtime::Timestamp>,
+    pub date_before: Option<runtime::Timestamp>,
     /// Only events linked to a known contact.
     ///
     /// (server default `false`)
@@ -403,15 +390,15 @@ pub struct EventsCountQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsCountRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: EventsCountQuery,
 }
 impl EventsCountRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.count",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/events",
         scope: Some("events:read"),
         auth: true,
@@ -446,18 +433,12 @@ impl EventsCountRequest {
         self
     }
     /// Only events at or after this time (inclusive).
-    pub fn date_after(
-        mut self,
-        date_after: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_after = Some(date_after.into());
         self
     }
     /// Only events at or before this time (inclusive).
-    pub fn date_before(
-        mut self,
-        date_before: impl Into<crate::runtime::Timestamp>,
-    ) -> Self {
+    pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_before = Some(date_before.into());
         self
     }
@@ -492,9 +473,9 @@ impl EventsCountRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<i64> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<i64> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -503,8 +484,8 @@ impl EventsCountRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<i64>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
@@ -515,15 +496,15 @@ impl EventsCountRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     event_id: String,
 }
 impl EventsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/events/{event_id}",
         scope: Some("events:read"),
         auth: true,
@@ -556,9 +537,9 @@ impl EventsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Event> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Event> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -567,9 +548,9 @@ impl EventsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Event>> {
+    ) -> runtime::Result<runtime::WithResponse<Event>> {
         let path_args = [self.event_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("event"))
@@ -579,14 +560,14 @@ impl EventsGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsTypesRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl EventsTypesRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.types",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/events/types",
         scope: Some("events:read"),
         auth: true,
@@ -618,9 +599,9 @@ impl EventsTypesRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<EventTypes> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<EventTypes> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -629,8 +610,8 @@ impl EventsTypesRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<EventTypes>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<EventTypes>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
     }
@@ -645,8 +626,8 @@ pub struct Event {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<EventEventIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<EventEventIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<EventEventIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<EventEventIdNames, _, _>"
     )]
     pub event_id: String,
     /// The event name, e.g. `page_view`, `link_click` or a custom name.
@@ -654,7 +635,7 @@ pub struct Event {
     pub event: Option<String>,
     /// When the event happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
+    pub timestamp: Option<runtime::Timestamp>,
     /// The page URL where the event was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -711,7 +692,7 @@ pub struct Event {
 }
 /// The wire names of [`Event`]'s `event_id` field, canonical first.
 struct EventEventIdNames;
-impl crate::runtime::ids::WireNames for EventEventIdNames {
+impl runtime::__private::ids::WireNames for EventEventIdNames {
     const NAMES: &'static [&'static str] = &["event_id", "_id", "id"];
 }
 /// The contact joined onto an event or webhook payload.
@@ -722,8 +703,8 @@ pub struct EventContact {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<EventContactContactIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<EventContactContactIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<EventContactContactIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<EventContactContactIdNames, _, _>"
     )]
     pub contact_id: String,
     /// The contact's email.
@@ -741,7 +722,7 @@ pub struct EventContact {
 }
 /// The wire names of [`EventContact`]'s `contact_id` field, canonical first.
 struct EventContactContactIdNames;
-impl crate::runtime::ids::WireNames for EventContactContactIdNames {
+impl runtime::__private::ids::WireNames for EventContactContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id", "id"];
 }
 /// The company joined onto an event or webhook payload.
@@ -752,8 +733,8 @@ pub struct EventCompany {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<EventCompanyCompanyIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<EventCompanyCompanyIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<EventCompanyCompanyIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<EventCompanyCompanyIdNames, _, _>"
     )]
     pub company_id: String,
     /// The company name.
@@ -768,7 +749,7 @@ pub struct EventCompany {
 }
 /// The wire names of [`EventCompany`]'s `company_id` field, canonical first.
 struct EventCompanyCompanyIdNames;
-impl crate::runtime::ids::WireNames for EventCompanyCompanyIdNames {
+impl runtime::__private::ids::WireNames for EventCompanyCompanyIdNames {
     const NAMES: &'static [&'static str] = &["company_id", "_id", "id"];
 }
 /// Device class of an event, derived from the user agent.
@@ -927,8 +908,8 @@ pub struct EventTypes {
     /// (also accepted as `types`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize_option::<EventTypesEventTypesNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize_option::<EventTypesEventTypesNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize_option::<EventTypesEventTypesNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize_option::<EventTypesEventTypesNames, _, _>"
     )]
     pub event_types: Option<Vec<EventTypeEntry>>,
     /// Keys this version of the client does not know, kept as sent.
@@ -937,7 +918,7 @@ pub struct EventTypes {
 }
 /// The wire names of [`EventTypes`]'s `event_types` field, canonical first.
 struct EventTypesEventTypesNames;
-impl crate::runtime::ids::WireNames for EventTypesEventTypesNames {
+impl runtime::__private::ids::WireNames for EventTypesEventTypesNames {
     const NAMES: &'static [&'static str] = &["event_types", "types"];
 }
 /// One distinct event type, as a bare name or as an object with a count (?).
@@ -974,8 +955,8 @@ pub struct EventTypeCount {
     /// (also accepted as `name`, `type`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize_option::<EventTypeCountEventNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize_option::<EventTypeCountEventNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize_option::<EventTypeCountEventNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize_option::<EventTypeCountEventNames, _, _>"
     )]
     pub event: Option<String>,
     /// How many times it was recorded.
@@ -987,6 +968,6 @@ pub struct EventTypeCount {
 }
 /// The wire names of [`EventTypeCount`]'s `event` field, canonical first.
 struct EventTypeCountEventNames;
-impl crate::runtime::ids::WireNames for EventTypeCountEventNames {
+impl runtime::__private::ids::WireNames for EventTypeCountEventNames {
     const NAMES: &'static [&'static str] = &["event", "name", "type"];
 }

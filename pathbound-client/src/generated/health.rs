@@ -2,16 +2,11 @@
 // Do not edit by hand: change the spec and run `cargo xtask codegen`.
 
 //! Liveness check of the public API. Needs no API key.
-impl crate::runtime::Client {
-    /// The `health` operations. Liveness check of the public API.
-    pub fn health(&self) -> HealthApi<'_> {
-        HealthApi { client: self }
-    }
-}
-/// The `health` operations; get one with [`Client::health`](crate::runtime::Client::health).
+use ::pathbound_runtime as runtime;
+/// The `health` operations; get one with [`Client::health`](super::Client::health).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl HealthApi<'_> {
     /// Check that the API is up.
@@ -29,7 +24,7 @@ impl HealthApi<'_> {
     pub fn check(&self) -> HealthCheckRequest {
         HealthCheckRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
 }
@@ -37,14 +32,14 @@ impl HealthApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct HealthCheckRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl HealthCheckRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "health.check",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/health",
         scope: None,
         auth: false,
@@ -72,9 +67,9 @@ impl HealthCheckRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<HealthStatus> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<HealthStatus> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -83,8 +78,8 @@ impl HealthCheckRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<HealthStatus>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<HealthStatus>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
     }
@@ -101,7 +96,7 @@ pub struct HealthStatus {
     pub message: Option<String>,
     /// The server time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
+    pub timestamp: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

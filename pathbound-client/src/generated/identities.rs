@@ -8,16 +8,11 @@
 //! Connecting LinkedIn is asynchronous: `linkedin_login()` starts a session, then poll
 //! `linkedin_status()` and, if LinkedIn asks for a 2FA code, send it with
 //! `linkedin_submit_code()`.
-impl crate::runtime::Client {
-    /// The `identities` operations. Identities are the senders of outreach: the email accounts and LinkedIn profiles that perform actions.
-    pub fn identities(&self) -> IdentitiesApi<'_> {
-        IdentitiesApi { client: self }
-    }
-}
-/// The `identities` operations; get one with [`Client::identities`](crate::runtime::Client::identities).
+use ::pathbound_runtime as runtime;
+/// The `identities` operations; get one with [`Client::identities`](super::Client::identities).
 #[derive(Debug, Clone, Copy)]
 pub struct IdentitiesApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl IdentitiesApi<'_> {
     /// List all sender identities of the tenant.
@@ -37,7 +32,7 @@ impl IdentitiesApi<'_> {
     pub fn list(&self) -> IdentitiesListRequest {
         IdentitiesListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
     /// Create a sender identity.
@@ -63,7 +58,7 @@ impl IdentitiesApi<'_> {
     ) -> IdentitiesCreateRequest {
         IdentitiesCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: IdentitiesCreateBody {
                 first_name: first_name.into(),
                 last_name: last_name.into(),
@@ -89,7 +84,7 @@ impl IdentitiesApi<'_> {
     pub fn get(&self, identity_id: impl Into<String>) -> IdentitiesGetRequest {
         IdentitiesGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -112,7 +107,7 @@ impl IdentitiesApi<'_> {
     pub fn update(&self, identity_id: impl Into<String>) -> IdentitiesUpdateRequest {
         IdentitiesUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
             body: IdentitiesUpdateBody {
                 first_name: None,
@@ -139,7 +134,7 @@ impl IdentitiesApi<'_> {
     pub fn delete(&self, identity_id: impl Into<String>) -> IdentitiesDeleteRequest {
         IdentitiesDeleteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -168,7 +163,7 @@ impl IdentitiesApi<'_> {
     ) -> IdentitiesLinkedinLoginRequest {
         IdentitiesLinkedinLoginRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
             body: IdentitiesLinkedinLoginBody {
                 username: None,
@@ -202,7 +197,7 @@ impl IdentitiesApi<'_> {
     ) -> IdentitiesLinkedinStatusRequest {
         IdentitiesLinkedinStatusRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
             session_id: session_id.into(),
         }
@@ -228,11 +223,11 @@ impl IdentitiesApi<'_> {
         &self,
         identity_id: impl Into<String>,
         session_id: impl Into<String>,
-        code: impl Into<crate::runtime::SecretString>,
+        code: impl Into<runtime::SecretString>,
     ) -> IdentitiesLinkedinSubmitCodeRequest {
         IdentitiesLinkedinSubmitCodeRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
             session_id: session_id.into(),
             body: IdentitiesLinkedinSubmitCodeBody {
@@ -262,7 +257,7 @@ impl IdentitiesApi<'_> {
     ) -> IdentitiesLinkedinCheckRequest {
         IdentitiesLinkedinCheckRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             identity_id: identity_id.into(),
         }
     }
@@ -271,14 +266,14 @@ impl IdentitiesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl IdentitiesListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/identities",
         scope: Some("identities:read"),
         auth: true,
@@ -310,9 +305,9 @@ impl IdentitiesListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Vec<Identity>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Vec<Identity>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -321,8 +316,8 @@ impl IdentitiesListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<Identity>>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<Vec<Identity>>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("identities"))
     }
@@ -331,15 +326,15 @@ impl IdentitiesListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: IdentitiesCreateBody,
 }
 impl IdentitiesCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/identities",
         scope: Some("identities:write"),
         auth: true,
@@ -372,9 +367,9 @@ impl IdentitiesCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Identity> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Identity> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -383,8 +378,8 @@ impl IdentitiesCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<Identity>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("identity"))
@@ -394,15 +389,15 @@ impl IdentitiesCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
 }
 impl IdentitiesGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/identities/{identity_id}",
         scope: Some("identities:read"),
         auth: true,
@@ -435,9 +430,9 @@ impl IdentitiesGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Identity> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Identity> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -446,9 +441,9 @@ impl IdentitiesGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
+    ) -> runtime::Result<runtime::WithResponse<Identity>> {
         let path_args = [self.identity_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("identity"))
@@ -458,16 +453,16 @@ impl IdentitiesGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
     body: IdentitiesUpdateBody,
 }
 impl IdentitiesUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.update",
-        method: crate::runtime::Method::Put,
+        method: runtime::Method::Put,
         path: "/identities/{identity_id}",
         scope: Some("identities:write"),
         auth: true,
@@ -522,9 +517,9 @@ impl IdentitiesUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Identity> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Identity> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -533,9 +528,9 @@ impl IdentitiesUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Identity>> {
+    ) -> runtime::Result<runtime::WithResponse<Identity>> {
         let path_args = [self.identity_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -546,15 +541,15 @@ impl IdentitiesUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesDeleteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
 }
 impl IdentitiesDeleteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.delete",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/identities/{identity_id}",
         scope: Some("identities:write"),
         auth: true,
@@ -587,9 +582,9 @@ impl IdentitiesDeleteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -598,9 +593,9 @@ impl IdentitiesDeleteRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.identity_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -610,16 +605,16 @@ impl IdentitiesDeleteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinLoginRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
     body: IdentitiesLinkedinLoginBody,
 }
 impl IdentitiesLinkedinLoginRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_login",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/identities/{identity_id}/linkedin/login",
         scope: Some("identities:write"),
         auth: true,
@@ -642,10 +637,7 @@ impl IdentitiesLinkedinLoginRequest {
     /// The LinkedIn password; omit (with `username`) to re-authenticate with the stored profile.
     ///
     /// (secret: hidden from `Debug`)
-    pub fn password(
-        mut self,
-        password: impl Into<crate::runtime::SecretString>,
-    ) -> Self {
+    pub fn password(mut self, password: impl Into<runtime::SecretString>) -> Self {
         self.body.password = Some(password.into());
         self
     }
@@ -685,9 +677,9 @@ impl IdentitiesLinkedinLoginRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<LinkedinLoginStarted> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<LinkedinLoginStarted> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -696,9 +688,9 @@ impl IdentitiesLinkedinLoginRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginStarted>> {
+    ) -> runtime::Result<runtime::WithResponse<LinkedinLoginStarted>> {
         let path_args = [self.identity_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -709,16 +701,16 @@ impl IdentitiesLinkedinLoginRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinStatusRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
     session_id: String,
 }
 impl IdentitiesLinkedinStatusRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_status",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/identities/{identity_id}/linkedin/status/{session_id}",
         scope: Some("identities:write"),
         auth: true,
@@ -751,9 +743,9 @@ impl IdentitiesLinkedinStatusRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<LinkedinLoginState> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<LinkedinLoginState> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -762,9 +754,9 @@ impl IdentitiesLinkedinStatusRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginState>> {
+    ) -> runtime::Result<runtime::WithResponse<LinkedinLoginState>> {
         let path_args = [self.identity_id.as_str(), self.session_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -774,17 +766,17 @@ impl IdentitiesLinkedinStatusRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinSubmitCodeRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
     session_id: String,
     body: IdentitiesLinkedinSubmitCodeBody,
 }
 impl IdentitiesLinkedinSubmitCodeRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_submit_code",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/identities/{identity_id}/linkedin/code/{session_id}",
         scope: Some("identities:write"),
         auth: true,
@@ -818,9 +810,9 @@ impl IdentitiesLinkedinSubmitCodeRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<LinkedinLoginState> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<LinkedinLoginState> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -829,9 +821,9 @@ impl IdentitiesLinkedinSubmitCodeRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinLoginState>> {
+    ) -> runtime::Result<runtime::WithResponse<LinkedinLoginState>> {
         let path_args = [self.identity_id.as_str(), self.session_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -842,15 +834,15 @@ impl IdentitiesLinkedinSubmitCodeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinCheckRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     identity_id: String,
 }
 impl IdentitiesLinkedinCheckRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_check",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/identities/{identity_id}/linkedin/check",
         scope: Some("identities:write"),
         auth: true,
@@ -883,9 +875,9 @@ impl IdentitiesLinkedinCheckRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<LinkedinConnection> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<LinkedinConnection> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -894,9 +886,9 @@ impl IdentitiesLinkedinCheckRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<LinkedinConnection>> {
+    ) -> runtime::Result<runtime::WithResponse<LinkedinConnection>> {
         let path_args = [self.identity_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
@@ -911,8 +903,8 @@ pub struct Identity {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<IdentityIdentityIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<IdentityIdentityIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<IdentityIdentityIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<IdentityIdentityIdNames, _, _>"
     )]
     pub identity_id: String,
     /// First name.
@@ -944,7 +936,7 @@ pub struct Identity {
 }
 /// The wire names of [`Identity`]'s `identity_id` field, canonical first.
 struct IdentityIdentityIdNames;
-impl crate::runtime::ids::WireNames for IdentityIdentityIdNames {
+impl runtime::__private::ids::WireNames for IdentityIdentityIdNames {
     const NAMES: &'static [&'static str] = &["identity_id", "_id", "id"];
 }
 /// The status of a LinkedIn login session. Only `queued` is documented.
@@ -1055,8 +1047,8 @@ pub struct LinkedinLoginState {
     /// (also accepted as `result`, `session`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize_option::<LinkedinLoginStateLoginResultNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize_option::<LinkedinLoginStateLoginResultNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize_option::<LinkedinLoginStateLoginResultNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize_option::<LinkedinLoginStateLoginResultNames, _, _>"
     )]
     pub login_result: Option<LinkedinLoginResult>,
     /// Keys this version of the client does not know, kept as sent.
@@ -1065,7 +1057,7 @@ pub struct LinkedinLoginState {
 }
 /// The wire names of [`LinkedinLoginState`]'s `login_result` field, canonical first.
 struct LinkedinLoginStateLoginResultNames;
-impl crate::runtime::ids::WireNames for LinkedinLoginStateLoginResultNames {
+impl runtime::__private::ids::WireNames for LinkedinLoginStateLoginResultNames {
     const NAMES: &'static [&'static str] = &["login_result", "result", "session"];
 }
 /// The body of `GET /identities/{identity_id}/linkedin/check`. Assumed: the docs do not
@@ -1132,7 +1124,7 @@ pub struct IdentitiesLinkedinLoginBody {
     ///
     /// (secret: hidden from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<crate::runtime::SecretString>,
+    pub password: Option<runtime::SecretString>,
     /// The country to log in from.
     ///
     /// (server default `US`)
@@ -1150,5 +1142,5 @@ pub struct IdentitiesLinkedinSubmitCodeBody {
     /// The 2FA code.
     ///
     /// (secret: hidden from `Debug`)
-    pub code: crate::runtime::SecretString,
+    pub code: runtime::SecretString,
 }

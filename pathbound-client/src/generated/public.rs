@@ -4,16 +4,11 @@
 //! Public endpoints called from browsers (for example by the tracker script on form
 //! submit). They need no API key; the server authorizes them by checking the request's
 //! Origin/Referer against the tenant's verified domains.
-impl crate::runtime::Client {
-    /// The `public` operations. Public endpoints called from browsers (for example by the tracker script on form submit).
-    pub fn public(&self) -> PublicApi<'_> {
-        PublicApi { client: self }
-    }
-}
-/// The `public` operations; get one with [`Client::public`](crate::runtime::Client::public).
+use ::pathbound_runtime as runtime;
+/// The `public` operations; get one with [`Client::public`](super::Client::public).
 #[derive(Debug, Clone, Copy)]
 pub struct PublicApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl PublicApi<'_> {
     /// Submit a website form, creating or updating the contact and company.
@@ -42,7 +37,7 @@ impl PublicApi<'_> {
     ) -> PublicSubmitFormRequest {
         PublicSubmitFormRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             tenant_id: tenant_id.into(),
             form_id: form_id.into(),
             body: PublicSubmitFormBody {
@@ -57,17 +52,17 @@ impl PublicApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct PublicSubmitFormRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     tenant_id: String,
     form_id: String,
     body: PublicSubmitFormBody,
 }
 impl PublicSubmitFormRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "public.submit_form",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/public/form-submission/{tenant_id}/{form_id}",
         scope: None,
         auth: false,
@@ -127,9 +122,9 @@ impl PublicSubmitFormRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<super::common::Message> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<super::common::Message> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -138,9 +133,9 @@ impl PublicSubmitFormRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<super::common::Message>> {
+    ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
         let path_args = [self.tenant_id.as_str(), self.form_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;

@@ -4,16 +4,11 @@
 //! Segments are saved contact filters defined in the dashboard. The API reads them and
 //! their members; there are no write endpoints (`segments:write` is reserved). For
 //! breakdowns across a segment use `batch().aggregate()` with `filters.segment_id`.
-impl crate::runtime::Client {
-    /// The `segments` operations. Segments are saved contact filters defined in the dashboard.
-    pub fn segments(&self) -> SegmentsApi<'_> {
-        SegmentsApi { client: self }
-    }
-}
-/// The `segments` operations; get one with [`Client::segments`](crate::runtime::Client::segments).
+use ::pathbound_runtime as runtime;
+/// The `segments` operations; get one with [`Client::segments`](super::Client::segments).
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl SegmentsApi<'_> {
     /// List segments.
@@ -34,7 +29,7 @@ impl SegmentsApi<'_> {
     pub fn list(&self) -> SegmentsListRequest {
         SegmentsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: SegmentsListQuery {
                 page: None,
                 limit: None,
@@ -59,7 +54,7 @@ impl SegmentsApi<'_> {
     pub fn get(&self, segment_id: impl Into<String>) -> SegmentsGetRequest {
         SegmentsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             segment_id: segment_id.into(),
         }
     }
@@ -87,7 +82,7 @@ impl SegmentsApi<'_> {
     ) -> SegmentsListContactsRequest {
         SegmentsListContactsRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             segment_id: segment_id.into(),
             query: SegmentsListContactsQuery {
                 page: None,
@@ -114,15 +109,15 @@ pub struct SegmentsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: SegmentsListQuery,
 }
 impl SegmentsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/segments",
         scope: Some("segments:read"),
         auth: true,
@@ -169,9 +164,9 @@ impl SegmentsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Segment>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Segment>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -180,44 +175,42 @@ impl SegmentsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Segment>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Segment>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("segments", crate::runtime::PaginationStyle::Page)
+                response.decode_page("segments", runtime::PaginationStyle::Page)
             })
     }
 }
 impl SegmentsListRequest {
     /// Every `segments` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for SegmentsListRequest {
+impl runtime::__private::PagedRequest for SegmentsListRequest {
     type Item = Segment;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -225,15 +218,15 @@ impl crate::runtime::PagedRequest for SegmentsListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     segment_id: String,
 }
 impl SegmentsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/segments/{segment_id}",
         scope: Some("segments:read"),
         auth: true,
@@ -266,9 +259,9 @@ impl SegmentsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Segment> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Segment> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -277,9 +270,9 @@ impl SegmentsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Segment>> {
+    ) -> runtime::Result<runtime::WithResponse<Segment>> {
         let path_args = [self.segment_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("segment"))
@@ -303,16 +296,16 @@ pub struct SegmentsListContactsQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListContactsRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     segment_id: String,
     query: SegmentsListContactsQuery,
 }
 impl SegmentsListContactsRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.list_contacts",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/segments/{segment_id}/contacts",
         scope: Some("segments:read"),
         auth: true,
@@ -360,11 +353,9 @@ impl SegmentsListContactsRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Page<super::contacts::Contact>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<super::contacts::Contact>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -373,17 +364,17 @@ impl SegmentsListContactsRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<super::contacts::Contact>>,
+    ) -> runtime::Result<
+        runtime::WithResponse<runtime::Page<super::contacts::Contact>>,
     > {
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
@@ -391,28 +382,28 @@ impl SegmentsListContactsRequest {
             Some(100),
         )?;
         let path_args = [self.segment_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("contacts", crate::runtime::PaginationStyle::Page)
+                response.decode_page("contacts", runtime::PaginationStyle::Page)
             })
     }
 }
 impl SegmentsListContactsRequest {
     /// Every `contacts` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for SegmentsListContactsRequest {
+impl runtime::__private::PagedRequest for SegmentsListContactsRequest {
     type Item = super::contacts::Contact;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -424,8 +415,8 @@ pub struct Segment {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<SegmentSegmentIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<SegmentSegmentIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<SegmentSegmentIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<SegmentSegmentIdNames, _, _>"
     )]
     pub segment_id: String,
     /// The segment name.
@@ -442,13 +433,13 @@ pub struct Segment {
     pub filter: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the segment was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The wire names of [`Segment`]'s `segment_id` field, canonical first.
 struct SegmentSegmentIdNames;
-impl crate::runtime::ids::WireNames for SegmentSegmentIdNames {
+impl runtime::__private::ids::WireNames for SegmentSegmentIdNames {
     const NAMES: &'static [&'static str] = &["segment_id", "_id", "id"];
 }

@@ -12,6 +12,7 @@
 //! request body keyed with the subscription's signing secret and compare its hex with the
 //! value after `sha256=`, in constant time (comparison details assumed (?)). Retries and
 //! timeouts are not documented (?).
+use ::pathbound_runtime as runtime;
 /// The JSON body of a webhook delivery.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookDelivery {
@@ -28,7 +29,7 @@ pub struct WebhookDelivery {
     pub tenant_id: Option<String>,
     /// When the event happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<crate::runtime::Timestamp>,
+    pub timestamp: Option<runtime::Timestamp>,
     /// The event, as `GET /events/{event_id}` returns it, with the joined contact and company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<WebhookEventData>,

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use pathbound_client::Client;
-use pathbound_client::runtime::{Method, Operation};
+use pathbound_client::runtime::{self, Method, Operation};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -59,6 +59,21 @@ pub fn builder(base_url: &str) -> pathbound_client::ClientBuilder {
         .base_url(base_url)
         .max_retries(0)
         .timeout(Duration::from_secs(20))
+}
+
+/// A builder of the runtime's client (what generated requests send through),
+/// for tests that drive `execute` directly: the settings of [`builder`].
+pub fn runtime_builder(base_url: &str) -> runtime::ClientBuilder<runtime::Client> {
+    runtime::ClientBuilder::for_api(&pathbound_client::API)
+        .api_key(KEY)
+        .base_url(base_url)
+        .max_retries(0)
+        .timeout(Duration::from_secs(20))
+}
+
+/// The runtime client of [`runtime_builder`].
+pub fn runtime_client(base_url: &str) -> runtime::Client {
+    runtime_builder(base_url).build().expect("client")
 }
 
 /// A complete HTTP/1.1 response with a `Content-Length`, kept alive.

@@ -14,8 +14,8 @@ mod misc;
 mod notes;
 mod segments;
 
-use pathbound_codegen::ast::PaginationStyle;
-use pathbound_codegen::model::Operation;
+use pathbound_model::model::Operation;
+use pathbound_model::wire::{PageField, PaginationStyle};
 use serde_json::{Map, Value, json};
 
 use crate::reply::Outcome;
@@ -220,52 +220,24 @@ pub fn paginate<T>(
     to_json: impl Fn(&T) -> Value,
 ) -> Map<String, Value> {
     let total = all.len();
-    let limit = ctx.q_i64("limit").unwrap_or(20).clamp(1, 1000);
-    let limit_usize = usize::try_from(limit).unwrap_or(20);
-    let mut out = Map::new();
     let Some(pagination) = &ctx.op.pagination else {
+        let mut out = Map::new();
         out.insert(
             "items".into(),
             Value::Array(all.iter().map(to_json).collect()),
         );
         return out;
     };
-    let (start, meta) = match pagination.style {
-        PaginationStyle::Page => {
-            let page = ctx.q_i64("page").unwrap_or(1).max(1);
-            let start = usize::try_from(page - 1)
-                .unwrap_or(usize::MAX)
-                .saturating_mul(limit_usize);
-            let pages = total.div_ceil(limit_usize);
-            (
-                start,
-                vec![(
-                    "pagination",
-                    json!({ "page": page, "limit": limit, "total_pages": pages, "total_items": total }),
-                )],
-            )
-        }
-        PaginationStyle::Skip => {
-            let skip = ctx.q_i64("skip").unwrap_or(0).max(0);
-            (
-                usize::try_from(skip).unwrap_or(usize::MAX),
-                vec![(
-                    "pagination",
-                    json!({ "total_items": total, "limit": limit, "skip": skip }),
-                )],
-            )
-        }
-        PaginationStyle::Offset => {
-            let offset = ctx.q_i64("offset").unwrap_or(0).max(0);
-            (
-                usize::try_from(offset).unwrap_or(usize::MAX),
-                vec![
-                    ("total", json!(total)),
-                    ("limit", json!(limit)),
-                    ("offset", json!(offset)),
-                ],
-            )
-        }
+    let envelope = pagination.style.envelope();
+    let limit = ctx.q_i64(envelope.limit).unwrap_or(20).clamp(1, 1000);
+    let limit_usize = usize::try_from(limit).unwrap_or(20);
+    let first = i64::try_from(envelope.first_position).unwrap_or(0);
+    let position = ctx.q_i64(envelope.position).unwrap_or(first).max(first);
+    let start = usize::try_from(position - first).unwrap_or(usize::MAX);
+    let start = if envelope.counts_pages {
+        start.saturating_mul(limit_usize)
+    } else {
+        start
     };
     let items: Vec<Value> = all
         .iter()
@@ -273,9 +245,48 @@ pub fn paginate<T>(
         .take(limit_usize)
         .map(to_json)
         .collect();
-    out.insert(pagination.items.clone(), Value::Array(items));
-    for (k, v) in meta {
-        out.insert(k.to_owned(), v);
+    page_body(
+        pagination.style,
+        &pagination.items,
+        items,
+        position,
+        limit,
+        total,
+    )
+}
+
+/// A page in the wire format's envelope for `style`: the items under
+/// `items_key`, and every metadata key the envelope defines, filled from the
+/// position and limit asked for and the list's total. The one place the mock
+/// writes pagination metadata; the keys come from `pathbound_wire`.
+pub fn page_body(
+    style: PaginationStyle,
+    items_key: &str,
+    items: Vec<Value>,
+    position: i64,
+    limit: i64,
+    total: usize,
+) -> Map<String, Value> {
+    let envelope = style.envelope();
+    let mut meta = Map::new();
+    for (key, field) in envelope.fields {
+        let value = match field {
+            PageField::Position => json!(position),
+            PageField::Limit => json!(limit),
+            PageField::TotalItems => json!(total),
+            PageField::TotalPages => {
+                json!(total.div_ceil(usize::try_from(limit.max(1)).unwrap_or(1)))
+            }
+        };
+        meta.insert((*key).to_owned(), value);
+    }
+    let mut out = Map::new();
+    out.insert(items_key.to_owned(), Value::Array(items));
+    match envelope.meta {
+        Some(key) => {
+            out.insert(key.to_owned(), Value::Object(meta));
+        }
+        None => out.extend(meta),
     }
     out
 }

@@ -706,3 +706,24 @@ async fn a_per_request_timeout_applies() {
     );
     assert!(err.is_timeout());
 }
+
+/// The generated crate owns its `Client`: a resource named like a method of the
+/// runtime's client (`execute`) is an ordinary accessor, and its request goes
+/// out as the spec says.
+#[tokio::test]
+async fn a_resource_named_like_a_runtime_method_is_an_accessor() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "POST",
+        "/v2/executions",
+        200,
+        json!({"status": "success", "execution_id": "ex_1"}),
+    )
+    .await;
+    let id = client(&server).execute().run().send().await.unwrap();
+    assert_eq!(id, "ex_1");
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(raw_path(&request), "/v2/executions");
+}

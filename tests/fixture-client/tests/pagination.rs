@@ -9,7 +9,8 @@ use std::pin::Pin;
 
 use common::*;
 use fixture_client::Page;
-use fixture_client::runtime::{PageStream, PagedRequest, PaginationStyle};
+use fixture_client::runtime::__private::PagedRequest;
+use fixture_client::runtime::{PageStream, PaginationStyle};
 use fixture_client::types::{Colour, Widget};
 use futures_core::Stream;
 use serde_json::{Value, json};

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec and run `cargo xtask codegen`.
 
 //! Types shared by several resources.
+use ::pathbound_runtime as runtime;
 /// A widget colour.
 ///
 /// Open enum: values the server adds later decode as [`Colour::Unknown`], keeping the text.
@@ -113,7 +114,7 @@ pub struct Dimensions {
     pub visible: bool,
     /// `measured_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured_at: Option<crate::runtime::Timestamp>,
+    pub measured_at: Option<runtime::Timestamp>,
     /// `raw`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<serde_json::Value>,

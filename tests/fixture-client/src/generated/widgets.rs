@@ -2,16 +2,11 @@
 // Do not edit by hand: change the spec and run `cargo xtask codegen`.
 
 //! Widgets: every endpoint feature.
-impl crate::runtime::Client {
-    /// The `widgets` operations. Widgets: every endpoint feature.
-    pub fn widgets(&self) -> WidgetsApi<'_> {
-        WidgetsApi { client: self }
-    }
-}
-/// The `widgets` operations; get one with [`Client::widgets`](crate::runtime::Client::widgets).
+use ::pathbound_runtime as runtime;
+/// The `widgets` operations; get one with [`Client::widgets`](super::Client::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsApi<'a> {
-    client: &'a crate::runtime::Client,
+    pub(crate) client: &'a runtime::Client,
 }
 impl WidgetsApi<'_> {
     /// List widgets, page by page.
@@ -28,7 +23,7 @@ impl WidgetsApi<'_> {
     pub fn list(&self) -> WidgetsListRequest {
         WidgetsListRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: WidgetsListQuery {
                 page: None,
                 limit: None,
@@ -48,7 +43,7 @@ impl WidgetsApi<'_> {
     pub fn list_by_skip(&self) -> WidgetsListBySkipRequest {
         WidgetsListBySkipRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: WidgetsListBySkipQuery {
                 skip: None,
                 limit: None,
@@ -63,7 +58,7 @@ impl WidgetsApi<'_> {
     pub fn list_by_offset(&self) -> WidgetsListByOffsetRequest {
         WidgetsListByOffsetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: WidgetsListByOffsetQuery {
                 offset: None,
                 limit: None,
@@ -78,7 +73,7 @@ impl WidgetsApi<'_> {
     pub fn search(&self, term: impl Into<String>) -> WidgetsSearchRequest {
         WidgetsSearchRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: WidgetsSearchQuery {
                 term: term.into(),
             },
@@ -92,7 +87,7 @@ impl WidgetsApi<'_> {
     pub fn count(&self) -> WidgetsCountRequest {
         WidgetsCountRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             query: WidgetsCountQuery { colour: None },
         }
     }
@@ -108,7 +103,7 @@ impl WidgetsApi<'_> {
     pub fn get(&self, widget_id: impl Into<String>) -> WidgetsGetRequest {
         WidgetsGetRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             widget_id: widget_id.into(),
         }
     }
@@ -124,7 +119,7 @@ impl WidgetsApi<'_> {
     ) -> WidgetsGetPartRequest {
         WidgetsGetPartRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             widget_id: widget_id.into(),
             index: index.into(),
         }
@@ -137,7 +132,7 @@ impl WidgetsApi<'_> {
     pub fn stats(&self) -> WidgetsStatsRequest {
         WidgetsStatsRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
     /// A named body; its required field is an argument.
@@ -152,7 +147,7 @@ impl WidgetsApi<'_> {
     pub fn create(&self, name: impl Into<String>) -> WidgetsCreateRequest {
         WidgetsCreateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             body: NewWidget {
                 name: name.into(),
                 colour: None,
@@ -171,7 +166,7 @@ impl WidgetsApi<'_> {
     pub fn update(&self, widget_id: impl Into<String>) -> WidgetsUpdateRequest {
         WidgetsUpdateRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             widget_id: widget_id.into(),
             body: WidgetsUpdateBody {
                 name: None,
@@ -194,7 +189,7 @@ impl WidgetsApi<'_> {
     ) -> WidgetsTagRequest {
         WidgetsTagRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             widget_id: widget_id.into(),
             body: WidgetsTagBody {
                 tags: tags.into_iter().map(Into::into).collect(),
@@ -211,7 +206,7 @@ impl WidgetsApi<'_> {
     pub fn delete(&self, widget_id: impl Into<String>) -> WidgetsDeleteRequest {
         WidgetsDeleteRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
             widget_id: widget_id.into(),
         }
     }
@@ -223,7 +218,7 @@ impl WidgetsApi<'_> {
     pub fn ping(&self) -> WidgetsPingRequest {
         WidgetsPingRequest {
             client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
+            options: runtime::RequestOptions::default(),
         }
     }
 }
@@ -248,7 +243,7 @@ pub struct WidgetsListQuery {
     pub visible: Option<bool>,
     /// `since`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<crate::runtime::Timestamp>,
+    pub since: Option<runtime::Timestamp>,
     /// `min_ratio`.
     ///
     /// (at least 0)
@@ -264,15 +259,15 @@ pub struct WidgetsListQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: WidgetsListQuery,
 }
 impl WidgetsListRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets",
         scope: Some("widgets:read"),
         auth: true,
@@ -306,7 +301,7 @@ impl WidgetsListRequest {
         self
     }
     /// `since`.
-    pub fn since(mut self, since: impl Into<crate::runtime::Timestamp>) -> Self {
+    pub fn since(mut self, since: impl Into<runtime::Timestamp>) -> Self {
         self.query.since = Some(since.into());
         self
     }
@@ -343,9 +338,9 @@ impl WidgetsListRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -354,51 +349,49 @@ impl WidgetsListRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "page",
             self.query.page,
             Some(1),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        crate::runtime::validate::range_f64(
+        runtime::__private::validate::range_f64(
             Self::OPERATION.id,
             "min_ratio",
             self.query.min_ratio,
             Some(0.0),
             None,
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("widgets", crate::runtime::PaginationStyle::Page)
+                response.decode_page("widgets", runtime::PaginationStyle::Page)
             })
     }
 }
 impl WidgetsListRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for WidgetsListRequest {
+impl runtime::__private::PagedRequest for WidgetsListRequest {
     type Item = Widget;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -420,15 +413,15 @@ pub struct WidgetsListBySkipQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListBySkipRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: WidgetsListBySkipQuery,
 }
 impl WidgetsListBySkipRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list_by_skip",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/by-skip",
         scope: Some("widgets:read"),
         auth: true,
@@ -470,9 +463,9 @@ impl WidgetsListBySkipRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -481,44 +474,42 @@ impl WidgetsListBySkipRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "skip",
             self.query.skip,
             Some(0),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("widgets", crate::runtime::PaginationStyle::Skip)
+                response.decode_page("widgets", runtime::PaginationStyle::Skip)
             })
     }
 }
 impl WidgetsListBySkipRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for WidgetsListBySkipRequest {
+impl runtime::__private::PagedRequest for WidgetsListBySkipRequest {
     type Item = Widget;
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -540,15 +531,15 @@ pub struct WidgetsListByOffsetQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListByOffsetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: WidgetsListByOffsetQuery,
 }
 impl WidgetsListByOffsetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list_by_offset",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/by-offset",
         scope: Some("widgets:read"),
         auth: true,
@@ -590,9 +581,9 @@ impl WidgetsListByOffsetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<crate::runtime::Page<Widget>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -601,44 +592,42 @@ impl WidgetsListByOffsetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::WithResponse<crate::runtime::Page<Widget>>,
-    > {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "offset",
             self.query.offset,
             Some(0),
             None,
         )?;
-        crate::runtime::validate::range(
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "limit",
             self.query.limit,
             Some(1),
             Some(100),
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response
             .with_meta(|response| {
-                response.decode_page("widgets", crate::runtime::PaginationStyle::Offset)
+                response.decode_page("widgets", runtime::PaginationStyle::Offset)
             })
     }
 }
 impl WidgetsListByOffsetRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
-    pub fn stream(self) -> crate::runtime::PageStream<Self> {
-        crate::runtime::PageStream::new(self)
+    pub fn stream(self) -> runtime::PageStream<Self> {
+        runtime::PageStream::new(self)
     }
 }
-impl crate::runtime::PagedRequest for WidgetsListByOffsetRequest {
+impl runtime::__private::PagedRequest for WidgetsListByOffsetRequest {
     type Item = Widget;
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
-    fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+    fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
@@ -652,15 +641,15 @@ pub struct WidgetsSearchQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsSearchRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: WidgetsSearchQuery,
 }
 impl WidgetsSearchRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.search",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/search",
         scope: Some("widgets:read"),
         auth: true,
@@ -688,9 +677,9 @@ impl WidgetsSearchRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Vec<Widget>> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Vec<Widget>> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -699,8 +688,8 @@ impl WidgetsSearchRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Vec<Widget>>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<Vec<Widget>>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("widgets"))
@@ -717,15 +706,15 @@ pub struct WidgetsCountQuery {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCountRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     query: WidgetsCountQuery,
 }
 impl WidgetsCountRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.count",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets",
         scope: Some("widgets:read"),
         auth: true,
@@ -758,9 +747,9 @@ impl WidgetsCountRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<i64> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<i64> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -769,8 +758,8 @@ impl WidgetsCountRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<i64>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+    ) -> runtime::Result<runtime::WithResponse<i64>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .fixed_query(&[("count_only", "true")])
             .query(&self.query)?;
         let response = self.client.execute(call).await?;
@@ -781,15 +770,15 @@ impl WidgetsCountRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     widget_id: String,
 }
 impl WidgetsGetRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.get",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/{widget_id}",
         scope: Some("widgets:read"),
         auth: true,
@@ -817,9 +806,9 @@ impl WidgetsGetRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Widget> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Widget> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -828,9 +817,9 @@ impl WidgetsGetRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
+    ) -> runtime::Result<runtime::WithResponse<Widget>> {
         let path_args = [self.widget_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("widget"))
@@ -840,16 +829,16 @@ impl WidgetsGetRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetPartRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     widget_id: String,
     index: i64,
 }
 impl WidgetsGetPartRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.get_part",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/{widget_id}/parts/{index}",
         scope: Some("widgets:read"),
         auth: true,
@@ -877,9 +866,9 @@ impl WidgetsGetPartRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<serde_json::Value> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<serde_json::Value> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -888,8 +877,8 @@ impl WidgetsGetPartRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<serde_json::Value>> {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<serde_json::Value>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "index",
             Some(self.index),
@@ -898,7 +887,7 @@ impl WidgetsGetPartRequest {
         )?;
         let index = self.index.to_string();
         let path_args = [self.widget_id.as_str(), index.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("part"))
@@ -908,14 +897,14 @@ impl WidgetsGetPartRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsStatsRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl WidgetsStatsRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.stats",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/widgets/stats",
         scope: None,
         auth: true,
@@ -943,9 +932,9 @@ impl WidgetsStatsRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<WidgetStats> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<WidgetStats> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -954,8 +943,8 @@ impl WidgetsStatsRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<WidgetStats>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<WidgetStats>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
     }
@@ -964,15 +953,15 @@ impl WidgetsStatsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCreateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     body: NewWidget,
 }
 impl WidgetsCreateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.create",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/widgets",
         scope: Some("widgets:write"),
         auth: true,
@@ -1010,7 +999,7 @@ impl WidgetsCreateRequest {
     /// A secret is hidden from Debug.
     ///
     /// (secret: hidden from `Debug`)
-    pub fn token(mut self, token: impl Into<crate::runtime::SecretString>) -> Self {
+    pub fn token(mut self, token: impl Into<runtime::SecretString>) -> Self {
         self.body.token = Some(token.into());
         self
     }
@@ -1033,9 +1022,9 @@ impl WidgetsCreateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Widget> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Widget> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1044,22 +1033,22 @@ impl WidgetsCreateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
-        crate::runtime::validate::range(
+    ) -> runtime::Result<runtime::WithResponse<Widget>> {
+        runtime::__private::validate::range(
             Self::OPERATION.id,
             "priority",
             self.body.priority,
             Some(1),
             Some(5),
         )?;
-        crate::runtime::validate::range_f64(
+        runtime::__private::validate::range_f64(
             Self::OPERATION.id,
             "weight",
             self.body.weight,
             Some(0.5),
             None,
         )?;
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("widget"))
@@ -1069,16 +1058,16 @@ impl WidgetsCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsUpdateRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     widget_id: String,
     body: WidgetsUpdateBody,
 }
 impl WidgetsUpdateRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.update",
-        method: crate::runtime::Method::Patch,
+        method: runtime::Method::Patch,
         path: "/widgets/{widget_id}",
         scope: Some("widgets:write"),
         auth: true,
@@ -1131,9 +1120,9 @@ impl WidgetsUpdateRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<Widget> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<Widget> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1142,8 +1131,8 @@ impl WidgetsUpdateRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<Widget>> {
-        crate::runtime::validate::items(
+    ) -> runtime::Result<runtime::WithResponse<Widget>> {
+        runtime::__private::validate::items(
             Self::OPERATION.id,
             "ids",
             self.body.ids.as_ref().map(Vec::len),
@@ -1151,7 +1140,7 @@ impl WidgetsUpdateRequest {
             Some(3),
         )?;
         let path_args = [self.widget_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1162,16 +1151,16 @@ impl WidgetsUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsTagRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     widget_id: String,
     body: WidgetsTagBody,
 }
 impl WidgetsTagRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.tag",
-        method: crate::runtime::Method::Post,
+        method: runtime::Method::Post,
         path: "/widgets/{widget_id}/tags",
         scope: Some("widgets:write"),
         auth: true,
@@ -1204,9 +1193,9 @@ impl WidgetsTagRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<serde_json::Value> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<serde_json::Value> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1215,8 +1204,8 @@ impl WidgetsTagRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<serde_json::Value>> {
-        crate::runtime::validate::items(
+    ) -> runtime::Result<runtime::WithResponse<serde_json::Value>> {
+        runtime::__private::validate::items(
             Self::OPERATION.id,
             "tags",
             Some(self.body.tags.len()),
@@ -1224,7 +1213,7 @@ impl WidgetsTagRequest {
             Some(10),
         )?;
         let path_args = [self.widget_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args)
             .json(&self.body)?;
         let response = self.client.execute(call).await?;
@@ -1235,15 +1224,15 @@ impl WidgetsTagRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsDeleteRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
     widget_id: String,
 }
 impl WidgetsDeleteRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.delete",
-        method: crate::runtime::Method::Delete,
+        method: runtime::Method::Delete,
         path: "/widgets/{widget_id}",
         scope: Some("widgets:destroy"),
         auth: true,
@@ -1271,20 +1260,18 @@ impl WidgetsDeleteRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<()> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
     /// # Errors
     ///
     /// As for [`send`](Self::send).
-    pub async fn send_with_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<()>> {
+    pub async fn send_with_response(self) -> runtime::Result<runtime::WithResponse<()>> {
         let path_args = [self.widget_id.as_str()];
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options)
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
             .path_args(&path_args);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.ignore_body())
@@ -1294,14 +1281,14 @@ impl WidgetsDeleteRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsPingRequest {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+    client: runtime::Client,
+    options: runtime::RequestOptions,
 }
 impl WidgetsPingRequest {
     /// What this operation is: its method, path, scope and retry policy.
-    pub const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.ping",
-        method: crate::runtime::Method::Get,
+        method: runtime::Method::Get,
         path: "/ping",
         scope: None,
         auth: false,
@@ -1329,9 +1316,9 @@ impl WidgetsPingRequest {
     ///
     /// # Errors
     ///
-    /// A [`crate::runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
-    pub async fn send(self) -> crate::runtime::Result<String> {
-        self.send_with_response().await.map(crate::runtime::WithResponse::into_value)
+    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+    pub async fn send(self) -> runtime::Result<String> {
+        self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
     /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
     ///
@@ -1340,8 +1327,8 @@ impl WidgetsPingRequest {
     /// As for [`send`](Self::send).
     pub async fn send_with_response(
         self,
-    ) -> crate::runtime::Result<crate::runtime::WithResponse<String>> {
-        let call = crate::runtime::Call::new(&Self::OPERATION, &self.options);
+    ) -> runtime::Result<runtime::WithResponse<String>> {
+        let call = runtime::__private::Call::new(&Self::OPERATION, &self.options);
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("message"))
     }
@@ -1354,8 +1341,8 @@ pub struct Widget {
     /// (also accepted as `_id`, `id`)
     #[serde(
         flatten,
-        deserialize_with = "crate::runtime::ids::deserialize::<WidgetWidgetIdNames, _, _>",
-        serialize_with = "crate::runtime::ids::serialize::<WidgetWidgetIdNames, _, _>"
+        deserialize_with = "runtime::__private::ids::deserialize::<WidgetWidgetIdNames, _, _>",
+        serialize_with = "runtime::__private::ids::serialize::<WidgetWidgetIdNames, _, _>"
     )]
     pub widget_id: String,
     /// A field named after a Rust keyword.
@@ -1396,7 +1383,7 @@ pub struct Widget {
     ///
     /// (may be `null`)
     #[serde(default)]
-    pub archived_at: Option<crate::runtime::Timestamp>,
+    pub archived_at: Option<runtime::Timestamp>,
     /// `legacy_code`.
     ///
     /// **Deprecated:** Use `widget_id`.
@@ -1408,7 +1395,7 @@ pub struct Widget {
 }
 /// The wire names of [`Widget`]'s `widget_id` field, canonical first.
 struct WidgetWidgetIdNames;
-impl crate::runtime::ids::WireNames for WidgetWidgetIdNames {
+impl runtime::__private::ids::WireNames for WidgetWidgetIdNames {
     const NAMES: &'static [&'static str] = &["widget_id", "_id", "id"];
 }
 /// A named request body.
@@ -1438,7 +1425,7 @@ pub struct NewWidget {
     ///
     /// (secret: hidden from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<crate::runtime::SecretString>,
+    pub token: Option<runtime::SecretString>,
 }
 /// A whole-body response.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,417 @@
+//! Cross-checks the decoded spec: references, names, paths and pagination.
+//!
+//! Decoding has already checked the shape of each node; this pass checks how the
+//! nodes fit together. It reports every problem it finds.
+//!
+//! Only rules of the spec itself live here. Whether a name works in a target
+//! language (Rust keywords, two wire names that become one identifier, a
+//! resource named like a method of the generated `Client`) is checked by that
+//! language's backend, on the built model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ast::*;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::Loaded;
+use crate::locate::Origin;
+use crate::names;
+use crate::path::path_placeholders;
+use crate::types::TypeExpr;
+
+struct Checker<'a> {
+    loaded: &'a Loaded,
+    diagnostics: Vec<Diagnostic>,
+    schema_names: BTreeSet<&'a str>,
+    scope_names: BTreeSet<&'a str>,
+}
+
+/// Checks `loaded`; `Ok(())` when the spec can be generated.
+pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
+    let spec = &loaded.spec;
+    let mut c = Checker {
+        loaded,
+        diagnostics: Vec::new(),
+        schema_names: spec
+            .schemas
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(spec.broken_schemas.iter().map(String::as_str))
+            .collect(),
+        scope_names: spec.scopes.iter().map(|s| s.name.as_str()).collect(),
+    };
+    c.api();
+    c.scopes();
+    c.schemas();
+    c.resources();
+    if c.diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(c.diagnostics))
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, origin: &Origin, message: impl Into<String>) -> &mut Diagnostic {
+        let d = self.loaded.sources.diagnostic(origin, message);
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    fn api(&mut self) {
+        let url = &self.loaded.spec.api.base_url;
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            let o = Origin::root(0, &[]).child("api").child("base_url");
+            self.error(
+                &o,
+                format!("base_url `{url}` must start with https:// or http://"),
+            );
+        }
+    }
+
+    fn scopes(&mut self) {
+        let mut seen = BTreeSet::new();
+        for s in &self.loaded.spec.scopes {
+            if !seen.insert(s.name.as_str()) {
+                self.error(&s.origin, format!("scope `{}` is declared twice", s.name));
+            }
+        }
+    }
+
+    fn schemas(&mut self) {
+        let mut seen: BTreeMap<&str, &Origin> = BTreeMap::new();
+        for s in &self.loaded.spec.schemas {
+            if let Some(prev) = seen.insert(&s.name, &s.origin) {
+                let prev = self.loaded.sources.short_location(prev);
+                self.error(
+                    &s.origin,
+                    format!(
+                        "schema `{}` is declared twice (first in {prev}); schema names are global",
+                        s.name
+                    ),
+                )
+                .help = Some("rename one of them".into());
+            }
+            if !names::is_pascal_ident(&s.name) {
+                self.error(&s.origin, format!("schema name `{}` must be PascalCase (letters and digits, starting with a capital)", s.name));
+            }
+            match &s.kind {
+                SchemaKind::Object { fields, .. } => {
+                    self.fields(fields);
+                }
+                SchemaKind::Enum { values } => {
+                    if values.is_empty() {
+                        self.error(&s.origin, format!("enum `{}` has no values", s.name));
+                    }
+                    let mut seen = BTreeSet::new();
+                    for v in values {
+                        if !seen.insert(v.value.as_str()) {
+                            self.error(
+                                &v.origin,
+                                format!("enum value `{}` is listed twice", v.value),
+                            );
+                        }
+                    }
+                }
+                SchemaKind::Union { variants } => {
+                    if variants.len() < 2 {
+                        self.error(
+                            &s.origin,
+                            format!("union `{}` needs at least two variants", s.name),
+                        );
+                    }
+                    for v in variants {
+                        self.type_ref(&v.ty, &v.origin);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks a field list: types, wire names and ranges.
+    fn fields(&mut self, fields: &[FieldDef]) {
+        let mut wire_names: BTreeMap<&str, &str> = BTreeMap::new();
+        for f in fields {
+            self.type_ref(&f.ty, &f.origin.child("type"));
+            for name in std::iter::once(f.wire.as_str()).chain(f.aliases.iter().map(String::as_str))
+            {
+                if let Some(prev) = wire_names.insert(name, &f.wire) {
+                    if prev != f.wire {
+                        self.error(
+                            &f.origin,
+                            format!(
+                                "wire name `{name}` is used by both `{prev}` and `{}`",
+                                f.wire
+                            ),
+                        );
+                    }
+                }
+            }
+            if f.secret && f.ty != TypeExpr::String {
+                self.error(
+                    &f.origin.child("secret"),
+                    format!(
+                        "`secret` applies to `string` fields, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
+            }
+            if (f.min.is_some() || f.max.is_some()) && !f.ty.is_numeric() {
+                self.error(
+                    &f.origin,
+                    format!(
+                        "`min`/`max` apply to integer and number fields, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
+            }
+            if let (Some(min), Some(max)) = (f.min, f.max) {
+                if min > max {
+                    self.error(
+                        &f.origin.child("min"),
+                        format!("min ({min}) is greater than max ({max})"),
+                    );
+                }
+            }
+            if (f.min_items.is_some() || f.max_items.is_some())
+                && !matches!(f.ty, TypeExpr::Array(_))
+            {
+                self.error(
+                    &f.origin,
+                    format!(
+                        "`min_items`/`max_items` apply to arrays, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
+            }
+            if let (Some(min), Some(max)) = (f.min_items, f.max_items) {
+                if min > max {
+                    self.error(
+                        &f.origin.child("min_items"),
+                        format!("min_items ({min}) is greater than max_items ({max})"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn type_ref(&mut self, ty: &TypeExpr, origin: &Origin) {
+        if let Some(name) = ty.named() {
+            if !self.schema_names.contains(name) {
+                let suggestion = did_you_mean(name, self.schema_names.iter().copied());
+                let d = self.error(origin, format!("unknown schema `{name}`"));
+                d.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "declare it under `schemas:` in api.yaml or a resource file".into(),
+                });
+            }
+        }
+    }
+
+    fn resources(&mut self) {
+        // Inline bodies become schemas named by the model; they must not take a
+        // declared schema's name (or each other's).
+        let mut type_names: BTreeMap<String, String> = self
+            .schema_names
+            .iter()
+            .map(|s| (s.to_string(), format!("schemas.{s}")))
+            .collect();
+        for r in &self.loaded.spec.resources {
+            if !names::is_snake_ident(&r.name) {
+                self.error(
+                    &r.origin,
+                    format!(
+                        "resource name `{}` (the file stem) must be snake_case",
+                        r.name
+                    ),
+                );
+            }
+            for ep in &r.endpoints {
+                self.endpoint(r, ep, &mut type_names);
+            }
+        }
+    }
+
+    fn endpoint(
+        &mut self,
+        r: &ResourceDef,
+        ep: &EndpointDef,
+        type_names: &mut BTreeMap<String, String>,
+    ) {
+        let o = &ep.origin;
+        if !names::is_snake_ident(&ep.name) {
+            self.error(
+                o,
+                format!(
+                    "endpoint name `{}` must be snake_case (it names the operation `{}.{}`)",
+                    ep.name, r.name, ep.name
+                ),
+            );
+        }
+        if let Some(BodyDef::Inline(..)) = &ep.body {
+            let name = names::inline_body(&r.name, &ep.name);
+            let here = o.child("body");
+            if let Some(prev) = type_names.insert(name.clone(), here.spec_path()) {
+                self.error(
+                    &here,
+                    format!("this body is the schema `{name}`, which {prev} already declares"),
+                )
+                .help = Some("rename the endpoint or the schema".into());
+            }
+        }
+        // Path and its parameters.
+        if !ep.path.starts_with('/') {
+            self.error(
+                &o.child("path"),
+                format!(
+                    "path `{}` must start with `/` (it is relative to the base URL)",
+                    ep.path
+                ),
+            );
+        }
+        let placeholders = match path_placeholders(&ep.path) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.error(&o.child("path"), msg);
+                Vec::new()
+            }
+        };
+        for p in &placeholders {
+            if !ep.path_params.iter().any(|f| &f.wire == p) {
+                self.error(
+                    &o.child("path"),
+                    format!("path parameter `{{{p}}}` is not declared under `path_params`"),
+                )
+                .help = Some(format!("add `{p}: {{ type: string }}` under `path_params`"));
+            }
+        }
+        for f in &ep.path_params {
+            if !placeholders.contains(&f.wire) {
+                self.error(
+                    &f.origin,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        f.wire, ep.path
+                    ),
+                );
+            }
+            if !matches!(f.ty, TypeExpr::String | TypeExpr::Integer) {
+                self.error(
+                    &f.origin.child("type"),
+                    "path parameters must be `string` or `integer`",
+                );
+            }
+        }
+        // Scope and auth.
+        if let Some(scope) = &ep.scope {
+            if !self.scope_names.contains(scope.as_str()) {
+                let suggestion = did_you_mean(scope, self.scope_names.iter().copied());
+                let d = self.error(&o.child("scope"), format!("unknown scope `{scope}`"));
+                d.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "declare it under `scopes:` in api.yaml, or write `scope: none`".into(),
+                });
+            }
+            if !ep.auth {
+                self.error(&o.child("auth"), "an endpoint that sends no key (`auth: false`) cannot require a scope; write `scope: none`");
+            }
+        }
+        // Parameters: every argument and builder method must be distinct.
+        self.fields(&ep.path_params);
+        self.fields(&ep.query);
+        for f in &ep.query {
+            if matches!(
+                f.ty,
+                TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any
+            ) {
+                self.error(
+                    &f.origin.child("type"),
+                    "query parameters must be scalars or enums",
+                );
+            }
+        }
+        for (k, _) in &ep.fixed_query {
+            if ep.query.iter().any(|f| &f.wire == k) {
+                self.error(
+                    &o.child("fixed_query").child(k),
+                    format!("`{k}` is both a fixed and a settable query parameter"),
+                );
+            }
+        }
+        match &ep.body {
+            Some(BodyDef::Inline(fields, _)) => self.fields(fields),
+            Some(BodyDef::Named(ty, origin)) => {
+                self.type_ref(ty, origin);
+                let schema = ty
+                    .named()
+                    .and_then(|n| self.loaded.spec.schemas.iter().find(|s| s.name == n));
+                match (ty, schema.map(|s| &s.kind)) {
+                    (TypeExpr::Named(_), Some(SchemaKind::Object { .. }) | None) => {}
+                    _ => {
+                        self.error(
+                            origin,
+                            format!("a body `type` must name an object schema, found `{ty}`"),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+        if ep.body.is_some() && ep.method == HttpMethod::Get {
+            self.error(&o.child("body"), "a GET request cannot have a body");
+        }
+        // Response and pagination.
+        if let Some(ty) = &ep.response.ty {
+            self.type_ref(ty, &ep.response.origin.child("type"));
+        }
+        if let Some(p) = &ep.pagination {
+            let envelope = p.style.envelope();
+            let position = envelope.position;
+            for needed in [position, envelope.limit] {
+                if !ep.query.iter().any(|f| f.wire == needed) {
+                    let style = position;
+                    self.error(&p.origin.child("style"), format!("pagination style `{style}` needs the query parameter `{needed}`, which this endpoint does not declare"))
+                        .help = Some(format!("add `{needed}: {{ type: integer }}` under `query`"));
+                }
+            }
+            for f in ep
+                .query
+                .iter()
+                .filter(|f| f.wire == position || f.wire == envelope.limit)
+            {
+                if f.ty != TypeExpr::Integer {
+                    self.error(
+                        &f.origin.child("type"),
+                        format!("pagination parameter `{}` must be an integer", f.wire),
+                    );
+                }
+            }
+            if p.items.is_empty() {
+                self.error(
+                    &p.origin,
+                    "pagination needs `items`: the envelope key that holds the array",
+                );
+            }
+            if ep.response.key.is_some() {
+                self.error(&ep.response.origin.child("key"), "a paginated response is unwrapped by `pagination.items`; remove `response.key`");
+            }
+            if ep.response.ty.is_none() {
+                self.error(
+                    &ep.response.origin,
+                    "a paginated endpoint needs `response.type`: the type of one item",
+                );
+            }
+            if let Some(TypeExpr::Array(_)) = &ep.response.ty {
+                self.error(
+                    &ep.response.origin.child("type"),
+                    "for a paginated endpoint `response.type` is the item type, not an array",
+                );
+            }
+        } else if ep.response.key.is_some() && ep.response.ty.is_none() {
+            self.error(
+                &ep.response.origin,
+                "`response.key` needs a `response.type` to decode the value under it",
+            );
+        }
+    }
+}

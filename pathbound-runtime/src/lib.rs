@@ -1,0 +1,101 @@
+//! The hand-written runtime under a generated Pathbound client.
+//!
+//! A generated client crate (`pathbound-client`, or any crate the generator
+//! writes from a spec) depends on this crate and owns its `Client`: a thin type
+//! over this crate's [`Client`], with one accessor per resource. Users meet this
+//! crate's types through that crate's re-exports: [`Error`], [`Page`],
+//! [`PageStream`], [`RequestOptions`], [`Timestamp`], the builder's settings.
+//!
+//! The runtime is spec-agnostic: nothing in here names a Pathbound resource. It
+//! reads the wire format (envelopes, pagination, the error body) from
+//! `pathbound-wire`, the same tables the generator and the mock read.
+//!
+//! What only generated code calls (preparing a [`__private::Call`], decoding a
+//! response, walking pages, checking documented limits, accepting several wire
+//! names for one field) is under [`__private`], hidden from the docs: it is not
+//! part of the API and may change with the generator.
+//!
+//! Layout, one job per module:
+//!
+//! | module | job |
+//! |---|---|
+//! | `config` | [`ClientBuilder`]: collect and validate settings |
+//! | `client` | [`Client`]: the shared handle; `Client::execute` sends a `Call` |
+//! | `tls` | the rustls configuration used when we build the HTTP client ourselves |
+//! | `operation` | [`Operation`] and [`Method`]: static descriptions of endpoints |
+//! | `call` | `Call` and [`RequestOptions`]: one prepared request |
+//! | `url` | path templating and percent-encoding |
+//! | `retry` | which failures are retried, and how long to wait |
+//! | `response` | `Response`: the body and its decoding helpers; [`WithResponse`] |
+//! | `envelope` | one-pass extraction of a key from a JSON envelope |
+//! | `page` | [`Page`], [`PageInfo`], decoding of the wire format's pagination envelopes |
+//! | `stream` | [`PageStream`]: every page of a list as a lazy `Stream` of items |
+//! | `error` | [`Error`] and [`ApiError`], read from the wire format's error envelope |
+//! | `snippet` | bounded, char-safe excerpts of bodies for error messages |
+//! | `validate` | client-side range and length checks |
+//! | `ids` | fields that arrive under several wire names |
+//! | `timestamp` | [`Timestamp`] |
+//! | `secret` | the redacting wrapper around the API key |
+//! | [`webhook`] | verification of signed webhook deliveries |
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+// Nothing from the network or the caller may panic the client; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod call;
+mod client;
+mod config;
+mod envelope;
+mod error;
+#[doc(hidden)]
+pub mod ids;
+mod operation;
+mod page;
+mod response;
+mod retry;
+mod secret;
+mod snippet;
+mod stream;
+mod timestamp;
+mod tls;
+mod url;
+#[doc(hidden)]
+pub mod validate;
+pub mod webhook;
+
+#[cfg(test)]
+mod loopback_tests;
+
+pub use call::RequestOptions;
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{ApiError, Error, Result};
+pub use operation::{Method, Operation};
+pub use page::{Page, PageInfo, PaginationStyle};
+pub use response::WithResponse;
+pub use secret::SecretString;
+pub use stream::PageStream;
+pub use timestamp::Timestamp;
+
+/// Plumbing for generated code: not part of the API, and it may change with
+/// the generator. Generated code reaches it as `::pathbound_runtime::__private`.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::Call;
+    pub use crate::config::{ApiDefaults, FromRuntime};
+    pub use crate::response::Response;
+    pub use crate::stream::{PageFuture, PagedRequest};
+    pub use crate::{ids, validate};
+}
+
+/// The API the runtime's own tests configure clients for: no real API's name.
+#[cfg(test)]
+pub(crate) const TEST_API: config::ApiDefaults = config::ApiDefaults {
+    base_url: "https://api.example.test/v1",
+    api_key_env: "TEST_API_KEY",
+    base_url_env: "TEST_BASE_URL",
+    user_agent: "runtime-tests/1",
+};

@@ -1,0 +1,89 @@
+//! Static descriptions of API endpoints.
+//!
+//! Generated code declares one `static` [`Operation`] per endpoint; everything
+//! the runtime needs to know about an endpoint that does not change between
+//! calls lives here, so a call site only supplies the per-call values.
+
+/// The HTTP methods the API uses, as the wire format defines them.
+pub use pathbound_wire::Method;
+
+/// The `reqwest` method for `method`.
+pub(crate) fn to_reqwest(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// Everything about one endpoint that is fixed at generation time.
+///
+/// All fields are public and the type is const-constructible so generated code
+/// can declare it as a `static` and pass `&'static Operation` around for free;
+/// errors borrow their operation id, method and path template from it instead
+/// of allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// A stable id for logs and errors, `"<resource>.<method>"`, e.g. `"contacts.create"`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template relative to the base URL, with `{name}` placeholders,
+    /// e.g. `"/contacts/{contact_id}/notes"`. Values come from [`super::Call::path_args`].
+    pub path: &'static str,
+    /// The scope the API key needs, e.g. `"contacts:write"`; `None` for public
+    /// endpoints. Used to explain a 403.
+    pub scope: Option<&'static str>,
+    /// Whether to send `Authorization: Bearer <key>`. `false` for public endpoints.
+    pub auth: bool,
+    /// Whether the request may be sent again after a failure the server may
+    /// already have acted on (a timeout, a 5xx). True for idempotent endpoints.
+    pub retry_safe: bool,
+    /// Documented error statuses and what they mean for this endpoint; shown
+    /// in [`super::ApiError`]'s message.
+    pub errors: &'static [(u16, &'static str)],
+}
+
+impl Operation {
+    /// The documented meaning of `status` for this endpoint, if the spec gives one.
+    pub fn documented_error(&self, status: u16) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(code, _)| *code == status)
+            .map(|(_, meaning)| *meaning)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Method, Operation, to_reqwest};
+
+    static OP: Operation = Operation {
+        id: "things.create",
+        method: Method::Post,
+        path: "/things",
+        scope: Some("things:write"),
+        auth: true,
+        retry_safe: false,
+        errors: &[(409, "A thing with this name exists."), (422, "Bad name.")],
+    };
+
+    #[test]
+    fn documented_error_looks_up_by_status() {
+        assert_eq!(
+            OP.documented_error(409),
+            Some("A thing with this name exists.")
+        );
+        assert_eq!(OP.documented_error(404), None);
+    }
+
+    #[test]
+    fn method_names_match_the_wire() {
+        for method in Method::ALL {
+            assert_eq!(method.as_str(), to_reqwest(method).as_str());
+            assert_eq!(method.to_string(), method.as_str());
+        }
+    }
+}
