@@ -202,6 +202,17 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// Plain `http` is accepted only for loopback hosts (`localhost`,
     /// `127.0.0.0/8`, `::1`), where nothing leaves the machine; anywhere else
     /// it needs [`allow_insecure_http`](Self::allow_insecure_http).
+    ///
+    /// # Proxies
+    ///
+    /// A plain-`http` or loopback base URL is never sent through a proxy, whatever
+    /// `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` say: a proxy would see the API key
+    /// in clear text, or the request would leave the machine. An `https` base URL
+    /// on another host uses the proxy the environment names (`HTTPS_PROXY`, then
+    /// `ALL_PROXY`; `NO_PROXY` is honoured), since you chose it: the proxy sees a
+    /// `CONNECT` to the host and port, and the request, key included, only inside
+    /// TLS. With your own [`http_client`](Self::http_client), its proxy settings
+    /// apply as you configured them.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -252,6 +263,9 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// roots). The key, user agent, timeout and size limit are still applied per
     /// request. Its TLS setup is yours: with this crate's reqwest features it
     /// needs a preconfigured rustls config or a process-default crypto provider.
+    /// So are its proxies: the rule that plain-`http` and loopback base URLs
+    /// bypass proxies applies only to the client this builder makes (build yours
+    /// with `.no_proxy()` to get it).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -354,9 +368,10 @@ impl<C: FromRuntime> ClientBuilder<C> {
                 ));
             }
             (Some(http), None) => http,
-            (None, connect_timeout) => {
-                build_http_client(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
-            }
+            (None, connect_timeout) => build_http_client(
+                connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                never_proxied(&base_url),
+            )?,
         };
         let mut backoff = Backoff::default();
         if let Some((initial, max)) = self.retry_backoff {
@@ -525,9 +540,27 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
+/// Whether requests to `base_url` must bypass any proxy the environment names:
+/// plain `http` (the key would cross the proxy in clear text) and loopback hosts
+/// (nothing should leave the machine). An `https` base URL on another host may use
+/// the environment's proxy (`HTTPS_PROXY`, `ALL_PROXY`, honouring `NO_PROXY`): the
+/// proxy then sees only a `CONNECT` to the host and port, and the request inside TLS.
+fn never_proxied(base_url: &str) -> bool {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) => url.scheme() != "https" || is_loopback(&url),
+        Err(_) => true,
+    }
+}
+
 /// The reqwest client used when the caller does not bring one.
-fn build_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn build_http_client(connect_timeout: Duration, no_proxy: bool) -> Result<reqwest::Client> {
+    let builder = reqwest::Client::builder();
+    let builder = if no_proxy {
+        builder.no_proxy()
+    } else {
+        builder
+    };
+    builder
         .tls_backend_preconfigured(super::tls::client_config()?)
         .connect_timeout(connect_timeout)
         // An API answers, it does not redirect; a 3xx surfaces as an error
