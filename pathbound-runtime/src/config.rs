@@ -112,7 +112,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api", &self.api)
             .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
@@ -489,7 +489,17 @@ fn user_agent_header(user_agent: &str) -> Result<HeaderValue> {
 /// Checks `raw` is an absolute http(s) URL and returns it without trailing
 /// slashes. Plain `http` must go to a loopback host unless `allow_insecure_http`.
 fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
-    let invalid = |why: &str| Error::Config(format!("invalid base URL {raw:?}: {why}"));
+    // Credentials first, before anything quotes the URL: a user name, a password
+    // or a query (`?api_key=…`) must never reach an error message.
+    if has_user_info(raw) {
+        return Err(Error::Config(
+            "invalid base URL: it must not contain a user name or password (the API key is \
+             sent as a bearer token)"
+                .to_owned(),
+        ));
+    }
+    let shown = redact_url(raw);
+    let invalid = |why: &str| Error::Config(format!("invalid base URL {shown:?}: {why}"));
     let url = reqwest::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -498,7 +508,6 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         return Err(invalid("it has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        // Not quoted: that would put the credentials in the message.
         return Err(Error::Config(
             "invalid base URL: it must not contain a user name or password (the API key is \
              sent as a bearer token)"
@@ -506,7 +515,9 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
+        return Err(invalid(
+            "it must not have a query or fragment (not shown here, as it may hold a secret)",
+        ));
     }
     let base_url = url.as_str().trim_end_matches('/').to_owned();
     if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
@@ -518,6 +529,42 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         )));
     }
     Ok(base_url)
+}
+
+/// Whether the authority of `raw` (between `scheme://` and the path) holds user
+/// info (`user:password@`), judged on the text so that it works for URLs the
+/// parser refuses too.
+fn has_user_info(raw: &str) -> bool {
+    let rest = raw.trim().split_once("://").map_or(raw, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.contains('@')
+}
+
+/// `raw` as it may be quoted in messages and `Debug`: without user info, query
+/// or fragment (any of which may hold a secret), at most 200 characters.
+pub(crate) fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let without_tail = raw.split(['?', '#']).next().unwrap_or(raw);
+    let (scheme, rest) = match without_tail.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, without_tail),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let mut shown = match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
+    };
+    if shown.len() < raw.len() && without_tail.len() < raw.len() {
+        shown.push_str("?…");
+    }
+    if shown.chars().count() > 200 {
+        shown = shown.chars().take(200).collect::<String>() + "…";
+    }
+    shown
 }
 
 /// Whether `url`'s host is this machine: `localhost`, `127.0.0.0/8` or `::1`
@@ -574,7 +621,7 @@ fn build_http_client(connect_timeout: Duration, no_proxy: bool) -> Result<reqwes
 mod tests {
     use std::ffi::OsString;
 
-    use super::{ClientBuilder, Error, normalize_base_url};
+    use super::{ClientBuilder, Error, normalize_base_url, redact_url};
     use crate::Client;
     use crate::TEST_API;
 
@@ -865,5 +912,36 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(client.base_url(), "http://localhost:4010/v1");
+    }
+
+    /// Base-URL errors and the builder's `Debug` never quote user info or a
+    /// query, whatever else is wrong with the URL.
+    #[test]
+    fn base_url_errors_and_debug_quote_no_secret() {
+        let secret = "hunter2";
+        for raw in [
+            "ftp://user:hunter2@files.example.test/v1",
+            "https://user:hunter2@exa mple.test/v1",
+            "https://x.test/v1?api_key=hunter2",
+            "https://x.test/v1#hunter2",
+            "not a url ?token=hunter2",
+            "https://:hunter2@x.test/v1",
+        ] {
+            let builder = ClientBuilder::<Client>::for_api(&TEST_API)
+                .api_key(KEY)
+                .base_url(raw);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains(secret), "{raw}: Debug {shown}");
+            let err = builder.build().unwrap_err();
+            for text in [err.to_string(), format!("{err:?}")] {
+                assert!(!text.contains(secret), "{raw}: {text}");
+                assert!(text.contains("base URL"), "{raw}: {text}");
+            }
+        }
+        assert_eq!(
+            redact_url("https://u:p@api.example.test:8443/v1?k=v#f"),
+            "https://api.example.test:8443/v1?…"
+        );
+        assert_eq!(redact_url("https://api.example.test/v1"), "https://api.example.test/v1");
     }
 }
