@@ -50,8 +50,8 @@ pub enum Error {
     Transport {
         /// The operation id.
         operation: &'static str,
-        /// The underlying HTTP client error (its message may include the URL,
-        /// which never contains the API key).
+        /// The underlying HTTP client error, without the request's URL (whose
+        /// query may hold personal data): the operation names the endpoint.
         source: reqwest::Error,
         /// How many attempts were made, retries included.
         attempts: u32,
@@ -464,7 +464,7 @@ impl Error {
         } else {
             Error::Transport {
                 operation,
-                source,
+                source: source.without_url(),
                 attempts,
             }
         }

@@ -991,3 +991,34 @@ async fn a_body_in_several_chunks_is_joined_and_still_capped() {
     assert_eq!(err.status(), Some(404), "{err:?}");
     assert!(err.to_string().contains("no such status"), "{err}");
 }
+
+/// A transport error keeps the operation but not the URL: the query (here an
+/// email in a search) must not reach `Display`, `Debug` or `source()`.
+#[tokio::test]
+async fn transport_errors_do_not_carry_the_url_or_its_query() {
+    let server = serve_steps(vec![Step::Close, Step::Close]).await;
+    let options = RequestOptions::new().max_retries(0);
+    let err = client(&server)
+        .execute(
+            Call::new(&GET_CONTACT, &options)
+                .path_args(&["ct_1"])
+                .query(&[("search", "ada@example.com")])
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let mut shown = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        shown.push(cause.to_string());
+        shown.push(format!("{cause:?}"));
+        source = cause.source();
+    }
+    for text in &shown {
+        for leak in ["ada", "example.com", "search=", "127.0.0.1", "/v1/contacts/ct_1"] {
+            assert!(!text.contains(leak), "{leak} in {text}");
+        }
+    }
+    assert!(shown[0].contains("contacts.get"), "{}", shown[0]);
+}
