@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::operation::Operation;
-use super::snippet::snippet;
+use super::snippet::{DISPLAY_LIMIT, for_display, snippet};
 
 /// `Result` with this crate's [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -128,7 +128,9 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
     /// The server's message (the envelope's `error` field), or a generic text
-    /// ([`ApiError::NO_MESSAGE`]) when there is none.
+    /// ([`ApiError::NO_MESSAGE`]) when there is none. Kept as sent (up to the
+    /// error-body cap); `Display` shows at most 512 characters of it, with
+    /// control characters escaped.
     pub message: String,
     /// The envelope's `details` (validation errors and the like); empty when absent.
     pub details: Vec<Value>,
@@ -214,19 +216,26 @@ impl ApiError {
     }
 
     /// Writes `": <documented meaning> (server: <message>)"`, `": <message>"`, or the
-    /// body snippet when there is nothing better, then the request id.
+    /// body snippet when there is nothing better, then the request id. What the
+    /// server sent is bounded and its control characters escaped
+    /// ([`for_display`]); `Debug` keeps the fields whole.
     fn write_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = for_display(&self.message, DISPLAY_LIMIT);
         match (self.documented, self.has_server_message()) {
             (Some(documented), true) if documented.trim() != self.message.trim() => {
-                write!(f, ": {documented} (server: {})", self.message)?
+                write!(f, ": {documented} (server: {message})")?
             }
             (Some(documented), _) => write!(f, ": {documented}")?,
-            (None, true) => write!(f, ": {}", self.message)?,
-            (None, false) if self.body_snippet.is_empty() => write!(f, ": {}", self.message)?,
-            (None, false) => write!(f, ": {}; body: {}", self.message, self.body_snippet)?,
+            (None, true) => write!(f, ": {message}")?,
+            (None, false) if self.body_snippet.is_empty() => write!(f, ": {message}")?,
+            (None, false) => write!(
+                f,
+                ": {message}; body: {}",
+                for_display(&self.body_snippet, DISPLAY_LIMIT)
+            )?,
         }
         if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", for_display(id, 128))?;
         }
         let transient = super::retry::is_retryable_status(self.status);
         write_attempts(f, self.attempts, transient)

@@ -1022,3 +1022,27 @@ async fn transport_errors_do_not_carry_the_url_or_its_query() {
     }
     assert!(shown[0].contains("contacts.get"), "{}", shown[0]);
 }
+
+/// A server's error text is shown bounded and with its control characters
+/// escaped, so it cannot forge log lines or bloat them; `Debug` keeps it whole.
+#[tokio::test]
+async fn a_servers_error_text_is_bounded_and_escaped_in_display() {
+    let forged = format!(
+        "boom\n2026-12-02T00:00:00Z INFO login ok user=admin\r\x1b[31mred{}",
+        "x".repeat(60_000)
+    );
+    let body = serde_json::json!({"status": "error", "error": forged}).to_string();
+    let server = serve(vec![Some(reply("500 Internal Server Error", &body))]).await;
+    let options = RequestOptions::new().max_retries(0);
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    assert!(!shown.contains('\n') && !shown.contains('\r') && !shown.contains('\x1b'));
+    assert!(shown.contains(r"boom\n2026-12-02"), "{shown}");
+    assert!(shown.contains(r"\u{1b}[31mred"), "{shown}");
+    assert!(shown.contains("characters in total)"), "{shown}");
+    assert_eq!(err.api_error().unwrap().message, forged);
+}
