@@ -115,6 +115,27 @@ pub enum Error {
         /// The position the server's answer pointed to next.
         next: u64,
     },
+    /// A paginated list answered a page other than the one asked for: the
+    /// client asked for the page at `asked` (a page number, skip or offset) and
+    /// the server's metadata says the page starts at `answered`. Following the
+    /// server could skip pages (page 1 answered as "page 7 of 9" would jump to
+    /// page 8), so [`super::PageStream`] yields this error instead of that
+    /// page's items, and ends.
+    PaginationMismatch {
+        /// The position the stream asked for.
+        asked: u64,
+        /// The position the server said the page starts at.
+        answered: u64,
+    },
+    /// A paginated list went on past [`PageStream::max_pages`](super::PageStream::max_pages)
+    /// pages (default [`PageStream::DEFAULT_MAX_PAGES`](super::PageStream::DEFAULT_MAX_PAGES)):
+    /// a server whose totals keep growing could otherwise keep a stream going
+    /// forever. Yielded after the items of the last page fetched; raise the
+    /// ceiling for lists that really are that long.
+    PaginationLimit {
+        /// The number of pages fetched.
+        pages: usize,
+    },
 }
 
 /// The details of a non-2xx response.
@@ -370,7 +391,10 @@ impl Error {
             | Error::MissingScope { operation, .. }
             | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::InvalidRequest { operation, .. } => *operation,
-            Error::Config(_) | Error::PaginationStalled { .. } => None,
+            Error::Config(_)
+            | Error::PaginationStalled { .. }
+            | Error::PaginationMismatch { .. }
+            | Error::PaginationLimit { .. } => None,
         }
     }
 
@@ -579,6 +603,17 @@ impl fmt::Display for Error {
                      next; the stream stopped instead of fetching the same pages forever"
                 )
             }
+            Error::PaginationMismatch { asked, answered } => write!(
+                f,
+                "the list's pagination went astray: the client asked for the page at position \
+                 {asked} and the server answered the page at position {answered}; the stream \
+                 stopped instead of skipping or repeating pages"
+            ),
+            Error::PaginationLimit { pages } => write!(
+                f,
+                "the list went on past {pages} pages, the stream's ceiling; it stopped there \
+                 (raise it with PageStream::max_pages for lists that long)"
+            ),
         }
     }
 }

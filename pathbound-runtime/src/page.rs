@@ -100,6 +100,24 @@ impl<T> Page<T> {
     /// server did not echo the current position (`page`, `skip`, `offset`),
     /// the next one cannot be known and this returns `None`.
     pub fn next_page_param(&self) -> Option<u64> {
+        self.next_after(self.echoed_position()?)
+    }
+
+    /// The position the server says this page starts at (`page`, `skip` or
+    /// `offset`, by style), if it echoed one.
+    pub fn echoed_position(&self) -> Option<u64> {
+        match self.info.style {
+            PaginationStyle::Page => self.info.page,
+            PaginationStyle::Skip => self.info.skip,
+            PaginationStyle::Offset => self.info.offset,
+        }
+    }
+
+    /// The position of the page after this one, this one being at `position`,
+    /// or `None` at the end (see [`Page::next_page_param`] for how the end is
+    /// found). [`PageStream`](super::PageStream) passes the position it asked
+    /// for, so a server echoing another position cannot make it skip pages.
+    pub fn next_after(&self, position: u64) -> Option<u64> {
         let info = &self.info;
         let count = self.items.len() as u64;
         if count == 0 {
@@ -108,7 +126,7 @@ impl<T> Page<T> {
         let short_page = info.limit.is_some_and(|limit| count < limit);
         match info.style {
             PaginationStyle::Page => {
-                let page = info.page?;
+                let page = position;
                 let more = match (info.total_pages, info.total_items, info.limit) {
                     (Some(total_pages), _, _) => page < total_pages,
                     (None, Some(total), Some(limit)) => page.saturating_mul(limit) < total,
@@ -117,10 +135,6 @@ impl<T> Page<T> {
                 more.then(|| page.saturating_add(1))
             }
             PaginationStyle::Skip | PaginationStyle::Offset => {
-                let position = match info.style {
-                    PaginationStyle::Skip => info.skip?,
-                    _ => info.offset?,
-                };
                 // Advance by what was actually returned, in case the server
                 // capped the page below the requested limit.
                 let next = position.saturating_add(count);
