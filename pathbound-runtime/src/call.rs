@@ -22,7 +22,8 @@ pub struct RequestOptions {
     /// Total time allowed for each attempt, instead of the client's timeout.
     pub timeout: Option<Duration>,
     /// Retries allowed for this request, instead of the client's
-    /// (`Some(0)` disables them). A request is retried after a connection
+    /// (`Some(0)` disables them; more than [`super::MAX_RETRIES_LIMIT`] makes
+    /// the request fail before it is sent, as does a zero timeout or deadline). A request is retried after a connection
     /// failure, after a 429, and — only for operations safe to repeat — after a
     /// timeout, a broken connection, or a 408/500/502/503/504.
     pub max_retries: Option<u32>,

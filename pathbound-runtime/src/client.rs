@@ -176,6 +176,12 @@ impl Client {
             );
             return Err(Error::missing_scope_for(op, scope));
         }
+        super::config::check_limits(
+            call.options.timeout,
+            call.options.deadline,
+            call.options.max_retries,
+        )
+        .map_err(|why| Error::invalid(Some(op.id), "options", why))?;
         let url = super::url::build_url(
             &self.config.base_url,
             op,
@@ -241,7 +247,7 @@ impl Client {
                 "retrying request"
             );
             tokio::time::sleep(delay).await;
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
         };
         finish(
             op,

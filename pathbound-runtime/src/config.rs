@@ -42,6 +42,36 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// How many times a failed request is retried by default (see [`super::RequestOptions::max_retries`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The most retries a request may be given, client-wide or per request: with a
+/// server answering `Retry-After: 0`, more would hammer it in a tight loop.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+/// Checks the settings that would make every request fail or loop: a zero
+/// timeout or deadline, more retries than [`MAX_RETRIES_LIMIT`]. `Err` is the
+/// reason, naming the setting.
+pub(crate) fn check_limits(
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_retries: Option<u32>,
+) -> std::result::Result<(), String> {
+    if timeout == Some(Duration::ZERO) {
+        return Err("timeout is zero, so every request would time out; use a positive \
+                    duration"
+            .to_owned());
+    }
+    if deadline == Some(Duration::ZERO) {
+        return Err("deadline is zero, so every request would time out; use a positive \
+                    duration"
+            .to_owned());
+    }
+    if let Some(n) = max_retries.filter(|&n| n > MAX_RETRIES_LIMIT) {
+        return Err(format!(
+            "max_retries is {n}, more than the {MAX_RETRIES_LIMIT} allowed (a server answering \
+             Retry-After: 0 would be hit in a tight loop)"
+        ));
+    }
+    Ok(())
+}
 
 /// How [`ClientBuilder::build`] makes the client it returns: the runtime's
 /// [`Client`] itself, or a generated client that wraps one.
@@ -234,7 +264,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
     }
 
     /// Total time one attempt of a request may take, body included
-    /// (default [`DEFAULT_TIMEOUT`]). Override per request with
+    /// (default [`DEFAULT_TIMEOUT`]; zero makes [`build`](Self::build) fail). Override per request with
     /// [`super::RequestOptions::timeout`]. Applies to a custom
     /// [`http_client`](Self::http_client) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -242,7 +272,8 @@ impl<C: FromRuntime> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed to connect (default [`DEFAULT_CONNECT_TIMEOUT`]). Cannot be
+    /// Time allowed to connect (default [`DEFAULT_CONNECT_TIMEOUT`]; zero makes
+    /// [`build`](Self::build) fail). Cannot be
     /// combined with [`http_client`](Self::http_client): set it on your own client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -280,7 +311,8 @@ impl<C: FromRuntime> ClientBuilder<C> {
     }
 
     /// How many times a failed request is retried (default
-    /// [`DEFAULT_MAX_RETRIES`]; `0` disables retries). See
+    /// [`DEFAULT_MAX_RETRIES`]; `0` disables retries; at most
+    /// [`MAX_RETRIES_LIMIT`], or [`build`](Self::build) fails). See
     /// [`super::RequestOptions::max_retries`] for what is retried.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
@@ -343,8 +375,17 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// not an http(s) URL or is plain `http` to a host that is not loopback
     /// (see [`allow_insecure_http`](Self::allow_insecure_http)), the user agent
     /// is not a valid header value, the retry backoff's initial wait exceeds
-    /// its maximum, or TLS cannot be set up.
+    /// its maximum, a timeout or the deadline is zero, `max_retries` exceeds
+    /// [`MAX_RETRIES_LIMIT`], or TLS cannot be set up.
     pub fn build(self) -> Result<C> {
+        check_limits(self.timeout, self.deadline, self.max_retries).map_err(Error::Config)?;
+        if self.connect_timeout == Some(Duration::ZERO) {
+            return Err(Error::Config(
+                "connect_timeout is zero, so no connection could be made; use a positive \
+                 duration"
+                    .to_owned(),
+            ));
+        }
         let api = self.api;
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config(format!(

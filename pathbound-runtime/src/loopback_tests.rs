@@ -1046,3 +1046,62 @@ async fn a_servers_error_text_is_bounded_and_escaped_in_display() {
     assert!(shown.contains("characters in total)"), "{shown}");
     assert_eq!(err.api_error().unwrap().message, forged);
 }
+
+/// Settings that would make every request fail or loop are refused: at build
+/// for the client, before sending for one request (the server sees nothing).
+#[tokio::test]
+async fn degenerate_timeouts_and_retry_budgets_are_refused() {
+    let server = serve(vec![Some(reply("200 OK", "{}"))]).await;
+    for (builder, setting) in [
+        (builder(&server).timeout(Duration::ZERO), "timeout"),
+        (builder(&server).deadline(Duration::ZERO), "deadline"),
+        (builder(&server).connect_timeout(Duration::ZERO), "connect_timeout"),
+        (builder(&server).max_retries(u32::MAX), "max_retries"),
+        (builder(&server).max_retries(crate::MAX_RETRIES_LIMIT + 1), "max_retries"),
+    ] {
+        match builder.build() {
+            Err(Error::Config(message)) => assert!(message.contains(setting), "{message}"),
+            other => panic!("{setting}: {other:?}"),
+        }
+    }
+    assert!(builder(&server).max_retries(crate::MAX_RETRIES_LIMIT).build().is_ok());
+    let client = client(&server);
+    for (options, setting) in [
+        (RequestOptions::new().timeout(Duration::ZERO), "timeout"),
+        (RequestOptions::new().deadline(Duration::ZERO), "deadline"),
+        (RequestOptions::new().max_retries(u32::MAX), "max_retries"),
+    ] {
+        let err = client.execute(get_contact(&options)).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { .. }) && err.to_string().contains(setting),
+            "{setting}: {err:?}"
+        );
+    }
+    assert_eq!(server.request_count(), 0);
+}
+
+/// The worst budget allowed against a server that always answers 429 with
+/// `Retry-After: 0` ends after `MAX_RETRIES_LIMIT + 1` attempts.
+#[tokio::test]
+async fn the_largest_retry_budget_ends_against_retry_after_zero() {
+    let limit = crate::MAX_RETRIES_LIMIT as usize;
+    let replies = (0..=limit)
+        .map(|_| {
+            Some(Reply {
+                status: "429 Too Many Requests",
+                headers: "retry-after: 0\r\n",
+                body: "{}".to_owned(),
+            })
+        })
+        .collect();
+    let server = serve(replies).await;
+    let client = builder(&server)
+        .max_retries(crate::MAX_RETRIES_LIMIT)
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert!(err.is_rate_limited(), "{err:?}");
+    assert_eq!(err.attempts(), Some(crate::MAX_RETRIES_LIMIT + 1));
+    assert_eq!(server.request_count(), limit + 1);
+}
