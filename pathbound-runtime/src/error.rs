@@ -180,6 +180,13 @@ pub struct ApiError {
     pub attempts: u32,
     /// The environment variable the API key is read from, named in the 401 message.
     pub api_key_env: Option<&'static str>,
+    /// This is a `404` that answered a retry, and an earlier attempt may have
+    /// been carried out by the server (it timed out or its connection broke
+    /// after the request was sent, or it got a 5xx). For a `DELETE` this most
+    /// likely means the earlier attempt deleted the object; the client still
+    /// reports the 404 rather than guess, and says so. See
+    /// [`Error::earlier_attempt_may_have_succeeded`].
+    pub earlier_attempt_may_have_succeeded: bool,
 }
 
 impl ApiError {
@@ -214,6 +221,7 @@ impl ApiError {
             retry_after,
             attempts,
             api_key_env: None,
+            earlier_attempt_may_have_succeeded: false,
         }
     }
 
@@ -254,6 +262,12 @@ impl ApiError {
                 ": {message}; body: {}",
                 for_display(&self.body_snippet, DISPLAY_LIMIT)
             )?,
+        }
+        if self.earlier_attempt_may_have_succeeded {
+            f.write_str(
+                "; an earlier attempt's outcome is unknown (it timed out, lost its connection \
+                 or got a 5xx after it was sent), so it may already have done this",
+            )?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {}]", for_display(id, 128))?;
@@ -401,6 +415,15 @@ impl Error {
     /// 404: the resource does not exist (or is not visible to this key).
     pub fn is_not_found(&self) -> bool {
         self.api_status() == Some(404)
+    }
+
+    /// A `404` that answered a retry after an attempt the server may have
+    /// carried out (see [`ApiError::earlier_attempt_may_have_succeeded`]): for
+    /// a `DELETE`, the object is most likely gone because of that attempt.
+    /// [`Error::is_not_found`] is true too.
+    pub fn earlier_attempt_may_have_succeeded(&self) -> bool {
+        self.api_error()
+            .is_some_and(|api| api.earlier_attempt_may_have_succeeded)
     }
 
     /// 409: the request conflicts with the current state (e.g. a duplicate).

@@ -1105,3 +1105,51 @@ async fn the_largest_retry_budget_ends_against_retry_after_zero() {
     assert_eq!(err.attempts(), Some(crate::MAX_RETRIES_LIMIT + 1));
     assert_eq!(server.request_count(), limit + 1);
 }
+
+static DELETE_CONTACT: Operation = Operation {
+    id: "contacts.delete",
+    method: Method::Delete,
+    path: "/contacts/{contact_id}",
+    scope: Some("contacts:write"),
+    auth: true,
+    retry_safe: true,
+    errors: &[],
+};
+
+/// A DELETE whose first attempt timed out (the server may have deleted the
+/// contact) and whose retry answers 404: reported as the 404 it is, marked as
+/// following an attempt that may have succeeded, and said so in the message.
+/// A 404 on a first attempt carries no such mark.
+#[tokio::test]
+async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it() {
+    let not_found = || reply("404 Not Found", r#"{"status":"error","error":"Contact not found"}"#);
+    let server = serve(vec![None, Some(not_found())]).await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    let err = client
+        .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.earlier_attempt_may_have_succeeded(), "{err:?}");
+    assert_eq!(err.attempts(), Some(2));
+    let shown = err.to_string();
+    assert!(shown.contains("may already have done this"), "{shown}");
+    assert_eq!(server.request_count(), 2);
+
+    let server = serve(vec![Some(not_found())]).await;
+    let err = client_for(&server)
+        .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found() && !err.earlier_attempt_may_have_succeeded(), "{err:?}");
+    assert!(!err.to_string().contains("may already"), "{err}");
+}
+
+fn client_for(server: &Server) -> Client {
+    builder(server).build().unwrap()
+}
