@@ -273,7 +273,10 @@ fn a_page_other_than_the_one_asked_for_is_an_error_not_a_skip() {
         other => panic!("{other:?}"),
     }
     let shown = error.map(|e| e.to_string()).unwrap_or_default();
-    assert!(shown.contains("asked for the page at position 1"), "{shown}");
+    assert!(
+        shown.contains("asked for the page at position 1"),
+        "{shown}"
+    );
 
     // The same for skip: asked for 0, told 40.
     server.set_reply(http_response(
@@ -284,7 +287,13 @@ fn a_page_other_than_the_one_asked_for_is_an_error_not_a_skip() {
     let (items, error, _) = drain(&server, client.actions().list().stream()).expect("ends");
     assert_eq!(items, 0);
     assert!(
-        matches!(error, Some(Error::PaginationMismatch { asked: 0, answered: 40 })),
+        matches!(
+            error,
+            Some(Error::PaginationMismatch {
+                asked: 0,
+                answered: 40
+            })
+        ),
         "{error:?}"
     );
 }

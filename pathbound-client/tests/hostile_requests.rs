@@ -574,7 +574,10 @@ fn any_settings_build_or_fail_cleanly() {
             };
             let degenerate: Vec<&str> = [
                 (timeout.is_zero(), "timeout"),
-                (connect_timeout.is_some_and(|c| c.is_zero()), "connect_timeout"),
+                (
+                    connect_timeout.is_some_and(|c| c.is_zero()),
+                    "connect_timeout",
+                ),
                 (
                     retries > pathbound_client::runtime::MAX_RETRIES_LIMIT,
                     "max_retries",

@@ -86,7 +86,10 @@ impl std::fmt::Debug for Call<'_> {
         f.debug_struct("Call")
             .field("operation", &self.op.id)
             .field("options", &self.options)
-            .field("path_args", &format_args!("[{} value(s)]", self.path_args.len()))
+            .field(
+                "path_args",
+                &format_args!("[{} value(s)]", self.path_args.len()),
+            )
             .field("fixed_query", &self.fixed_query)
             .field("query", &format_args!("[{} bytes]", self.query.len()))
             .field(
@@ -305,7 +308,12 @@ mod tests {
             .json(&serde_json::json!({"username": "ada", "password": "hunter2"}))
             .unwrap();
         let shown = format!("{call:?}");
-        for secret in ["hunter2", "ada@example.com", "ada%40example.com", "104, 117"] {
+        for secret in [
+            "hunter2",
+            "ada@example.com",
+            "ada%40example.com",
+            "104, 117",
+        ] {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains("identities.linkedin_login"), "{shown}");

@@ -55,14 +55,18 @@ pub(crate) fn check_limits(
     max_retries: Option<u32>,
 ) -> std::result::Result<(), String> {
     if timeout == Some(Duration::ZERO) {
-        return Err("timeout is zero, so every request would time out; use a positive \
+        return Err(
+            "timeout is zero, so every request would time out; use a positive \
                     duration"
-            .to_owned());
+                .to_owned(),
+        );
     }
     if deadline == Some(Duration::ZERO) {
-        return Err("deadline is zero, so every request would time out; use a positive \
+        return Err(
+            "deadline is zero, so every request would time out; use a positive \
                     duration"
-            .to_owned());
+                .to_owned(),
+        );
     }
     if let Some(n) = max_retries.filter(|&n| n > MAX_RETRIES_LIMIT) {
         return Err(format!(
@@ -594,7 +598,9 @@ pub(crate) fn redact_url(raw: &str) -> String {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let mut shown = match scheme {
         Some(scheme) => format!("{scheme}://{host}{path}"),
         None => format!("{host}{path}"),
@@ -983,6 +989,9 @@ mod tests {
             redact_url("https://u:p@api.example.test:8443/v1?k=v#f"),
             "https://api.example.test:8443/v1?…"
         );
-        assert_eq!(redact_url("https://api.example.test/v1"), "https://api.example.test/v1");
+        assert_eq!(
+            redact_url("https://api.example.test/v1"),
+            "https://api.example.test/v1"
+        );
     }
 }

@@ -1016,7 +1016,13 @@ async fn transport_errors_do_not_carry_the_url_or_its_query() {
         source = cause.source();
     }
     for text in &shown {
-        for leak in ["ada", "example.com", "search=", "127.0.0.1", "/v1/contacts/ct_1"] {
+        for leak in [
+            "ada",
+            "example.com",
+            "search=",
+            "127.0.0.1",
+            "/v1/contacts/ct_1",
+        ] {
             assert!(!text.contains(leak), "{leak} in {text}");
         }
     }
@@ -1055,16 +1061,27 @@ async fn degenerate_timeouts_and_retry_budgets_are_refused() {
     for (builder, setting) in [
         (builder(&server).timeout(Duration::ZERO), "timeout"),
         (builder(&server).deadline(Duration::ZERO), "deadline"),
-        (builder(&server).connect_timeout(Duration::ZERO), "connect_timeout"),
+        (
+            builder(&server).connect_timeout(Duration::ZERO),
+            "connect_timeout",
+        ),
         (builder(&server).max_retries(u32::MAX), "max_retries"),
-        (builder(&server).max_retries(crate::MAX_RETRIES_LIMIT + 1), "max_retries"),
+        (
+            builder(&server).max_retries(crate::MAX_RETRIES_LIMIT + 1),
+            "max_retries",
+        ),
     ] {
         match builder.build() {
             Err(Error::Config(message)) => assert!(message.contains(setting), "{message}"),
             other => panic!("{setting}: {other:?}"),
         }
     }
-    assert!(builder(&server).max_retries(crate::MAX_RETRIES_LIMIT).build().is_ok());
+    assert!(
+        builder(&server)
+            .max_retries(crate::MAX_RETRIES_LIMIT)
+            .build()
+            .is_ok()
+    );
     let client = client(&server);
     for (options, setting) in [
         (RequestOptions::new().timeout(Duration::ZERO), "timeout"),
@@ -1122,7 +1139,12 @@ static DELETE_CONTACT: Operation = Operation {
 /// A 404 on a first attempt carries no such mark.
 #[tokio::test]
 async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it() {
-    let not_found = || reply("404 Not Found", r#"{"status":"error","error":"Contact not found"}"#);
+    let not_found = || {
+        reply(
+            "404 Not Found",
+            r#"{"status":"error","error":"Contact not found"}"#,
+        )
+    };
     let server = serve(vec![None, Some(not_found())]).await;
     let client = builder(&server)
         .timeout(Duration::from_millis(300))
@@ -1146,7 +1168,10 @@ async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it(
         .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
         .await
         .unwrap_err();
-    assert!(err.is_not_found() && !err.earlier_attempt_may_have_succeeded(), "{err:?}");
+    assert!(
+        err.is_not_found() && !err.earlier_attempt_may_have_succeeded(),
+        "{err:?}"
+    );
     assert!(!err.to_string().contains("may already"), "{err}");
 }
 

@@ -327,14 +327,20 @@ mod tests {
         );
         let backoff = Backoff::default();
         let soon = retry_after_at(&headers, at(784_111_777 - 10));
-        assert!(after_hint(delay(0, &backoff, soon), Duration::from_secs(10)));
+        assert!(after_hint(
+            delay(0, &backoff, soon),
+            Duration::from_secs(10)
+        ));
         let later = retry_after_at(&headers, at(784_111_777 - 3600));
         assert_eq!(delay(0, &backoff, later), None);
         let patient = Backoff {
             max_retry_after: Duration::from_secs(7200),
             ..backoff
         };
-        assert!(after_hint(delay(0, &patient, later), Duration::from_secs(3600)));
+        assert!(after_hint(
+            delay(0, &patient, later),
+            Duration::from_secs(3600)
+        ));
     }
 
     /// `d` waits the server's `hint` plus the jitter on top: 10 % of it, at
@@ -349,11 +355,18 @@ mod tests {
     #[test]
     fn retry_after_waits_are_jittered_on_top() {
         let backoff = Backoff::default();
-        for hint in [Duration::ZERO, Duration::from_secs(2), Duration::from_secs(40)] {
+        for hint in [
+            Duration::ZERO,
+            Duration::from_secs(2),
+            Duration::from_secs(40),
+        ] {
             let waits: Vec<Duration> = (0..64)
                 .map(|_| delay(0, &backoff, Some(hint)).unwrap())
                 .collect();
-            assert!(waits.iter().all(|&d| after_hint(Some(d), hint)), "{hint:?}: {waits:?}");
+            assert!(
+                waits.iter().all(|&d| after_hint(Some(d), hint)),
+                "{hint:?}: {waits:?}"
+            );
             let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
             assert!(distinct.len() > 32, "{hint:?}: {distinct:?}");
         }

@@ -43,8 +43,7 @@ pub(crate) const DISPLAY_LIMIT: usize = 512;
 /// A server's message cannot forge log lines or bloat them.
 pub(crate) fn for_display(text: &str, limit: usize) -> String {
     let mut out = String::with_capacity(text.len().min(limit + 32));
-    let mut shown = 0;
-    for c in text.chars() {
+    for (shown, c) in text.chars().enumerate() {
         if shown == limit {
             out.push_str(&format!("… ({} characters in total)", text.chars().count()));
             return out;
@@ -54,7 +53,6 @@ pub(crate) fn for_display(text: &str, limit: usize) -> String {
         } else {
             out.push(c);
         }
-        shown += 1;
     }
     out
 }

@@ -371,16 +371,28 @@ mod tests {
         }
         let secret = b"whsec_test";
         let cases: [(&str, &str); 5] = [
-            (r#"{"event_id":"e","count":"hunter2","kind":"a","tags":[]}"#, "invalid type: string, expected i64"),
-            (r#"{"event_id":"e","count":1,"kind":"hunter2","tags":[]}"#, "unknown variant, expected"),
-            (r#"{"event_id":"e","count":1,"kind":"a","tags":"hunter2"}"#, "invalid type: string, expected a sequence"),
-            (r#"{"count":1,"kind":"a","tags":[]}"#, "missing field `event_id`"),
+            (
+                r#"{"event_id":"e","count":"hunter2","kind":"a","tags":[]}"#,
+                "invalid type: string, expected i64",
+            ),
+            (
+                r#"{"event_id":"e","count":1,"kind":"hunter2","tags":[]}"#,
+                "unknown variant, expected",
+            ),
+            (
+                r#"{"event_id":"e","count":1,"kind":"a","tags":"hunter2"}"#,
+                "invalid type: string, expected a sequence",
+            ),
+            (
+                r#"{"count":1,"kind":"a","tags":[]}"#,
+                "missing field `event_id`",
+            ),
             (r#"{"event_id":"hunter2"#, "the body ends too early"),
         ];
         for (body, expected) in cases {
             let signature = sign(secret, body.as_bytes());
-            let err =
-                verify_and_decode::<Delivery>(secret, Some(&signature), body.as_bytes()).unwrap_err();
+            let err = verify_and_decode::<Delivery>(secret, Some(&signature), body.as_bytes())
+                .unwrap_err();
             let WebhookError::InvalidPayload(message) = &err else {
                 panic!("{err:?}");
             };

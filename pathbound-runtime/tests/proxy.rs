@@ -115,7 +115,14 @@ fn set_proxy_env(proxy: &Recorder, no_proxy: Option<&str>) {
     let url = format!("http://127.0.0.1:{}", proxy.port);
     // SAFETY-free: this binary runs one test, so no other thread reads the
     // environment while it changes (Rust 2024 makes set_var unsafe for that reason).
-    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         set_env(name, Some(&url));
     }
     for name in ["NO_PROXY", "no_proxy"] {
@@ -171,7 +178,10 @@ fn loopback_and_plain_http_are_never_proxied_and_https_honours_the_environment()
     // never sees the request line, its headers or the key.
     let client = client("https://api.example.test/v1");
     let err = ping(&client).unwrap_err();
-    assert!(err.is_retryable() || err.to_string().contains("connect"), "{err}");
+    assert!(
+        err.is_retryable() || err.to_string().contains("connect"),
+        "{err}"
+    );
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1, "{heads:?}");
     assert!(

@@ -25,10 +25,13 @@ fn every_shipped_crate_forbids_unsafe_code() {
         .iter()
         .copied()
         .filter(|path| {
-            let text = std::fs::read_to_string(root.join(path))
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let text =
+                std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
             !text.lines().any(|l| l.trim() == "#![forbid(unsafe_code)]")
         })
         .collect();
-    assert!(missing.is_empty(), "without #![forbid(unsafe_code)]: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "without #![forbid(unsafe_code)]: {missing:?}"
+    );
 }
