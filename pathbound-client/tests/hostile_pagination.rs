@@ -205,6 +205,16 @@ fn a_lying_server_cannot_make_a_stream_loop() {
                     let shown = error.as_ref().map(ToString::to_string).unwrap_or_default();
                     prop_assert!(shown.contains("did not advance"), "{}", shown);
                 }
+                // A page whose metadata names another position than the one
+                // asked for ends the stream rather than being followed.
+                Some(Error::PaginationMismatch { asked, answered }) => {
+                    prop_assert_ne!(asked, answered);
+                    let first = match style {
+                        Style::Page => 1,
+                        Style::Skip | Style::Offset => 0,
+                    };
+                    prop_assert_eq!(*asked, later.last().copied().unwrap_or(first));
+                }
                 // Metadata that is not a JSON object of the right shape (a key
                 // given twice) fails that page's decoding.
                 Some(Error::Decode { status: 200, .. }) => {}
@@ -230,13 +240,92 @@ fn a_server_stuck_on_page_one_ends_the_stream_with_an_error() {
         br#"{"contacts":[{"id":"a"},{"id":"b"}],"pagination":{"page":1,"limit":2,"total_pages":5}}"#,
     ));
     let (items, error, targets) = drain(&server, client.contacts().list().stream()).expect("ends");
-    // Page 1 (the first request), then page 2, which claims to be page 1 again.
+    // Page 1 (the first request), then page 2, which claims to be page 1 again:
+    // its items are not yielded, and the stream ends.
     assert_eq!(targets.len(), 2, "{targets:?}");
-    assert_eq!(items, 4);
+    assert_eq!(items, 2);
     match error {
-        Some(Error::PaginationStalled { position, next }) => {
-            assert_eq!((position, next), (Some(2), 2))
+        Some(Error::PaginationMismatch { asked, answered }) => {
+            assert_eq!((asked, answered), (2, 1))
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Page 1 answered as "page 7 of 9": following the echo would ask for page 8
+/// and silently skip pages 2 to 7. The stream asked for page 1, so it reports
+/// the mismatch instead, without yielding the items of a page it did not ask for.
+#[test]
+fn a_page_other_than_the_one_asked_for_is_an_error_not_a_skip() {
+    let server = Loopback::start();
+    let client = client(&server.base_url);
+    server.set_reply(http_response(
+        200,
+        br#"{"contacts":[{"id":"a"},{"id":"b"}],"pagination":{"page":7,"limit":2,"total_pages":9}}"#,
+    ));
+    let (items, error, targets) = drain(&server, client.contacts().list().stream()).expect("ends");
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    assert_eq!(items, 0);
+    match &error {
+        Some(Error::PaginationMismatch { asked, answered }) => {
+            assert_eq!((*asked, *answered), (1, 7))
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        shown.contains("asked for the page at position 1"),
+        "{shown}"
+    );
+
+    // The same for skip: asked for 0, told 40.
+    server.set_reply(http_response(
+        200,
+        br#"{"actions":[{"id":"a"}],"pagination":{"skip":40,"limit":1,"total_items":90}}"#,
+    ));
+    server.take_requests();
+    let (items, error, _) = drain(&server, client.actions().list().stream()).expect("ends");
+    assert_eq!(items, 0);
+    assert!(
+        matches!(
+            error,
+            Some(Error::PaginationMismatch {
+                asked: 0,
+                answered: 40
+            })
+        ),
+        "{error:?}"
+    );
+}
+
+/// A server whose totals keep growing (every page "page N of N+1") would keep
+/// a stream going forever; the stream stops at its page ceiling with an error.
+#[test]
+fn ever_growing_totals_stop_at_the_page_ceiling() {
+    let server = Loopback::start();
+    let client = client(&server.base_url);
+    let replies = (1..=8)
+        .map(|n| {
+            let body = format!(
+                r#"{{"contacts":[{{"id":"a{n}"}},{{"id":"b{n}"}}],"pagination":{{"page":{n},"limit":2,"total_pages":{}}}}}"#,
+                n + 1
+            );
+            http_response(200, body.as_bytes())
+        })
+        .collect();
+    server.set_replies(replies);
+    let stream = client.contacts().list().stream().max_pages(5);
+    let (items, error, targets) = drain(&server, stream).expect("ends");
+    assert_eq!(targets.len(), 5, "{targets:?}");
+    assert_eq!(items, 10);
+    assert!(
+        matches!(error, Some(Error::PaginationLimit { pages: 5 })),
+        "{error:?}"
+    );
+    assert_eq!(
+        pathbound_client::runtime::PageStream::<
+            pathbound_client::contacts::ContactsListRequest,
+        >::DEFAULT_MAX_PAGES,
+        10_000
+    );
 }

@@ -548,7 +548,9 @@ fn the_opt_in_does_not_change_loopback_behaviour() {
 // Settings: any duration, count or size a caller can pass.
 
 /// Any durations, retry budget and size limit: `build` succeeds, or fails
-/// with `Error::Config` only for an initial backoff above its maximum.
+/// with `Error::Config` only for a setting that would make every request fail
+/// or loop (a zero timeout or connect timeout, more than `MAX_RETRIES_LIMIT`
+/// retries) or an initial backoff above its maximum, naming it.
 #[test]
 fn any_settings_build_or_fail_cleanly() {
     let settings = (
@@ -570,12 +572,29 @@ fn any_settings_build_or_fail_cleanly() {
                 Some(connect_timeout) => builder.connect_timeout(connect_timeout),
                 None => builder.http_client(http()),
             };
+            let degenerate: Vec<&str> = [
+                (timeout.is_zero(), "timeout"),
+                (
+                    connect_timeout.is_some_and(|c| c.is_zero()),
+                    "connect_timeout",
+                ),
+                (
+                    retries > pathbound_client::runtime::MAX_RETRIES_LIMIT,
+                    "max_retries",
+                ),
+                (initial > max, "retry_backoff"),
+            ]
+            .into_iter()
+            .filter_map(|(bad, setting)| bad.then_some(setting))
+            .collect();
             match builder.build() {
-                Ok(_) => prop_assert!(initial <= max),
-                Err(Error::Config(message)) => {
-                    prop_assert!(initial > max, "{}", message);
-                    prop_assert!(message.contains("retry_backoff"), "{}", message);
-                }
+                Ok(_) => prop_assert!(degenerate.is_empty(), "{:?} accepted", degenerate),
+                Err(Error::Config(message)) => prop_assert!(
+                    degenerate.iter().any(|setting| message.contains(setting)),
+                    "{:?}: {}",
+                    degenerate,
+                    message
+                ),
                 Err(other) => return Err(TestCaseError::fail(format!("{other:?}"))),
             }
             Ok(())
@@ -602,7 +621,8 @@ fn duration() -> impl Strategy<Value = Duration> {
 /// Any timeout (zero, a nanosecond, `Duration::MAX`), connect timeout, size
 /// limit and `max_retry_after`, with a short retry budget: a request to a
 /// server that answers at once succeeds, times out or is refused as too large,
-/// promptly; no duration overflows into a panic.
+/// promptly; no duration overflows into a panic; a zero timeout is refused when
+/// the client is built.
 #[test]
 fn any_timeout_and_limit_give_a_prompt_answer() {
     let server = Loopback::start();
@@ -629,17 +649,30 @@ fn any_timeout_and_limit_give_a_prompt_answer() {
                 Some(connect_timeout) => builder.connect_timeout(connect_timeout),
                 None => builder.http_client(http()),
             };
-            let client = builder
-                .build()
-                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let client = match builder.build() {
+                Ok(client) => client,
+                // A zero timeout would fail every request: refused up front.
+                Err(Error::Config(message))
+                    if timeout.is_zero() || connect_timeout.is_some_and(|c| c.is_zero()) =>
+                {
+                    prop_assert!(message.contains("is zero"), "{}", message);
+                    return Ok(());
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{e:?}"))),
+            };
             server.set_reply(http_response(200, b"{}"));
             let options = RequestOptions::new();
             let started = std::time::Instant::now();
             match rt().block_on(client.execute(Call::new(&QUERY_OP, &options))) {
                 Ok(response) => prop_assert_eq!(response.body(), b"{}"),
-                Err(Error::Timeout { .. }) => {
-                    prop_assert!(timeout < Duration::from_secs(1), "{:?}", timeout)
-                }
+                // A nanosecond to connect may not be enough on a busy machine.
+                Err(Error::Timeout { .. }) => prop_assert!(
+                    timeout < Duration::from_secs(1)
+                        || connect_timeout.is_some_and(|c| c < Duration::from_secs(1)),
+                    "{:?} {:?}",
+                    timeout,
+                    connect_timeout
+                ),
                 Err(Error::BodyTooLarge { limit: got, .. }) => {
                     prop_assert!(limit < 2);
                     prop_assert_eq!(got, limit);

@@ -22,7 +22,8 @@ pub struct RequestOptions {
     /// Total time allowed for each attempt, instead of the client's timeout.
     pub timeout: Option<Duration>,
     /// Retries allowed for this request, instead of the client's
-    /// (`Some(0)` disables them). A request is retried after a connection
+    /// (`Some(0)` disables them; more than [`super::MAX_RETRIES_LIMIT`] makes
+    /// the request fail before it is sent, as does a zero timeout or deadline). A request is retried after a connection
     /// failure, after a 429, and — only for operations safe to repeat — after a
     /// timeout, a broken connection, or a 408/500/502/503/504.
     pub max_retries: Option<u32>,
@@ -64,7 +65,10 @@ impl RequestOptions {
 ///
 /// It borrows its path arguments and options, so build it in the same
 /// expression that executes it (or bind the argument array to a variable first).
-#[derive(Debug)]
+///
+/// Its `Debug` shows the operation and options, and only the sizes of the
+/// values: a body may hold fields marked `secret` (passwords, codes), and path
+/// and query values personal data (an email in a search).
 #[must_use = "a Call does nothing until passed to Client::execute"]
 pub struct Call<'a> {
     pub(crate) op: &'static Operation,
@@ -75,6 +79,31 @@ pub struct Call<'a> {
     pub(crate) query: String,
     /// Serialised JSON body.
     pub(crate) body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &self.op.id)
+            .field("options", &self.options)
+            .field(
+                "path_args",
+                &format_args!("[{} value(s)]", self.path_args.len()),
+            )
+            .field("fixed_query", &self.fixed_query)
+            .field("query", &format_args!("[{} bytes]", self.query.len()))
+            .field(
+                "body",
+                &format_args!(
+                    "{}",
+                    match &self.body {
+                        Some(body) => format!("[{} bytes]", body.len()),
+                        None => "None".to_owned(),
+                    }
+                ),
+            )
+            .finish()
+    }
 }
 
 impl<'a> Call<'a> {
@@ -257,5 +286,37 @@ mod tests {
             .unwrap();
         assert_eq!(call.body.as_deref(), Some(&br#"{"email":"a@b.c"}"#[..]));
         assert_eq!(call.operation().id, "contacts.list");
+    }
+
+    #[test]
+    fn debug_shows_sizes_not_values() {
+        static OP: Operation = Operation {
+            id: "identities.linkedin_login",
+            method: Method::Post,
+            path: "/identities/{identity_id}/linkedin/login",
+            scope: None,
+            auth: true,
+            retry_safe: false,
+            errors: &[],
+        };
+        let options = RequestOptions::new();
+        let args = ["id_ada@example.com"];
+        let call = Call::new(&OP, &options)
+            .path_args(&args)
+            .query(&[("search", "ada@example.com")])
+            .unwrap()
+            .json(&serde_json::json!({"username": "ada", "password": "hunter2"}))
+            .unwrap();
+        let shown = format!("{call:?}");
+        for secret in [
+            "hunter2",
+            "ada@example.com",
+            "ada%40example.com",
+            "104, 117",
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("identities.linkedin_login"), "{shown}");
+        assert!(shown.contains("bytes]"), "{shown}");
     }
 }

@@ -176,6 +176,12 @@ impl Client {
             );
             return Err(Error::missing_scope_for(op, scope));
         }
+        super::config::check_limits(
+            call.options.timeout,
+            call.options.deadline,
+            call.options.max_retries,
+        )
+        .map_err(|why| Error::invalid(Some(op.id), "options", why))?;
         let url = super::url::build_url(
             &self.config.base_url,
             op,
@@ -208,6 +214,10 @@ impl Client {
         };
         // 1-based: the number of the attempt being made.
         let mut attempt: u32 = 1;
+        // Whether an attempt before the last may have been carried out by the
+        // server even though it failed (a timeout or broken connection after
+        // sending, a 5xx).
+        let mut maybe_applied = false;
         let outcome = loop {
             // Send a copy while retries remain, so the spare is there for the
             // next attempt; the last attempt consumes the spare.
@@ -220,6 +230,9 @@ impl Client {
                 break self.attempt(op, request, attempt, attempt_timeout()).await;
             };
             let outcome = self.attempt(op, copy, attempt, attempt_timeout()).await;
+            if let Err(failure) = &outcome {
+                maybe_applied |= failure.may_have_been_applied();
+            }
             let delay = match &outcome {
                 Ok(_) => None,
                 Err(failure) => failure
@@ -241,7 +254,13 @@ impl Client {
                 "retrying request"
             );
             tokio::time::sleep(delay).await;
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
+        };
+        let outcome = match outcome {
+            Err(Failure::Status { status: 404, .. }) if maybe_applied && attempt > 1 => {
+                outcome.map_err(Failure::after_uncertain_attempt)
+            }
+            other => other,
         };
         finish(
             op,
@@ -429,6 +448,8 @@ enum Failure {
     Timeout,
     /// Anything not worth retrying (e.g. a body over the size limit).
     Other(Error),
+    /// A 404 answering a retry after an attempt the server may have carried out.
+    NotFoundAfterUncertainAttempt(Box<Failure>),
 }
 
 impl From<Error> for Failure {
@@ -438,6 +459,23 @@ impl From<Error> for Failure {
 }
 
 impl Failure {
+    /// Whether the server may have carried out the request despite this
+    /// failure: it timed out or the connection broke after the request could
+    /// have reached the server, or the server answered 5xx.
+    fn may_have_been_applied(&self) -> bool {
+        match self {
+            Failure::Status { status, .. } => *status >= 500,
+            Failure::Transport(e) => !e.is_connect(),
+            Failure::Timeout => true,
+            Failure::Other(_) | Failure::NotFoundAfterUncertainAttempt(_) => false,
+        }
+    }
+
+    /// Marks a final 404 that followed an attempt the server may have carried out.
+    fn after_uncertain_attempt(self) -> Failure {
+        Failure::NotFoundAfterUncertainAttempt(Box::new(self))
+    }
+
     /// `Some(server hint)` when this failure should be retried for an
     /// operation with the given `retry_safe`, `None` when not.
     fn retry_hint(&self, retry_safe: bool) -> Option<Option<std::time::Duration>> {
@@ -451,7 +489,7 @@ impl Failure {
             // Like any transport failure but a failed connect: the server may
             // have seen the request.
             Failure::Timeout => retry_safe.then_some(None),
-            Failure::Other(_) => None,
+            Failure::Other(_) | Failure::NotFoundAfterUncertainAttempt(_) => None,
         }
     }
 
@@ -459,6 +497,7 @@ impl Failure {
     fn status(&self) -> Option<u16> {
         match self {
             Failure::Status { status, .. } => Some(*status),
+            Failure::NotFoundAfterUncertainAttempt(inner) => inner.status(),
             _ => None,
         }
     }
@@ -472,6 +511,7 @@ impl Failure {
             Failure::Transport(e) if e.is_connect() => "connection failed".to_owned(),
             Failure::Transport(_) => "transport error".to_owned(),
             Failure::Other(e) => e.to_string(),
+            Failure::NotFoundAfterUncertainAttempt(inner) => inner.describe(),
         }
     }
 
@@ -494,6 +534,15 @@ impl Failure {
                 attempts,
             },
             Failure::Other(e) => e,
+            Failure::NotFoundAfterUncertainAttempt(inner) => {
+                match inner.into_error(op, attempts, api_key_env) {
+                    Error::Api(mut api) => {
+                        api.earlier_attempt_may_have_succeeded = true;
+                        Error::Api(api)
+                    }
+                    other => other,
+                }
+            }
         }
     }
 }

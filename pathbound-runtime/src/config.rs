@@ -42,6 +42,40 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// How many times a failed request is retried by default (see [`super::RequestOptions::max_retries`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The most retries a request may be given, client-wide or per request: with a
+/// server answering `Retry-After: 0`, more would hammer it in a tight loop.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+/// Checks the settings that would make every request fail or loop: a zero
+/// timeout or deadline, more retries than [`MAX_RETRIES_LIMIT`]. `Err` is the
+/// reason, naming the setting.
+pub(crate) fn check_limits(
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_retries: Option<u32>,
+) -> std::result::Result<(), String> {
+    if timeout == Some(Duration::ZERO) {
+        return Err(
+            "timeout is zero, so every request would time out; use a positive \
+                    duration"
+                .to_owned(),
+        );
+    }
+    if deadline == Some(Duration::ZERO) {
+        return Err(
+            "deadline is zero, so every request would time out; use a positive \
+                    duration"
+                .to_owned(),
+        );
+    }
+    if let Some(n) = max_retries.filter(|&n| n > MAX_RETRIES_LIMIT) {
+        return Err(format!(
+            "max_retries is {n}, more than the {MAX_RETRIES_LIMIT} allowed (a server answering \
+             Retry-After: 0 would be hit in a tight loop)"
+        ));
+    }
+    Ok(())
+}
 
 /// How [`ClientBuilder::build`] makes the client it returns: the runtime's
 /// [`Client`] itself, or a generated client that wraps one.
@@ -112,7 +146,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api", &self.api)
             .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
@@ -202,6 +236,17 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// Plain `http` is accepted only for loopback hosts (`localhost`,
     /// `127.0.0.0/8`, `::1`), where nothing leaves the machine; anywhere else
     /// it needs [`allow_insecure_http`](Self::allow_insecure_http).
+    ///
+    /// # Proxies
+    ///
+    /// A plain-`http` or loopback base URL is never sent through a proxy, whatever
+    /// `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` say: a proxy would see the API key
+    /// in clear text, or the request would leave the machine. An `https` base URL
+    /// on another host uses the proxy the environment names (`HTTPS_PROXY`, then
+    /// `ALL_PROXY`; `NO_PROXY` is honoured), since you chose it: the proxy sees a
+    /// `CONNECT` to the host and port, and the request, key included, only inside
+    /// TLS. With your own [`http_client`](Self::http_client), its proxy settings
+    /// apply as you configured them.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -223,7 +268,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
     }
 
     /// Total time one attempt of a request may take, body included
-    /// (default [`DEFAULT_TIMEOUT`]). Override per request with
+    /// (default [`DEFAULT_TIMEOUT`]; zero makes [`build`](Self::build) fail). Override per request with
     /// [`super::RequestOptions::timeout`]. Applies to a custom
     /// [`http_client`](Self::http_client) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -231,7 +276,8 @@ impl<C: FromRuntime> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed to connect (default [`DEFAULT_CONNECT_TIMEOUT`]). Cannot be
+    /// Time allowed to connect (default [`DEFAULT_CONNECT_TIMEOUT`]; zero makes
+    /// [`build`](Self::build) fail). Cannot be
     /// combined with [`http_client`](Self::http_client): set it on your own client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -252,6 +298,9 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// roots). The key, user agent, timeout and size limit are still applied per
     /// request. Its TLS setup is yours: with this crate's reqwest features it
     /// needs a preconfigured rustls config or a process-default crypto provider.
+    /// So are its proxies: the rule that plain-`http` and loopback base URLs
+    /// bypass proxies applies only to the client this builder makes (build yours
+    /// with `.no_proxy()` to get it).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -266,7 +315,8 @@ impl<C: FromRuntime> ClientBuilder<C> {
     }
 
     /// How many times a failed request is retried (default
-    /// [`DEFAULT_MAX_RETRIES`]; `0` disables retries). See
+    /// [`DEFAULT_MAX_RETRIES`]; `0` disables retries; at most
+    /// [`MAX_RETRIES_LIMIT`], or [`build`](Self::build) fails). See
     /// [`super::RequestOptions::max_retries`] for what is retried.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
@@ -329,8 +379,17 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// not an http(s) URL or is plain `http` to a host that is not loopback
     /// (see [`allow_insecure_http`](Self::allow_insecure_http)), the user agent
     /// is not a valid header value, the retry backoff's initial wait exceeds
-    /// its maximum, or TLS cannot be set up.
+    /// its maximum, a timeout or the deadline is zero, `max_retries` exceeds
+    /// [`MAX_RETRIES_LIMIT`], or TLS cannot be set up.
     pub fn build(self) -> Result<C> {
+        check_limits(self.timeout, self.deadline, self.max_retries).map_err(Error::Config)?;
+        if self.connect_timeout == Some(Duration::ZERO) {
+            return Err(Error::Config(
+                "connect_timeout is zero, so no connection could be made; use a positive \
+                 duration"
+                    .to_owned(),
+            ));
+        }
         let api = self.api;
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config(format!(
@@ -354,9 +413,10 @@ impl<C: FromRuntime> ClientBuilder<C> {
                 ));
             }
             (Some(http), None) => http,
-            (None, connect_timeout) => {
-                build_http_client(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
-            }
+            (None, connect_timeout) => build_http_client(
+                connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                never_proxied(&base_url),
+            )?,
         };
         let mut backoff = Backoff::default();
         if let Some((initial, max)) = self.retry_backoff {
@@ -474,7 +534,17 @@ fn user_agent_header(user_agent: &str) -> Result<HeaderValue> {
 /// Checks `raw` is an absolute http(s) URL and returns it without trailing
 /// slashes. Plain `http` must go to a loopback host unless `allow_insecure_http`.
 fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
-    let invalid = |why: &str| Error::Config(format!("invalid base URL {raw:?}: {why}"));
+    // Credentials first, before anything quotes the URL: a user name, a password
+    // or a query (`?api_key=…`) must never reach an error message.
+    if has_user_info(raw) {
+        return Err(Error::Config(
+            "invalid base URL: it must not contain a user name or password (the API key is \
+             sent as a bearer token)"
+                .to_owned(),
+        ));
+    }
+    let shown = redact_url(raw);
+    let invalid = |why: &str| Error::Config(format!("invalid base URL {shown:?}: {why}"));
     let url = reqwest::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -483,7 +553,6 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         return Err(invalid("it has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        // Not quoted: that would put the credentials in the message.
         return Err(Error::Config(
             "invalid base URL: it must not contain a user name or password (the API key is \
              sent as a bearer token)"
@@ -491,7 +560,9 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
+        return Err(invalid(
+            "it must not have a query or fragment (not shown here, as it may hold a secret)",
+        ));
     }
     let base_url = url.as_str().trim_end_matches('/').to_owned();
     if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
@@ -503,6 +574,44 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         )));
     }
     Ok(base_url)
+}
+
+/// Whether the authority of `raw` (between `scheme://` and the path) holds user
+/// info (`user:password@`), judged on the text so that it works for URLs the
+/// parser refuses too.
+fn has_user_info(raw: &str) -> bool {
+    let rest = raw.trim().split_once("://").map_or(raw, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.contains('@')
+}
+
+/// `raw` as it may be quoted in messages and `Debug`: without user info, query
+/// or fragment (any of which may hold a secret), at most 200 characters.
+pub(crate) fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let without_tail = raw.split(['?', '#']).next().unwrap_or(raw);
+    let (scheme, rest) = match without_tail.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, without_tail),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let mut shown = match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
+    };
+    if shown.len() < raw.len() && without_tail.len() < raw.len() {
+        shown.push_str("?…");
+    }
+    if shown.chars().count() > 200 {
+        shown = shown.chars().take(200).collect::<String>() + "…";
+    }
+    shown
 }
 
 /// Whether `url`'s host is this machine: `localhost`, `127.0.0.0/8` or `::1`
@@ -525,9 +634,27 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
+/// Whether requests to `base_url` must bypass any proxy the environment names:
+/// plain `http` (the key would cross the proxy in clear text) and loopback hosts
+/// (nothing should leave the machine). An `https` base URL on another host may use
+/// the environment's proxy (`HTTPS_PROXY`, `ALL_PROXY`, honouring `NO_PROXY`): the
+/// proxy then sees only a `CONNECT` to the host and port, and the request inside TLS.
+fn never_proxied(base_url: &str) -> bool {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) => url.scheme() != "https" || is_loopback(&url),
+        Err(_) => true,
+    }
+}
+
 /// The reqwest client used when the caller does not bring one.
-fn build_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn build_http_client(connect_timeout: Duration, no_proxy: bool) -> Result<reqwest::Client> {
+    let builder = reqwest::Client::builder();
+    let builder = if no_proxy {
+        builder.no_proxy()
+    } else {
+        builder
+    };
+    builder
         .tls_backend_preconfigured(super::tls::client_config()?)
         .connect_timeout(connect_timeout)
         // An API answers, it does not redirect; a 3xx surfaces as an error
@@ -541,7 +668,7 @@ fn build_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
 mod tests {
     use std::ffi::OsString;
 
-    use super::{ClientBuilder, Error, normalize_base_url};
+    use super::{ClientBuilder, Error, normalize_base_url, redact_url};
     use crate::Client;
     use crate::TEST_API;
 
@@ -832,5 +959,39 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(client.base_url(), "http://localhost:4010/v1");
+    }
+
+    /// Base-URL errors and the builder's `Debug` never quote user info or a
+    /// query, whatever else is wrong with the URL.
+    #[test]
+    fn base_url_errors_and_debug_quote_no_secret() {
+        let secret = "hunter2";
+        for raw in [
+            "ftp://user:hunter2@files.example.test/v1",
+            "https://user:hunter2@exa mple.test/v1",
+            "https://x.test/v1?api_key=hunter2",
+            "https://x.test/v1#hunter2",
+            "not a url ?token=hunter2",
+            "https://:hunter2@x.test/v1",
+        ] {
+            let builder = ClientBuilder::<Client>::for_api(&TEST_API)
+                .api_key(KEY)
+                .base_url(raw);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains(secret), "{raw}: Debug {shown}");
+            let err = builder.build().unwrap_err();
+            for text in [err.to_string(), format!("{err:?}")] {
+                assert!(!text.contains(secret), "{raw}: {text}");
+                assert!(text.contains("base URL"), "{raw}: {text}");
+            }
+        }
+        assert_eq!(
+            redact_url("https://u:p@api.example.test:8443/v1?k=v#f"),
+            "https://api.example.test:8443/v1?…"
+        );
+        assert_eq!(
+            redact_url("https://api.example.test/v1"),
+            "https://api.example.test/v1"
+        );
     }
 }

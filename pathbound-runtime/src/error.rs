@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::operation::Operation;
-use super::snippet::snippet;
+use super::snippet::{DISPLAY_LIMIT, for_display, snippet};
 
 /// `Result` with this crate's [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,8 +50,8 @@ pub enum Error {
     Transport {
         /// The operation id.
         operation: &'static str,
-        /// The underlying HTTP client error (its message may include the URL,
-        /// which never contains the API key).
+        /// The underlying HTTP client error, without the request's URL (whose
+        /// query may hold personal data): the operation names the endpoint.
         source: reqwest::Error,
         /// How many attempts were made, retries included.
         attempts: u32,
@@ -115,6 +115,27 @@ pub enum Error {
         /// The position the server's answer pointed to next.
         next: u64,
     },
+    /// A paginated list answered a page other than the one asked for: the
+    /// client asked for the page at `asked` (a page number, skip or offset) and
+    /// the server's metadata says the page starts at `answered`. Following the
+    /// server could skip pages (page 1 answered as "page 7 of 9" would jump to
+    /// page 8), so [`super::PageStream`] yields this error instead of that
+    /// page's items, and ends.
+    PaginationMismatch {
+        /// The position the stream asked for.
+        asked: u64,
+        /// The position the server said the page starts at.
+        answered: u64,
+    },
+    /// A paginated list went on past [`PageStream::max_pages`](super::PageStream::max_pages)
+    /// pages (default [`PageStream::DEFAULT_MAX_PAGES`](super::PageStream::DEFAULT_MAX_PAGES)):
+    /// a server whose totals keep growing could otherwise keep a stream going
+    /// forever. Yielded after the items of the last page fetched; raise the
+    /// ceiling for lists that really are that long.
+    PaginationLimit {
+        /// The number of pages fetched.
+        pages: usize,
+    },
 }
 
 /// The details of a non-2xx response.
@@ -128,7 +149,9 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
     /// The server's message (the envelope's `error` field), or a generic text
-    /// ([`ApiError::NO_MESSAGE`]) when there is none.
+    /// ([`ApiError::NO_MESSAGE`]) when there is none. Kept as sent (up to the
+    /// error-body cap); `Display` shows at most 512 characters of it, with
+    /// control characters escaped.
     pub message: String,
     /// The envelope's `details` (validation errors and the like); empty when absent.
     pub details: Vec<Value>,
@@ -157,6 +180,13 @@ pub struct ApiError {
     pub attempts: u32,
     /// The environment variable the API key is read from, named in the 401 message.
     pub api_key_env: Option<&'static str>,
+    /// This is a `404` that answered a retry, and an earlier attempt may have
+    /// been carried out by the server (it timed out or its connection broke
+    /// after the request was sent, or it got a 5xx). For a `DELETE` this most
+    /// likely means the earlier attempt deleted the object; the client still
+    /// reports the 404 rather than guess, and says so. See
+    /// [`Error::earlier_attempt_may_have_succeeded`].
+    pub earlier_attempt_may_have_succeeded: bool,
 }
 
 impl ApiError {
@@ -191,6 +221,7 @@ impl ApiError {
             retry_after,
             attempts,
             api_key_env: None,
+            earlier_attempt_may_have_succeeded: false,
         }
     }
 
@@ -214,19 +245,32 @@ impl ApiError {
     }
 
     /// Writes `": <documented meaning> (server: <message>)"`, `": <message>"`, or the
-    /// body snippet when there is nothing better, then the request id.
+    /// body snippet when there is nothing better, then the request id. What the
+    /// server sent is bounded and its control characters escaped
+    /// ([`for_display`]); `Debug` keeps the fields whole.
     fn write_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = for_display(&self.message, DISPLAY_LIMIT);
         match (self.documented, self.has_server_message()) {
             (Some(documented), true) if documented.trim() != self.message.trim() => {
-                write!(f, ": {documented} (server: {})", self.message)?
+                write!(f, ": {documented} (server: {message})")?
             }
             (Some(documented), _) => write!(f, ": {documented}")?,
-            (None, true) => write!(f, ": {}", self.message)?,
-            (None, false) if self.body_snippet.is_empty() => write!(f, ": {}", self.message)?,
-            (None, false) => write!(f, ": {}; body: {}", self.message, self.body_snippet)?,
+            (None, true) => write!(f, ": {message}")?,
+            (None, false) if self.body_snippet.is_empty() => write!(f, ": {message}")?,
+            (None, false) => write!(
+                f,
+                ": {message}; body: {}",
+                for_display(&self.body_snippet, DISPLAY_LIMIT)
+            )?,
+        }
+        if self.earlier_attempt_may_have_succeeded {
+            f.write_str(
+                "; an earlier attempt's outcome is unknown (it timed out, lost its connection \
+                 or got a 5xx after it was sent), so it may already have done this",
+            )?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", for_display(id, 128))?;
         }
         let transient = super::retry::is_retryable_status(self.status);
         write_attempts(f, self.attempts, transient)
@@ -361,13 +405,25 @@ impl Error {
             | Error::MissingScope { operation, .. }
             | Error::BodyTooLarge { operation, .. } => Some(operation),
             Error::InvalidRequest { operation, .. } => *operation,
-            Error::Config(_) | Error::PaginationStalled { .. } => None,
+            Error::Config(_)
+            | Error::PaginationStalled { .. }
+            | Error::PaginationMismatch { .. }
+            | Error::PaginationLimit { .. } => None,
         }
     }
 
     /// 404: the resource does not exist (or is not visible to this key).
     pub fn is_not_found(&self) -> bool {
         self.api_status() == Some(404)
+    }
+
+    /// A `404` that answered a retry after an attempt the server may have
+    /// carried out (see [`ApiError::earlier_attempt_may_have_succeeded`]): for
+    /// a `DELETE`, the object is most likely gone because of that attempt.
+    /// [`Error::is_not_found`] is true too.
+    pub fn earlier_attempt_may_have_succeeded(&self) -> bool {
+        self.api_error()
+            .is_some_and(|api| api.earlier_attempt_may_have_succeeded)
     }
 
     /// 409: the request conflicts with the current state (e.g. a duplicate).
@@ -464,7 +520,7 @@ impl Error {
         } else {
             Error::Transport {
                 operation,
-                source,
+                source: source.without_url(),
                 attempts,
             }
         }
@@ -570,6 +626,17 @@ impl fmt::Display for Error {
                      next; the stream stopped instead of fetching the same pages forever"
                 )
             }
+            Error::PaginationMismatch { asked, answered } => write!(
+                f,
+                "the list's pagination went astray: the client asked for the page at position \
+                 {asked} and the server answered the page at position {answered}; the stream \
+                 stopped instead of skipping or repeating pages"
+            ),
+            Error::PaginationLimit { pages } => write!(
+                f,
+                "the list went on past {pages} pages, the stream's ceiling; it stopped there \
+                 (raise it with PageStream::max_pages for lists that long)"
+            ),
         }
     }
 }

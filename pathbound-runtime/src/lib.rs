@@ -70,7 +70,7 @@ pub use call::RequestOptions;
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
 };
 pub use error::{ApiError, Error, Result};
 pub use operation::{Method, Operation};

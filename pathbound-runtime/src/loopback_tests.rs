@@ -991,3 +991,190 @@ async fn a_body_in_several_chunks_is_joined_and_still_capped() {
     assert_eq!(err.status(), Some(404), "{err:?}");
     assert!(err.to_string().contains("no such status"), "{err}");
 }
+
+/// A transport error keeps the operation but not the URL: the query (here an
+/// email in a search) must not reach `Display`, `Debug` or `source()`.
+#[tokio::test]
+async fn transport_errors_do_not_carry_the_url_or_its_query() {
+    let server = serve_steps(vec![Step::Close, Step::Close]).await;
+    let options = RequestOptions::new().max_retries(0);
+    let err = client(&server)
+        .execute(
+            Call::new(&GET_CONTACT, &options)
+                .path_args(&["ct_1"])
+                .query(&[("search", "ada@example.com")])
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let mut shown = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        shown.push(cause.to_string());
+        shown.push(format!("{cause:?}"));
+        source = cause.source();
+    }
+    for text in &shown {
+        for leak in [
+            "ada",
+            "example.com",
+            "search=",
+            "127.0.0.1",
+            "/v1/contacts/ct_1",
+        ] {
+            assert!(!text.contains(leak), "{leak} in {text}");
+        }
+    }
+    assert!(shown[0].contains("contacts.get"), "{}", shown[0]);
+}
+
+/// A server's error text is shown bounded and with its control characters
+/// escaped, so it cannot forge log lines or bloat them; `Debug` keeps it whole.
+#[tokio::test]
+async fn a_servers_error_text_is_bounded_and_escaped_in_display() {
+    let forged = format!(
+        "boom\n2026-12-02T00:00:00Z INFO login ok user=admin\r\x1b[31mred{}",
+        "x".repeat(60_000)
+    );
+    let body = serde_json::json!({"status": "error", "error": forged}).to_string();
+    let server = serve(vec![Some(reply("500 Internal Server Error", &body))]).await;
+    let options = RequestOptions::new().max_retries(0);
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    assert!(!shown.contains('\n') && !shown.contains('\r') && !shown.contains('\x1b'));
+    assert!(shown.contains(r"boom\n2026-12-02"), "{shown}");
+    assert!(shown.contains(r"\u{1b}[31mred"), "{shown}");
+    assert!(shown.contains("characters in total)"), "{shown}");
+    assert_eq!(err.api_error().unwrap().message, forged);
+}
+
+/// Settings that would make every request fail or loop are refused: at build
+/// for the client, before sending for one request (the server sees nothing).
+#[tokio::test]
+async fn degenerate_timeouts_and_retry_budgets_are_refused() {
+    let server = serve(vec![Some(reply("200 OK", "{}"))]).await;
+    for (builder, setting) in [
+        (builder(&server).timeout(Duration::ZERO), "timeout"),
+        (builder(&server).deadline(Duration::ZERO), "deadline"),
+        (
+            builder(&server).connect_timeout(Duration::ZERO),
+            "connect_timeout",
+        ),
+        (builder(&server).max_retries(u32::MAX), "max_retries"),
+        (
+            builder(&server).max_retries(crate::MAX_RETRIES_LIMIT + 1),
+            "max_retries",
+        ),
+    ] {
+        match builder.build() {
+            Err(Error::Config(message)) => assert!(message.contains(setting), "{message}"),
+            other => panic!("{setting}: {other:?}"),
+        }
+    }
+    assert!(
+        builder(&server)
+            .max_retries(crate::MAX_RETRIES_LIMIT)
+            .build()
+            .is_ok()
+    );
+    let client = client(&server);
+    for (options, setting) in [
+        (RequestOptions::new().timeout(Duration::ZERO), "timeout"),
+        (RequestOptions::new().deadline(Duration::ZERO), "deadline"),
+        (RequestOptions::new().max_retries(u32::MAX), "max_retries"),
+    ] {
+        let err = client.execute(get_contact(&options)).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { .. }) && err.to_string().contains(setting),
+            "{setting}: {err:?}"
+        );
+    }
+    assert_eq!(server.request_count(), 0);
+}
+
+/// The worst budget allowed against a server that always answers 429 with
+/// `Retry-After: 0` ends after `MAX_RETRIES_LIMIT + 1` attempts.
+#[tokio::test]
+async fn the_largest_retry_budget_ends_against_retry_after_zero() {
+    let limit = crate::MAX_RETRIES_LIMIT as usize;
+    let replies = (0..=limit)
+        .map(|_| {
+            Some(Reply {
+                status: "429 Too Many Requests",
+                headers: "retry-after: 0\r\n",
+                body: "{}".to_owned(),
+            })
+        })
+        .collect();
+    let server = serve(replies).await;
+    let client = builder(&server)
+        .max_retries(crate::MAX_RETRIES_LIMIT)
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    let err = client.execute(get_contact(&options)).await.unwrap_err();
+    assert!(err.is_rate_limited(), "{err:?}");
+    assert_eq!(err.attempts(), Some(crate::MAX_RETRIES_LIMIT + 1));
+    assert_eq!(server.request_count(), limit + 1);
+}
+
+static DELETE_CONTACT: Operation = Operation {
+    id: "contacts.delete",
+    method: Method::Delete,
+    path: "/contacts/{contact_id}",
+    scope: Some("contacts:write"),
+    auth: true,
+    retry_safe: true,
+    errors: &[],
+};
+
+/// A DELETE whose first attempt timed out (the server may have deleted the
+/// contact) and whose retry answers 404: reported as the 404 it is, marked as
+/// following an attempt that may have succeeded, and said so in the message.
+/// A 404 on a first attempt carries no such mark.
+#[tokio::test]
+async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it() {
+    let not_found = || {
+        reply(
+            "404 Not Found",
+            r#"{"status":"error","error":"Contact not found"}"#,
+        )
+    };
+    let server = serve(vec![None, Some(not_found())]).await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let options = RequestOptions::new();
+    let err = client
+        .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.earlier_attempt_may_have_succeeded(), "{err:?}");
+    assert_eq!(err.attempts(), Some(2));
+    let shown = err.to_string();
+    assert!(shown.contains("may already have done this"), "{shown}");
+    assert_eq!(server.request_count(), 2);
+
+    let server = serve(vec![Some(not_found())]).await;
+    let err = client_for(&server)
+        .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
+        .await
+        .unwrap_err();
+    assert!(
+        err.is_not_found() && !err.earlier_attempt_may_have_succeeded(),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("may already"), "{err}");
+}
+
+fn client_for(server: &Server) -> Client {
+    builder(server).build().unwrap()
+}

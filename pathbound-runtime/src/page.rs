@@ -100,6 +100,24 @@ impl<T> Page<T> {
     /// server did not echo the current position (`page`, `skip`, `offset`),
     /// the next one cannot be known and this returns `None`.
     pub fn next_page_param(&self) -> Option<u64> {
+        self.next_after(self.echoed_position()?)
+    }
+
+    /// The position the server says this page starts at (`page`, `skip` or
+    /// `offset`, by style), if it echoed one.
+    pub fn echoed_position(&self) -> Option<u64> {
+        match self.info.style {
+            PaginationStyle::Page => self.info.page,
+            PaginationStyle::Skip => self.info.skip,
+            PaginationStyle::Offset => self.info.offset,
+        }
+    }
+
+    /// The position of the page after this one, this one being at `position`,
+    /// or `None` at the end (see [`Page::next_page_param`] for how the end is
+    /// found). [`PageStream`](super::PageStream) passes the position it asked
+    /// for, so a server echoing another position cannot make it skip pages.
+    pub fn next_after(&self, position: u64) -> Option<u64> {
         let info = &self.info;
         let count = self.items.len() as u64;
         if count == 0 {
@@ -108,7 +126,7 @@ impl<T> Page<T> {
         let short_page = info.limit.is_some_and(|limit| count < limit);
         match info.style {
             PaginationStyle::Page => {
-                let page = info.page?;
+                let page = position;
                 let more = match (info.total_pages, info.total_items, info.limit) {
                     (Some(total_pages), _, _) => page < total_pages,
                     (None, Some(total), Some(limit)) => page.saturating_mul(limit) < total,
@@ -117,10 +135,6 @@ impl<T> Page<T> {
                 more.then(|| page.saturating_add(1))
             }
             PaginationStyle::Skip | PaginationStyle::Offset => {
-                let position = match info.style {
-                    PaginationStyle::Skip => info.skip?,
-                    _ => info.offset?,
-                };
                 // Advance by what was actually returned, in case the server
                 // capped the page below the requested limit.
                 let next = position.saturating_add(count);
@@ -314,15 +328,39 @@ fn is_meta_key(key: &str) -> bool {
 }
 
 /// A metadata object (`pagination`): every key any envelope defines is read
-/// (the endpoint's own style first), unknown keys are ignored.
+/// (a page style's keys first), unknown keys are ignored. Decoded without
+/// allocating: keys are classified as they are read.
 #[derive(Default)]
-struct MetaObject(Vec<(PaginationStyle, PageField, u64)>);
+struct MetaObject {
+    page: Option<u64>,
+    skip: Option<u64>,
+    offset: Option<u64>,
+    limit: Option<u64>,
+    total_items: Option<u64>,
+    total_pages: Option<u64>,
+}
 
 impl MetaObject {
-    fn merge_into(self, info: &mut PageInfo) {
-        for (style, field, value) in self.0 {
-            *info.slot(style, field) = Some(value);
+    fn slot(&mut self, style: PaginationStyle, field: PageField) -> &mut Option<u64> {
+        match field {
+            PageField::Limit => &mut self.limit,
+            PageField::TotalItems => &mut self.total_items,
+            PageField::TotalPages => &mut self.total_pages,
+            PageField::Position => match style {
+                PaginationStyle::Page => &mut self.page,
+                PaginationStyle::Skip => &mut self.skip,
+                PaginationStyle::Offset => &mut self.offset,
+            },
         }
+    }
+
+    fn merge_into(self, info: &mut PageInfo) {
+        info.page = self.page.or(info.page);
+        info.skip = self.skip.or(info.skip);
+        info.offset = self.offset.or(info.offset);
+        info.limit = self.limit.or(info.limit);
+        info.total_items = self.total_items.or(info.total_items);
+        info.total_pages = self.total_pages.or(info.total_pages);
     }
 }
 
@@ -343,16 +381,11 @@ impl<'de> Visitor<'de> for MetaVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MetaObject, A::Error> {
         let mut out = MetaObject::default();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let known = PaginationStyle::ALL
-                .iter()
-                .filter(|style| style.envelope().meta.is_some())
-                .chain(&PaginationStyle::ALL)
-                .find_map(|style| Some((*style, style.envelope().field(&key)?)));
-            match known {
+        while let Some(key) = map.next_key_seed(MetaKey)? {
+            match key {
                 Some((style, field)) => {
                     if let Some(value) = map.next_value::<Number>()?.0 {
-                        out.0.push((style, field, value));
+                        *out.slot(style, field) = Some(value);
                     }
                 }
                 None => {
@@ -361,6 +394,34 @@ impl<'de> Visitor<'de> for MetaVisitor {
             }
         }
         Ok(out)
+    }
+}
+
+/// Classifies a metadata key by the envelopes that define it, without allocating.
+struct MetaKey;
+
+impl<'de> DeserializeSeed<'de> for MetaKey {
+    type Value = Option<(PaginationStyle, PageField)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MetaKey {
+    type Value = Option<(PaginationStyle, PageField)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        // Styles that keep their metadata in an object first, then the others.
+        Ok(PaginationStyle::ALL
+            .iter()
+            .filter(|style| style.envelope().meta.is_some())
+            .chain(&PaginationStyle::ALL)
+            .find_map(|style| Some((*style, style.envelope().field(key)?))))
     }
 }
 

@@ -162,7 +162,12 @@ pub(crate) fn delay(
     server_hint: Option<Duration>,
 ) -> Option<Duration> {
     if let Some(hint) = server_hint {
-        return (hint <= backoff.max_retry_after).then_some(hint);
+        // The server's wait is a minimum: jitter goes on top (up to 10 % of it,
+        // at least 50 ms and at most 1 s), so clients told the same thing do
+        // not come back in the same instant.
+        let spread = (hint / 10).clamp(Duration::from_millis(50), Duration::from_secs(1));
+        let extra = jittered(spread, random_unit());
+        return (hint <= backoff.max_retry_after).then(|| hint.saturating_add(extra));
     }
     let exponential = backoff
         .initial
@@ -173,7 +178,7 @@ pub(crate) fn delay(
     Some(jittered(exponential, 0.5 + 0.5 * random_unit()))
 }
 
-/// `exponential * fraction` (`fraction` in [0.5, 1)). Not `Duration::mul_f64`:
+/// `exponential * fraction` (`fraction` in [0, 1)). Not `Duration::mul_f64`:
 /// near `Duration::MAX` (a caller's "wait as long as it takes") the product
 /// can round up past it, and `mul_f64` panics there; this keeps `exponential`.
 fn jittered(exponential: Duration, fraction: f64) -> Duration {
@@ -322,14 +327,49 @@ mod tests {
         );
         let backoff = Backoff::default();
         let soon = retry_after_at(&headers, at(784_111_777 - 10));
-        assert_eq!(delay(0, &backoff, soon), Some(Duration::from_secs(10)));
+        assert!(after_hint(
+            delay(0, &backoff, soon),
+            Duration::from_secs(10)
+        ));
         let later = retry_after_at(&headers, at(784_111_777 - 3600));
         assert_eq!(delay(0, &backoff, later), None);
         let patient = Backoff {
             max_retry_after: Duration::from_secs(7200),
             ..backoff
         };
-        assert_eq!(delay(0, &patient, later), Some(Duration::from_secs(3600)));
+        assert!(after_hint(
+            delay(0, &patient, later),
+            Duration::from_secs(3600)
+        ));
+    }
+
+    /// `d` waits the server's `hint` plus the jitter on top: 10 % of it, at
+    /// least 50 ms and at most 1 s.
+    fn after_hint(d: Option<Duration>, hint: Duration) -> bool {
+        let spread = (hint / 10).clamp(Duration::from_millis(50), Duration::from_secs(1));
+        d.is_some_and(|d| d >= hint && d < hint + spread)
+    }
+
+    /// Waits that follow a `Retry-After` get jitter on top, so clients told the
+    /// same wait do not all come back at once; `Retry-After: 0` included.
+    #[test]
+    fn retry_after_waits_are_jittered_on_top() {
+        let backoff = Backoff::default();
+        for hint in [
+            Duration::ZERO,
+            Duration::from_secs(2),
+            Duration::from_secs(40),
+        ] {
+            let waits: Vec<Duration> = (0..64)
+                .map(|_| delay(0, &backoff, Some(hint)).unwrap())
+                .collect();
+            assert!(
+                waits.iter().all(|&d| after_hint(Some(d), hint)),
+                "{hint:?}: {waits:?}"
+            );
+            let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+            assert!(distinct.len() > 32, "{hint:?}: {distinct:?}");
+        }
     }
 
     #[test]
@@ -342,10 +382,10 @@ mod tests {
             assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
         }
         assert!(delay(30, &backoff, None).unwrap() <= Duration::from_secs(8));
-        assert_eq!(
+        assert!(after_hint(
             delay(0, &backoff, Some(Duration::from_secs(2))),
-            Some(Duration::from_secs(2))
-        );
+            Duration::from_secs(2)
+        ));
         assert_eq!(delay(0, &backoff, Some(Duration::from_secs(3600))), None);
         // A custom base and cap.
         let fast = Backoff {

@@ -33,6 +33,30 @@ pub(crate) fn snippet_with_limit(body: &[u8], limit: usize) -> String {
     }
 }
 
+/// The most characters of server-sent text (an error message, a request id) an
+/// error's `Display` shows.
+pub(crate) const DISPLAY_LIMIT: usize = 512;
+
+/// Server-sent `text` made safe for one log line: control characters (newlines,
+/// carriage returns, ANSI escape sequences' `ESC`) escaped as `\n`, `\u{1b}`…,
+/// and cut after `limit` characters with a `… (N characters in total)` marker.
+/// A server's message cannot forge log lines or bloat them.
+pub(crate) fn for_display(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit + 32));
+    for (shown, c) in text.chars().enumerate() {
+        if shown == limit {
+            out.push_str(&format!("… ({} characters in total)", text.chars().count()));
+            return out;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The most bytes of a decoder's message an error keeps.
 pub(crate) const MESSAGE_LIMIT: usize = 1024;
 

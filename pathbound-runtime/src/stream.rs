@@ -4,8 +4,14 @@
 //! wraps it in a [`PageStream`]. The stream fetches a page only when its buffer of
 //! items is empty and it is polled again, so a stream dropped half-way issues no
 //! further requests, and `.max_items(n)` stops fetching once `n` items are out.
-//! The next page's position (page number, skip or offset) comes from
-//! [`Page::next_page_param`], which also decides when the list has ended.
+//! The next page's position (page number, skip or offset) is worked out from the
+//! position the stream asked for, never from the one the server echoes
+//! ([`Page::next_after`], which also decides when the list has ended). A page
+//! whose metadata names another position ends the stream with
+//! [`Error::PaginationMismatch`] rather than skip or repeat pages, and a list
+//! longer than [`PageStream::max_pages`] pages ends with
+//! [`Error::PaginationLimit`], so a server with ever-growing totals cannot keep a
+//! stream going forever.
 //!
 //! The positions asked for must strictly increase and stay at most
 //! [`PageStream::MAX_POSITION`]: a server whose metadata points back at (or
@@ -36,6 +42,10 @@ pub trait PagedRequest: Clone + Send + 'static {
     /// depending on the endpoint's pagination style.
     fn set_position(&mut self, position: u64);
 
+    /// The position the request points at, `None` when it was not set (the
+    /// server's default: the first page).
+    fn position(&self) -> Option<u64>;
+
     /// Fetches the page the request points at.
     fn fetch_page(self) -> PageFuture<Self::Item>;
 }
@@ -55,6 +65,10 @@ pub struct PageStream<R: PagedRequest> {
     remaining: Option<usize>,
     /// The last position this stream pointed a request at; the next must be larger.
     position: Option<u64>,
+    /// Pages fetched so far.
+    pages: usize,
+    /// The most pages this stream fetches.
+    max_pages: usize,
     /// Yielded once the buffer is empty, when the pagination stalled.
     stalled: Option<Error>,
 }
@@ -68,6 +82,10 @@ impl<R: PagedRequest> PageStream<R> {
     /// sent as `i64`, so a larger one could not be requested as given.
     pub const MAX_POSITION: u64 = i64::MAX as u64;
 
+    /// The default of [`PageStream::max_pages`]: 10,000 pages (a million items
+    /// at 100 a page).
+    pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
     /// A stream starting at the page `request` points at.
     pub fn new(request: R) -> Self {
         PageStream {
@@ -76,8 +94,17 @@ impl<R: PagedRequest> PageStream<R> {
             buffer: VecDeque::new(),
             remaining: None,
             position: None,
+            pages: 0,
+            max_pages: Self::DEFAULT_MAX_PAGES,
             stalled: None,
         }
+    }
+
+    /// Stops with [`Error::PaginationLimit`] after `max_pages` pages (default
+    /// [`PageStream::DEFAULT_MAX_PAGES`]) instead of fetching more.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages;
+        self
     }
 
     /// Stops after `max_items` items, fetching no page beyond the one that holds the last.
@@ -97,6 +124,7 @@ impl<R: PagedRequest> std::fmt::Debug for PageStream<R> {
                 &(self.next.is_none() && self.in_flight.is_none() && self.stalled.is_none()),
             )
             .field("remaining", &self.remaining)
+            .field("pages", &self.pages)
             .finish()
     }
 }
@@ -131,12 +159,27 @@ impl<R: PagedRequest> Stream for PageStream<R> {
                         return Poll::Ready(Some(Err(error)));
                     }
                     Ok(page) => {
-                        let next = page.next_page_param();
-                        this.buffer.extend(page.into_items());
                         this.next = None;
+                        this.pages = this.pages.saturating_add(1);
+                        let first = page.info.style.envelope().first_position;
+                        let asked = request.position().unwrap_or(first);
+                        // A server that does not say where the page starts gives
+                        // no ground to go on: the list ends with this page.
+                        let next = match page.echoed_position() {
+                            Some(answered) if answered != asked => {
+                                return Poll::Ready(Some(Err(Error::PaginationMismatch {
+                                    asked,
+                                    answered,
+                                })));
+                            }
+                            Some(_) => page.next_after(asked),
+                            None => None,
+                        };
+                        this.buffer.extend(page.into_items());
                         let advances = |next: u64| {
                             next <= Self::MAX_POSITION
                                 && this.position.is_none_or(|position| next > position)
+                                && next > asked
                         };
                         match next {
                             Some(next) if !advances(next) => {
@@ -144,6 +187,9 @@ impl<R: PagedRequest> Stream for PageStream<R> {
                                     position: this.position,
                                     next,
                                 });
+                            }
+                            Some(_) if this.pages >= this.max_pages => {
+                                this.stalled = Some(Error::PaginationLimit { pages: this.pages });
                             }
                             Some(next) => {
                                 request.set_position(next);

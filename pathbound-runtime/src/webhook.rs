@@ -59,7 +59,8 @@ pub enum WebhookError {
     /// any signature trivially forgeable; check the configuration.
     EmptySecret,
     /// The signature is valid but the body did not decode into the expected
-    /// type. The message is the decoder's, cut to a few hundred characters.
+    /// type. The message says what is wrong and where (line and column) but
+    /// quotes no value from the body: a delivery can carry personal data.
     InvalidPayload(String),
 }
 
@@ -136,11 +137,51 @@ pub fn verify_and_decode<T: DeserializeOwned>(
     serde_json::from_slice(body).map_err(|e| invalid_payload(&e))
 }
 
+/// What went wrong, from the decoder's error, without the values serde quotes
+/// (`invalid type: string "<a value from the body>", expected i64`): the kind of
+/// problem, what was expected (which comes from the type, not the body), the
+/// missing field's name, and the position.
 fn invalid_payload(error: &serde_json::Error) -> WebhookError {
-    WebhookError::InvalidPayload(snippet_with_limit(
-        error.to_string().as_bytes(),
-        MAX_PAYLOAD_MESSAGE,
-    ))
+    use serde_json::error::Category;
+    let full = error.to_string();
+    // serde_json appends " at line L column C"; the position is added back below.
+    let message = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i]);
+    let expected = message
+        .rfind(", expected ")
+        .map(|i| &message[i + ", expected ".len()..]);
+    let what = match error.classify() {
+        Category::Syntax => "the body is not valid JSON".to_owned(),
+        Category::Eof => "the body ends too early".to_owned(),
+        Category::Io => "the body could not be read".to_owned(),
+        Category::Data => {
+            if let Some(field) = message.strip_prefix("missing field ") {
+                format!("missing field {field}")
+            } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+                // `string "…"`, `integer `5``, `map`: keep the kind, drop the value.
+                let kind = rest.split([' ', ',']).next().unwrap_or("value");
+                match expected {
+                    Some(expected) => format!("invalid type: {kind}, expected {expected}"),
+                    None => format!("invalid type: {kind}"),
+                }
+            } else {
+                let kind = if message.starts_with("unknown variant") {
+                    "unknown variant"
+                } else if message.starts_with("invalid length") {
+                    "invalid length"
+                } else {
+                    "invalid value"
+                };
+                match expected {
+                    Some(expected) => format!("{kind}, expected {expected}"),
+                    None => kind.to_owned(),
+                }
+            }
+        }
+    };
+    let located = format!("{what} at line {} column {}", error.line(), error.column());
+    WebhookError::InvalidPayload(snippet_with_limit(located.as_bytes(), MAX_PAYLOAD_MESSAGE))
 }
 
 /// The 32 signature bytes of `sha256=<64 hex>`, or `None` when malformed.
@@ -308,6 +349,58 @@ mod tests {
         for err in errors {
             let shown = format!("{err} {err:?}");
             assert!(!shown.contains("whsec"), "{shown}");
+        }
+    }
+
+    /// `InvalidPayload` says what is wrong and where, never a value from the
+    /// (authentic) body: serde's own messages quote them.
+    #[test]
+    fn an_invalid_payload_quotes_no_value_from_the_body() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Delivery {
+            event_id: String,
+            count: i64,
+            kind: Kind,
+            tags: Vec<String>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        enum Kind {
+            #[serde(rename = "a")]
+            A,
+        }
+        let secret = b"whsec_test";
+        let cases: [(&str, &str); 5] = [
+            (
+                r#"{"event_id":"e","count":"hunter2","kind":"a","tags":[]}"#,
+                "invalid type: string, expected i64",
+            ),
+            (
+                r#"{"event_id":"e","count":1,"kind":"hunter2","tags":[]}"#,
+                "unknown variant, expected",
+            ),
+            (
+                r#"{"event_id":"e","count":1,"kind":"a","tags":"hunter2"}"#,
+                "invalid type: string, expected a sequence",
+            ),
+            (
+                r#"{"count":1,"kind":"a","tags":[]}"#,
+                "missing field `event_id`",
+            ),
+            (r#"{"event_id":"hunter2"#, "the body ends too early"),
+        ];
+        for (body, expected) in cases {
+            let signature = sign(secret, body.as_bytes());
+            let err = verify_and_decode::<Delivery>(secret, Some(&signature), body.as_bytes())
+                .unwrap_err();
+            let WebhookError::InvalidPayload(message) = &err else {
+                panic!("{err:?}");
+            };
+            assert!(message.contains(expected), "{body}: {message}");
+            assert!(message.contains("at line 1 column"), "{message}");
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(!shown.contains("hunter2"), "{shown}");
+            }
         }
     }
 }

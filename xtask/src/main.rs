@@ -6,6 +6,8 @@
 //! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
 //! benchmarks described in BENCHMARKS.md.
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -519,6 +519,9 @@ impl runtime::__private::PagedRequest for ActionsListRequest {
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+    fn position(&self) -> Option<u64> {
+        self.query.skip.and_then(|position| u64::try_from(position).ok())
+    }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }

@@ -425,6 +425,9 @@ impl runtime::__private::PagedRequest for AgentsListRequest {
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+    fn position(&self) -> Option<u64> {
+        self.query.offset.and_then(|position| u64::try_from(position).ok())
+    }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
@@ -920,6 +923,9 @@ impl runtime::__private::PagedRequest for AgentsListRunsRequest {
     type Item = AgentRun;
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.query.offset.and_then(|position| u64::try_from(position).ok())
     }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())

@@ -210,6 +210,9 @@ impl runtime::__private::PagedRequest for SegmentsListRequest {
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+    fn position(&self) -> Option<u64> {
+        self.query.page.and_then(|position| u64::try_from(position).ok())
+    }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
@@ -402,6 +405,9 @@ impl runtime::__private::PagedRequest for SegmentsListContactsRequest {
     type Item = super::contacts::Contact;
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.query.page.and_then(|position| u64::try_from(position).ok())
     }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())

@@ -77,6 +77,7 @@ pub const RESERVED_METHODS: &[&str] = &[
     "clone_from",
     "fmt",
     "set_position",
+    "position",
     "fetch_page",
 ];
 

@@ -391,6 +391,9 @@ impl runtime::__private::PagedRequest for WidgetsListRequest {
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+    fn position(&self) -> Option<u64> {
+        self.query.page.and_then(|position| u64::try_from(position).ok())
+    }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
@@ -509,6 +512,9 @@ impl runtime::__private::PagedRequest for WidgetsListBySkipRequest {
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+    fn position(&self) -> Option<u64> {
+        self.query.skip.and_then(|position| u64::try_from(position).ok())
+    }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
@@ -626,6 +632,9 @@ impl runtime::__private::PagedRequest for WidgetsListByOffsetRequest {
     type Item = Widget;
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.query.offset.and_then(|position| u64::try_from(position).ok())
     }
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())

@@ -541,6 +541,11 @@ fn paginated_impl(op: &Operation, module: &str) -> TokenStream {
     } else {
         value
     };
+    let current = if position.is_option() {
+        quote!(self.query.#field.and_then(|position| u64::try_from(position).ok()))
+    } else {
+        quote!(u64::try_from(self.query.#field).ok())
+    };
     let doc = docs::outer(&format!(
         "Every `{}` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.",
         p.items
@@ -558,6 +563,10 @@ fn paginated_impl(op: &Operation, module: &str) -> TokenStream {
 
             fn set_position(&mut self, position: u64) {
                 self.query.#field = #assign;
+            }
+
+            fn position(&self) -> Option<u64> {
+                #current
             }
 
             fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
