@@ -5,7 +5,14 @@
 //! in-process too), so on a 2-core machine client and server share the CPU: the
 //! absolute figures are a floor. The baseline in the same run is `health.check`
 //! (no auth, no state), and the ratios say what a list or a create costs over it.
+//!
+//! A second table reads `GET /v1/segments` (every segment with its member count)
+//! from tenants of 1,000 and 10,000 contacts, each with two tracked events: with
+//! membership indexed, its cost should not grow with the tenant (it used to
+//! scan segments × contacts × events under the state lock).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pathbound_client::Client;
@@ -18,6 +25,7 @@ enum Scenario {
     Health,
     List100,
     Create,
+    Segments,
 }
 
 impl Scenario {
@@ -26,6 +34,7 @@ impl Scenario {
             Scenario::Health => "health.check",
             Scenario::List100 => "contacts.list limit=100",
             Scenario::Create => "contacts.create",
+            Scenario::Segments => "segments.list",
         }
     }
 
@@ -34,6 +43,7 @@ impl Scenario {
             Scenario::Health => "health",
             Scenario::List100 => "list100",
             Scenario::Create => "create",
+            Scenario::Segments => "segments",
         }
     }
 }
@@ -65,6 +75,13 @@ async fn one(client: &Client, scenario: Scenario, task: usize, n: u64) -> bool {
             .send()
             .await
             .is_ok(),
+        Scenario::Segments => client
+            .segments()
+            .list()
+            .max_retries(0)
+            .send()
+            .await
+            .is_ok_and(|p| p.len() == 4),
     }
 }
 
@@ -164,5 +181,126 @@ pub fn bench(quick: bool, results: &mut Results) {
             }
             server.shutdown().await;
         }
+        segments_by_tenant_size(duration, results).await;
     });
+}
+
+/// The seeded tenant's contacts; the scenario adds the rest.
+const SEEDED_CONTACTS: usize = 36;
+/// Form submissions per added contact: each adds one tracked event.
+const EVENTS_PER_CONTACT: usize = 2;
+/// Concurrent clients reading the segments.
+const SEGMENT_CLIENTS: usize = 16;
+
+/// `GET /v1/segments` at 1,000 and 10,000 contacts (16 clients), and the ratio.
+async fn segments_by_tenant_size(duration: Duration, results: &mut Results) {
+    println!(
+        "\n### `GET /v1/segments` by tenant size ({SEGMENT_CLIENTS} clients, {} s per cell; \
+         each added contact has {EVENTS_PER_CONTACT} events from form submissions)\n",
+        duration.as_secs()
+    );
+    println!("| contacts | events | req/s | ÷ health req/s | p50 ms | p99 ms | errors | setup s |");
+    println!("|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let mut cells = Vec::new();
+    for contacts in [1_000usize, 10_000] {
+        let server = MockServer::start().await;
+        let client = match Client::builder()
+            .api_key("sk_test_all")
+            .base_url(server.base_url())
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("mock load: {e}");
+                return;
+            }
+        };
+        let started = Instant::now();
+        if let Err(e) = fill(server.base_url(), contacts.saturating_sub(SEEDED_CONTACTS)).await {
+            eprintln!("mock load: filling the tenant: {e}");
+            return;
+        }
+        let setup = started.elapsed().as_secs_f64();
+        let events = client.events().count().send().await.unwrap_or(0);
+        let _ = load(
+            &client,
+            Scenario::Health,
+            SEGMENT_CLIENTS,
+            Duration::from_millis(200),
+        )
+        .await;
+        let health = load(&client, Scenario::Health, SEGMENT_CLIENTS, duration).await;
+        let m = load(&client, Scenario::Segments, SEGMENT_CLIENTS, duration).await;
+        let ratio = m.rps / health.rps.max(f64::MIN_POSITIVE);
+        println!(
+            "| {contacts} | {events} | {:.0} | {ratio:.3} | {:.2} | {:.2} | {} | {setup:.1} |",
+            m.rps, m.p50_ms, m.p99_ms, m.errors
+        );
+        let k = format!("mock.segments.n{contacts}");
+        results.put(&format!("{k}.events"), events);
+        results.put(&format!("{k}.rps"), format!("{:.0}", m.rps));
+        results.put(&format!("{k}.p50_ms"), format!("{:.2}", m.p50_ms));
+        results.put(&format!("{k}.p99_ms"), format!("{:.2}", m.p99_ms));
+        results.put(&format!("{k}.errors"), m.errors);
+        cells.push(m);
+        server.shutdown().await;
+    }
+    if let [small, large] = cells.as_slice() {
+        let p50 = large.p50_ms / small.p50_ms.max(f64::MIN_POSITIVE);
+        let rps = small.rps / large.rps.max(f64::MIN_POSITIVE);
+        println!(
+            "\n10,000 ÷ 1,000 contacts (10 × the contacts, about 8 × the events): p50 × {p50:.2}, \
+             time per request (1 / req/s) × {rps:.2}. A cost growing with contacts × events \
+             would be about × 80."
+        );
+        results.put("mock.segments.ratio_p50", format!("{p50:.2}"));
+        results.put("mock.segments.ratio_time", format!("{rps:.2}"));
+    }
+}
+
+/// Adds `contacts` contacts to the tenant at `base_url`, each through
+/// [`EVENTS_PER_CONTACT`] public form submissions (with the tenant's origin,
+/// which the typed client does not send), from 16 concurrent tasks.
+async fn fill(base_url: &str, contacts: usize) -> Result<(), String> {
+    // reqwest is built without a default TLS provider; nothing here uses TLS, but a
+    // client cannot be built without one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .build()
+        .map_err(|e| format!("reqwest client: {e}"))?;
+    let url = format!("{base_url}/public/form-submission/tenant_mock/form_bench");
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (http, url, next) = (http.clone(), url.clone(), Arc::clone(&next));
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= contacts {
+                    return Ok(());
+                }
+                let stage = if i % 3 == 0 { "customer" } else { "lead" };
+                let body = format!(
+                    r#"{{"contact_data":{{"email":"member-{i}@example.com","lifecyclestage":"{stage}","country":"US"}}}}"#
+                );
+                for _ in 0..EVENTS_PER_CONTACT {
+                    let response = http
+                        .post(&url)
+                        .header("origin", "https://www.acme-demo.com")
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    if !response.status().is_success() {
+                        return Err(format!("form submission: {}", response.status()));
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.map_err(|e| e.to_string())??;
+    }
+    Ok(())
 }

@@ -20,16 +20,35 @@ OPTIONS:
     --fault [KEY=]FAULTS  inject faults for KEY (or every request): 503, 429, drop,
                           latency=200ms, retry-after=SECS, times=N (repeatable)
     --body-limit BYTES    largest request body (default 1048576)
+    --max-fault-latency DURATION
+                          longest latency faults may add to a request (default 60s)
+    --header-timeout DURATION
+                          time to send a request's headers; idle keep-alive
+                          connections close after it too (default 30s)
+    --body-timeout DURATION
+                          time to send a request's body; then 408 (default 10s)
+    --write-timeout DURATION
+                          time a response write may stall (the client not
+                          reading) before the connection closes (default 30s)
+    --max-connections N   connections served at once; more get 503 (default 256)
+    --auth-failure-limit N/WINDOW|off
+                          failed authentications per client address, then 429 for
+                          requests that need a key until the window ends
+                          (default 100/1m)
+    --max-records N       records the tenant may hold; then 503 (default 100000)
     --no-seed             start with no data
     --quiet               do not log requests
     -h, --help            print this help
 
-Per request, send the header `x-mock-fault: 503` (or 429, drop, latency=200ms).
+Per request, send the header `x-mock-fault: 503` (or 429, drop, latency=200ms)
+together with a valid API key; without one the header is ignored.
 Point a client at the printed base URL, e.g.
     PATHBOUND_BASE_URL=http://127.0.0.1:4010/v1 PATHBOUND_API_KEY=sk_test_all";
 
 /// What the command line asked for.
 #[derive(Debug)]
+// Made once per process; boxing the configuration would only change the API.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Run a server with this configuration.
     Run(MockConfig),
@@ -86,6 +105,47 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 let v = value("--body-limit")?;
                 config.body_limit(v.parse().map_err(|_| format!("invalid byte count {v:?}"))?)
             }
+            "--max-fault-latency" => {
+                config.max_fault_latency(parse_duration(&value("--max-fault-latency")?)?)
+            }
+            "--header-timeout" => config.header_timeout(positive_duration(
+                "--header-timeout",
+                &value("--header-timeout")?,
+            )?),
+            "--body-timeout" => config.body_timeout(positive_duration(
+                "--body-timeout",
+                &value("--body-timeout")?,
+            )?),
+            "--write-timeout" => config.write_timeout(positive_duration(
+                "--write-timeout",
+                &value("--write-timeout")?,
+            )?),
+            "--max-connections" => {
+                let v = value("--max-connections")?;
+                match v.parse::<usize>() {
+                    Ok(n) if n > 0 => config.max_connections(n),
+                    _ => {
+                        return Err(format!(
+                            "invalid connection count {v:?}: expected 1 or more"
+                        ));
+                    }
+                }
+            }
+            "--auth-failure-limit" => {
+                let v = value("--auth-failure-limit")?;
+                if v.eq_ignore_ascii_case("off") {
+                    config.auth_failure_limit(None)
+                } else {
+                    config.auth_failure_limit(Some(RateLimit::parse(&v)?))
+                }
+            }
+            "--max-records" => {
+                let v = value("--max-records")?;
+                config.max_records(
+                    v.parse()
+                        .map_err(|_| format!("invalid record count {v:?}"))?,
+                )
+            }
             "--no-seed" => config.seed(false),
             "--quiet" => config.log_requests(false),
             other => return Err(format!("unknown option {other:?}; see --help")),
@@ -95,6 +155,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         config = config.keys(keys);
     }
     Ok(Command::Run(config))
+}
+
+/// A duration longer than zero, for the timeouts.
+fn positive_duration(flag: &str, text: &str) -> Result<std::time::Duration, String> {
+    let d = parse_duration(text)?;
+    if d.is_zero() {
+        return Err(format!("{flag} must be longer than 0"));
+    }
+    Ok(d)
 }
 
 fn is_fault_token(text: &str) -> bool {
@@ -143,5 +212,64 @@ mod tests {
         assert!(run(&["--port", "x"]).is_err());
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--fault", "k=boom"]).is_err());
+    }
+
+    #[test]
+    fn limits_parse() {
+        use std::time::Duration;
+
+        let c = run(&[]).unwrap();
+        assert_eq!(c.max_fault_latency, Duration::from_secs(60));
+        assert_eq!(c.header_timeout, Duration::from_secs(30));
+        assert_eq!(c.body_timeout, Duration::from_secs(10));
+        assert_eq!(c.write_timeout, Duration::from_secs(30));
+        assert_eq!(c.max_connections, 256);
+        assert_eq!(
+            c.auth_failure_limit,
+            Some(crate::RateLimit {
+                requests: 100,
+                window: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(c.max_records, 100_000);
+        let c = run(&[
+            "--max-fault-latency",
+            "5s",
+            "--header-timeout=2s",
+            "--body-timeout",
+            "500ms",
+            "--write-timeout",
+            "3s",
+            "--max-connections",
+            "8",
+            "--auth-failure-limit",
+            "5/10s",
+            "--max-records",
+            "1000",
+        ])
+        .unwrap();
+        assert_eq!(c.max_fault_latency, Duration::from_secs(5));
+        assert_eq!(c.header_timeout, Duration::from_secs(2));
+        assert_eq!(c.body_timeout, Duration::from_millis(500));
+        assert_eq!(c.write_timeout, Duration::from_secs(3));
+        assert_eq!(c.max_connections, 8);
+        assert_eq!(c.auth_failure_limit.map(|l| l.requests), Some(5));
+        assert_eq!(c.max_records, 1000);
+        assert_eq!(
+            run(&["--auth-failure-limit", "off"])
+                .unwrap()
+                .auth_failure_limit,
+            None
+        );
+        for bad in [
+            &["--max-connections", "0"][..],
+            &["--max-connections", "x"],
+            &["--body-timeout", "0s"],
+            &["--header-timeout", "soon"],
+            &["--auth-failure-limit", "5"],
+            &["--max-records", "-1"],
+        ] {
+            assert!(run(bad).is_err(), "{bad:?}");
+        }
     }
 }

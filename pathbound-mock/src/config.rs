@@ -93,6 +93,26 @@ impl RateLimit {
     }
 }
 
+/// The default cap on the delay latency faults add to one request.
+pub const DEFAULT_MAX_FAULT_LATENCY: Duration = Duration::from_secs(60);
+/// The default time a client has to send a request's headers (and that an idle
+/// keep-alive connection stays open).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default time a client has to send a request's body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time a response write may make no progress (the client not
+/// reading) before the connection is closed.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default number of connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// The default number of failed authentications per client address and window.
+pub const DEFAULT_AUTH_FAILURE_LIMIT: RateLimit = RateLimit {
+    requests: 100,
+    window: Duration::from_secs(60),
+};
+/// The default number of records the tenant may hold.
+pub const DEFAULT_MAX_RECORDS: usize = 100_000;
+
 /// The settings of a [`crate::MockServer`]; start one with [`MockConfig::start`].
 #[derive(Debug, Clone)]
 #[must_use]
@@ -107,6 +127,13 @@ pub struct MockConfig {
     pub(crate) spec_files: Option<Vec<SourceFile>>,
     pub(crate) log_requests: bool,
     pub(crate) seed: bool,
+    pub(crate) max_fault_latency: Duration,
+    pub(crate) header_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+    pub(crate) write_timeout: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) auth_failure_limit: Option<RateLimit>,
+    pub(crate) max_records: usize,
 }
 
 impl Default for MockConfig {
@@ -122,13 +149,23 @@ impl Default for MockConfig {
             spec_files: None,
             log_requests: false,
             seed: true,
+            max_fault_latency: DEFAULT_MAX_FAULT_LATENCY,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            auth_failure_limit: Some(DEFAULT_AUTH_FAILURE_LIMIT),
+            max_records: DEFAULT_MAX_RECORDS,
         }
     }
 }
 
 impl MockConfig {
     /// The defaults: 127.0.0.1 on a free port, the three default keys, seeded data,
-    /// no latency, no rate limit, a 1 MiB body limit.
+    /// no latency, no rate limit, a 1 MiB body limit, and the limits below: 60 s
+    /// of injected latency at most, 30 s to send the headers, 10 s to send the
+    /// body, 30 s for a stalled response write, 256 connections, 100 failed authentications per minute and client
+    /// address, 100,000 records.
     pub fn new() -> Self {
         Self::default()
     }
@@ -197,6 +234,64 @@ impl MockConfig {
     /// Starts with seeded data (default) or empty.
     pub fn seed(mut self, on: bool) -> Self {
         self.seed = on;
+        self
+    }
+
+    /// The longest delay latency faults may add to one request (default 60 s).
+    /// An `x-mock-fault` header asking for a longer latency is a `400`; longer
+    /// configured rules are cut to it; the latencies of one request are added
+    /// (saturating) and the sum is cut to it too.
+    pub fn max_fault_latency(mut self, cap: Duration) -> Self {
+        self.max_fault_latency = cap;
+        self
+    }
+
+    /// How long a client may take to send a request's headers (default 30 s);
+    /// also how long an idle keep-alive connection stays open. At least 1 ms.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a client may take to send a request's body once the headers are
+    /// in (default 10 s). A slower body is answered `408` and the connection is
+    /// closed. At least 1 ms.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long writing a response may make no progress, because the client
+    /// stopped reading, before the connection is closed (default 30 s). At least
+    /// 1 ms.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How many connections are served at once (default 256, at least 1). A
+    /// connection over the limit is answered `503` with `Retry-After: 1` and
+    /// closed.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Failed authentications (`401`) allowed per client address and window
+    /// (default 100 per minute). Past the limit, every request from that address
+    /// to an endpoint that needs a key is answered `429` with `Retry-After`
+    /// until the window ends, even with a valid key. `None` turns it off.
+    pub fn auth_failure_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.auth_failure_limit = limit;
+        self
+    }
+
+    /// The most records the tenant may hold (default 100,000): contacts,
+    /// companies, events, notes, actions, agents, agent runs, identities and
+    /// LinkedIn login sessions, seeded ones included. A request that would add
+    /// more is answered `503` and changes nothing; deleting records makes room.
+    pub fn max_records(mut self, records: usize) -> Self {
+        self.max_records = records;
         self
     }
 }

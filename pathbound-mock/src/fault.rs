@@ -1,10 +1,13 @@
 //! Faults on demand: injected error statuses, dropped connections and latency,
-//! chosen per request (the `x-mock-fault` header) or configured on the server
-//! (for every request, one key or one operation, optionally a number of times).
+//! chosen per request (the `x-mock-fault` header, with a valid API key) or
+//! configured on the server (for every request, one key or one operation,
+//! optionally a number of times).
 
 use std::time::Duration;
 
-/// The request header that asks for a fault, e.g. `x-mock-fault: 503`.
+/// The request header that asks for a fault, e.g. `x-mock-fault: 503`. It takes
+/// effect only on a request with a valid API key, and its latencies are capped
+/// (see [`crate::MockConfig::max_fault_latency`]).
 pub const FAULT_HEADER: &str = "x-mock-fault";
 
 /// What a fault does.

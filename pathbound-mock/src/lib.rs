@@ -16,7 +16,13 @@
 //!
 //! **Faults on demand.** Latency, a rate limit (429 with `Retry-After`),
 //! injected error statuses and dropped connections, per request (the
-//! `x-mock-fault` header), per key or per operation ([`Fault`]).
+//! `x-mock-fault` header, honoured only with a valid API key), per key or per
+//! operation ([`Fault`]).
+//!
+//! **Bounded.** Connections, slow headers, bodies and readers, failed
+//! authentications, injected latency and the size of the state all have
+//! limits, with defaults and [`MockConfig`] methods to change them; a limit
+//! is answered in the error envelope (`408`, `429` or `503`).
 //!
 //! ```no_run
 //! # async fn demo() {

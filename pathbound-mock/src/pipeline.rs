@@ -1,12 +1,15 @@
 //! One request, start to finish, in the order the real API would decide:
 //!
-//! 1. latency (configured, then faults) and injected faults (`x-mock-fault`
-//!    header or server rules): an error status, or a dropped connection;
+//! 1. latency (configured, then faults) and injected faults (server rules, and
+//!    the `x-mock-fault` header of a request with a valid API key): an error
+//!    status, or a dropped connection; latency faults are capped;
 //! 2. routing under `/v1` from the spec (404, or 405 with `Allow`);
-//! 3. authentication for endpoints with `auth: true` (401);
+//! 3. authentication for endpoints with `auth: true` (401; an address with too
+//!    many failed authentications gets 429 until its window ends);
 //! 4. the rate limit per key (429 with `Retry-After`);
 //! 5. the operation's scope (403 naming it);
-//! 6. the body size limit, then validation of path, query and body (400 with details);
+//! 6. the body, within the size limit (400) and the body timeout (408), then
+//!    validation of path, query and body (400 with details);
 //! 7. the hand-written handler, or the generic schema-shaped response.
 //!
 //! Nothing here panics on input; a handler bug becomes a `500`, not a crash.
@@ -55,6 +58,20 @@ pub struct Shared {
     pub rate_limit: Option<RateLimit>,
     /// Largest accepted body.
     pub body_limit: usize,
+    /// The longest delay latency faults may add to one request.
+    pub max_fault_latency: Duration,
+    /// How long a client may take to send its request headers.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request body.
+    pub body_timeout: Duration,
+    /// How long a response write may make no progress.
+    pub write_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Failed authentications allowed per client address and window.
+    pub auth_failure_limit: Option<RateLimit>,
+    /// Failed authentications per client address.
+    pub auth_failures: Mutex<RateLimiter>,
     /// Print a line per request.
     pub log: bool,
     /// The data.
@@ -88,6 +105,13 @@ impl Shared {
             latency: Duration::ZERO,
             rate_limit: None,
             body_limit: 1024 * 1024,
+            max_fault_latency: crate::config::DEFAULT_MAX_FAULT_LATENCY,
+            header_timeout: crate::config::DEFAULT_HEADER_TIMEOUT,
+            body_timeout: crate::config::DEFAULT_BODY_TIMEOUT,
+            write_timeout: crate::config::DEFAULT_WRITE_TIMEOUT,
+            max_connections: crate::config::DEFAULT_MAX_CONNECTIONS,
+            auth_failure_limit: Some(crate::config::DEFAULT_AUTH_FAILURE_LIMIT),
+            auth_failures: Mutex::new(RateLimiter::default()),
             log: false,
             state: Mutex::new(state),
             faults: Mutex::new(FaultTable::default()),
@@ -197,13 +221,18 @@ async fn process(
     }
     let raw_key = bearer(&parts.headers);
 
-    // 1. Faults.
+    // 1. Faults. The header is honoured only with a valid key: an anonymous or
+    // unknown caller cannot make the server wait, fail or drop connections (its
+    // request goes on to the usual 401, or is served normally on a public
+    // endpoint). Configured rules apply to every request, as configured.
+    let honoured = || {
+        raw_key
+            .as_deref()
+            .is_some_and(|k| shared.scopes.contains_key(k))
+            && auth_lockout(shared, peer).is_none()
+    };
     let mut faults = match parts.headers.get(FAULT_HEADER) {
-        Some(value) => match value
-            .to_str()
-            .map_err(|_| "not ASCII".to_owned())
-            .and_then(parse_faults)
-        {
+        Some(value) if honoured() => match header_faults(value, shared.max_fault_latency) {
             Ok(f) => f,
             Err(e) => {
                 return (
@@ -215,10 +244,10 @@ async fn process(
                 );
             }
         },
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     faults.extend(lock(&shared.faults).take(raw_key.as_deref(), op_id.as_deref()));
-    if let Some(reply) = apply_faults(&faults).await {
+    if let Some(reply) = apply_faults(&faults, shared.max_fault_latency).await {
         return (reply, op_id);
     }
 
@@ -248,22 +277,40 @@ async fn process(
         }
     };
 
-    // 3. Authentication.
+    // 3. Authentication. Failed attempts are counted per client address; past
+    // the limit, the address gets 429 until the window ends, whatever the key.
     let key = if op.auth {
-        let Some(key) = raw_key else {
-            return (
-                Ok(Reply::error(
-                    401,
-                    "Unauthorized: missing API key; send it as Authorization: Bearer <key>",
-                )),
-                op_id,
+        if let (Some(limit), Some(wait)) = (shared.auth_failure_limit, auth_lockout(shared, peer)) {
+            let reply = Reply::error(
+                429,
+                format!(
+                    "Too many failed authentications from this address: at most {} per {} \
+                     (--auth-failure-limit); retry in {} ms",
+                    limit.requests,
+                    describe_window(limit.window),
+                    wait.as_millis()
+                ),
             );
+            return (Ok(with_retry_after(reply, wait)), op_id);
+        }
+        let failed = |reply: Reply| {
+            if let Some(limit) = shared.auth_failure_limit {
+                let _ = lock(&shared.auth_failures).check(
+                    &peer.ip().to_string(),
+                    limit,
+                    Instant::now(),
+                );
+            }
+            (Ok(reply), op_id.clone())
+        };
+        let Some(key) = raw_key else {
+            return failed(Reply::error(
+                401,
+                "Unauthorized: missing API key; send it as Authorization: Bearer <key>",
+            ));
         };
         let Some(scopes) = shared.scopes.get(&key) else {
-            return (
-                Ok(Reply::error(401, "Unauthorized: invalid API key")),
-                op_id,
-            );
+            return failed(Reply::error(401, "Unauthorized: invalid API key"));
         };
         Some(KeyInfo {
             key,
@@ -306,7 +353,8 @@ async fn process(
     }
 
     // 6. Body and validation.
-    let bytes = match read_body(body, &parts.headers, shared.body_limit).await {
+    let bytes = match read_body(body, &parts.headers, shared.body_limit, shared.body_timeout).await
+    {
         Ok(bytes) => bytes,
         Err(reply) => return (reply, op_id),
     };
@@ -371,15 +419,42 @@ async fn process(
     (Ok(reply), op_id)
 }
 
-/// Sleeps for latency faults, then returns the first status or drop fault.
-async fn apply_faults(faults: &[Fault]) -> Option<Result<Reply, Dropped>> {
-    let delay: Duration = faults
+/// The faults an `x-mock-fault` header asks for; a latency over `cap` is an error.
+fn header_faults(value: &HeaderValue, cap: Duration) -> Result<Vec<Fault>, String> {
+    let text = value.to_str().map_err(|_| "not ASCII".to_owned())?;
+    let faults = parse_faults(text)?;
+    for fault in &faults {
+        if let FaultAction::Latency(d) = fault.action {
+            if d > cap {
+                return Err(format!(
+                    "a latency of {} is longer than the mock's {} cap on injected latency \
+                     (--max-fault-latency)",
+                    describe_duration(d),
+                    describe_duration(cap)
+                ));
+            }
+        }
+    }
+    Ok(faults)
+}
+
+/// The delay latency faults add up to: each cut to `cap`, added with
+/// saturation, and the sum cut to `cap`.
+fn fault_delay(faults: &[Fault], cap: Duration) -> Duration {
+    faults
         .iter()
         .filter_map(|f| match f.action {
-            FaultAction::Latency(d) => Some(d),
+            FaultAction::Latency(d) => Some(d.min(cap)),
             _ => None,
         })
-        .sum();
+        .fold(Duration::ZERO, Duration::saturating_add)
+        .min(cap)
+}
+
+/// Sleeps for latency faults (at most `cap` in all), then returns the first
+/// status or drop fault.
+async fn apply_faults(faults: &[Fault], cap: Duration) -> Option<Result<Reply, Dropped>> {
+    let delay = fault_delay(faults, cap);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -413,6 +488,38 @@ fn fault_message(status: u16) -> String {
     }
 }
 
+/// `Some(wait)` when `peer` has used up its failed authentications.
+fn auth_lockout(shared: &Shared, peer: SocketAddr) -> Option<Duration> {
+    let limit = shared.auth_failure_limit?;
+    lock(&shared.auth_failures).exhausted(&peer.ip().to_string(), limit, Instant::now())
+}
+
+/// The answer to a connection over the `max_connections` limit: `503` with
+/// `Retry-After: 1`, closing the connection.
+pub fn overloaded(shared: &Shared) -> HttpResponse {
+    let number = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let reply = Reply::error(
+        503,
+        format!(
+            "Service Unavailable: the mock is serving its limit of {} connections \
+             (--max-connections); retry in a moment",
+            shared.max_connections
+        ),
+    )
+    .header("connection", "close");
+    if shared.log {
+        eprintln!(
+            "connection refused: {} connections open",
+            shared.max_connections
+        );
+    }
+    to_response(
+        with_retry_after(reply, Duration::from_secs(1)),
+        number,
+        None,
+    )
+}
+
 /// Adds `Retry-After` (whole seconds, rounded up) and `retry-after-ms`.
 fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
     let ms = wait.as_millis();
@@ -431,6 +538,15 @@ fn describe_window(window: Duration) -> String {
         format!("{} min", secs / 60)
     } else {
         format!("{secs} s")
+    }
+}
+
+/// `250 ms`, `60 s`: a duration as the mock's messages show it.
+pub fn describe_duration(d: Duration) -> String {
+    if d.subsec_nanos() == 0 && d.as_secs() > 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 
@@ -455,12 +571,14 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// Reads the body up to `limit` bytes; a larger one is a 400 (and is not read
-/// further), a broken one ends the connection.
+/// Reads the body up to `limit` bytes within `timeout`; a larger one is a 400
+/// (and is not read further), a late one a 408 that closes the connection, a
+/// broken one ends the connection.
 async fn read_body(
     body: Incoming,
     headers: &HeaderMap,
     limit: usize,
+    timeout: Duration,
 ) -> Result<Bytes, Result<Reply, Dropped>> {
     let too_large = || {
         Ok(Reply::invalid_field(
@@ -475,7 +593,18 @@ async fn read_body(
     if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
+    let Ok(read) = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await else {
+        let reply = Reply::error(
+            408,
+            format!(
+                "Request Timeout: the request body did not arrive within {} (--body-timeout)",
+                describe_duration(timeout)
+            ),
+        )
+        .header("connection", "close");
+        return Err(Ok(reply));
+    };
+    match read {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e)
             if e.downcast_ref::<http_body_util::LengthLimitError>()
@@ -534,7 +663,30 @@ fn is_json(content_type: Option<&hyper::header::HeaderValue>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{bearer, strip_base};
+    use std::time::Duration;
+
+    use super::{bearer, describe_duration, fault_delay, strip_base};
+    use crate::fault::Fault;
+
+    #[test]
+    fn fault_latencies_saturate_and_are_capped() {
+        let cap = Duration::from_secs(60);
+        let huge = [
+            Fault::latency(Duration::MAX),
+            Fault::latency(Duration::MAX),
+            Fault::status(503),
+        ];
+        assert_eq!(fault_delay(&huge, cap), cap);
+        assert_eq!(fault_delay(&huge, Duration::MAX), Duration::MAX);
+        let small = [
+            Fault::latency(Duration::from_millis(20)),
+            Fault::latency(Duration::from_millis(30)),
+        ];
+        assert_eq!(fault_delay(&small, cap), Duration::from_millis(50));
+        assert_eq!(fault_delay(&[], cap), Duration::ZERO);
+        assert_eq!(describe_duration(cap), "60 s");
+        assert_eq!(describe_duration(Duration::from_millis(1500)), "1500 ms");
+    }
 
     #[test]
     fn base_path_and_bearer_parsing() {

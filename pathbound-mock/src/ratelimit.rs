@@ -30,6 +30,14 @@ impl RateLimiter {
         entry.1 += 1;
         Ok(())
     }
+
+    /// `Some(wait)` when `bucket` has used up `limit` in the current window
+    /// (without counting anything), with the time until the window resets.
+    pub fn exhausted(&self, bucket: &str, limit: RateLimit, now: Instant) -> Option<Duration> {
+        let (start, count) = self.windows.get(bucket)?;
+        let age = now.duration_since(*start);
+        (age < limit.window && *count >= limit.requests).then(|| limit.window.saturating_sub(age))
+    }
 }
 
 #[cfg(test)]
@@ -55,5 +63,23 @@ mod tests {
         );
         assert!(rl.check("b", limit, t0).is_ok());
         assert!(rl.check("a", limit, t0 + Duration::from_secs(10)).is_ok());
+    }
+
+    #[test]
+    fn exhausted_looks_without_counting() {
+        let limit = RateLimit {
+            requests: 1,
+            window: Duration::from_secs(10),
+        };
+        let mut rl = RateLimiter::default();
+        let t0 = Instant::now();
+        assert_eq!(rl.exhausted("a", limit, t0), None);
+        assert!(rl.check("a", limit, t0).is_ok());
+        assert_eq!(
+            rl.exhausted("a", limit, t0 + Duration::from_secs(3)),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(rl.exhausted("a", limit, t0 + Duration::from_secs(10)), None);
+        assert_eq!(rl.exhausted("b", limit, t0), None);
     }
 }

@@ -1,15 +1,20 @@
 //! [`MockServer`]: the listener, its connections and a clean shutdown.
 
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::{ApiKey, MockConfig};
@@ -21,8 +26,12 @@ use crate::time;
 
 /// How long open connections get to finish when the server shuts down.
 const DRAIN: Duration = Duration::from_secs(5);
-/// How long a client may take to send its request headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections over the limit answered with a 503 at once; past these, more are
+/// closed without an answer.
+const MAX_REFUSALS: usize = 64;
+/// How long a connection over the limit gets to send its request headers (and
+/// read the 503).
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A running mock of the Pathbound API on a local port.
 ///
@@ -146,10 +155,17 @@ impl MockConfig {
         if self.seed {
             state::seed(&mut data, time::now_ms());
         }
+        data.max_records = self.max_records;
         let mut shared = Shared::new(api, self.keys, data);
         shared.latency = self.latency;
         shared.rate_limit = self.rate_limit;
         shared.body_limit = self.body_limit;
+        shared.max_fault_latency = self.max_fault_latency;
+        shared.header_timeout = self.header_timeout;
+        shared.body_timeout = self.body_timeout;
+        shared.write_timeout = self.write_timeout;
+        shared.max_connections = self.max_connections;
+        shared.auth_failure_limit = self.auth_failure_limit;
         shared.log = self.log_requests;
         for fault in self.faults {
             lock(&shared.faults).add(fault);
@@ -171,16 +187,26 @@ impl MockConfig {
     }
 }
 
-/// The accept loop; on the stop signal, drains open connections.
+/// The accept loop; on the stop signal, drains open connections. At most
+/// `max_connections` are served at once; one more is answered `503` (up to
+/// [`MAX_REFUSALS`] at a time) or, past that, closed.
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut connections = JoinSet::new();
+    let slots = Arc::new(Semaphore::new(
+        shared.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
+    let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
     loop {
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
-                    connections.spawn(connection(stream, peer, Arc::clone(&shared), stopped.clone()));
+                    if let Ok(slot) = Arc::clone(&slots).try_acquire_owned() {
+                        connections.spawn(connection(stream, peer, Arc::clone(&shared), stopped.clone(), slot));
+                    } else if let Ok(slot) = Arc::clone(&refusals).try_acquire_owned() {
+                        connections.spawn(refuse(stream, Arc::clone(&shared), slot));
+                    }
                 }
                 // e.g. too many open files: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -198,17 +224,23 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     }
 }
 
+/// Serves one connection, holding its `_slot` until it closes.
 async fn connection(
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
 ) {
+    let header_timeout = shared.header_timeout;
+    let stream = WriteDeadline::new(stream, shared.write_timeout);
     let service = service_fn(move |req| pipeline::handle(req, Arc::clone(&shared), peer));
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
-        // A client that never finishes its request headers is cut off.
-        .header_read_timeout(HEADER_TIMEOUT)
+        // A client that never finishes its request headers is cut off, and so
+        // is an idle keep-alive connection (the timer runs while hyper waits for
+        // the next request's headers).
+        .header_read_timeout(header_timeout)
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
@@ -218,5 +250,109 @@ async fn connection(
             conn.as_mut().graceful_shutdown();
             let _ = conn.await;
         }
+    }
+}
+
+/// Answers a connection over the limit with `503` and closes it.
+async fn refuse(stream: tokio::net::TcpStream, shared: Arc<Shared>, _slot: OwnedSemaphorePermit) {
+    let service = service_fn(move |_req| {
+        std::future::ready(Ok::<_, std::convert::Infallible>(pipeline::overloaded(
+            &shared,
+        )))
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(REFUSAL_TIMEOUT)
+        .keep_alive(false)
+        .serve_connection(TokioIo::new(stream), service);
+    let _ = tokio::time::timeout(REFUSAL_TIMEOUT * 2, conn).await;
+}
+
+/// A stream whose writes fail once they have made no progress for `limit`: a
+/// client that stops reading its answers cannot hold a connection (and its
+/// slot) forever. Reads pass through; hyper's header timeout and the pipeline's
+/// body timeout bound them.
+struct WriteDeadline<S> {
+    inner: S,
+    limit: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(inner: S, limit: Duration) -> Self {
+        WriteDeadline {
+            inner,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// Passes a ready write result on (progress: the clock stops); on
+    /// `Pending`, starts the clock or fails once it has run out.
+    fn guard<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let limit = self.limit;
+        let sleep = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        if sleep.as_mut().poll(cx).is_ready() {
+            self.stalled = None;
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading (--write-timeout)",
+            )));
+        }
+        Poll::Pending
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.guard(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.guard(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.guard(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_shutdown(cx);
+        this.guard(cx, poll)
     }
 }

@@ -39,6 +39,7 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     check_identity(state, &identity_id)?;
     let require_approval = ctx.b_bool("require_approval").unwrap_or(false);
     let direct = ctx.b_bool("direct").unwrap_or(false);
+    state.admit(1)?;
     let id = state.ids.next("act_");
     let seq = state.next_seq();
     let initial = if require_approval {

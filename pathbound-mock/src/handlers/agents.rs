@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::segments::members;
 use super::{Ctx, message, paginate};
 use crate::reply::{Outcome, Reply, body};
 use crate::state::{Action, ActionStatus, Agent, Proposal, Run, RunContact, State};
@@ -48,6 +47,7 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     {
         return Err(Reply::invalid_field("name", "must not be empty"));
     }
+    state.admit(1)?;
     let id = state.ids.next("agt_");
     let seq = state.next_seq();
     let mut agent = Agent {
@@ -131,7 +131,7 @@ pub fn trigger(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
             let unknown: Vec<Value> = ids
                 .iter()
                 .enumerate()
-                .filter(|(_, id)| !state.contacts.contains_key(*id))
+                .filter(|(_, id)| !state.contacts().contains_key(*id))
                 .map(|(i, id)| json!({ "field": format!("contact_ids[{i}]"), "message": format!("no contact with id {id:?}") }))
                 .collect();
             if !unknown.is_empty() {
@@ -158,12 +158,13 @@ pub fn trigger(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         .unwrap_or_default();
     let contacts: Vec<RunContact> = targets
         .iter()
-        .filter_map(|id| state.contacts.get(id))
+        .filter_map(|id| state.contacts().get(id))
         .map(|c| RunContact {
             contact_id: c.id.clone(),
             proposals: proposals(&capabilities, c),
         })
         .collect();
+    state.admit(1)?;
     let run_id = state.ids.next("run_");
     let job_id = state.ids.next("job_");
     let seq = state.next_seq();
@@ -220,6 +221,8 @@ fn decide(ctx: &Ctx<'_>, state: &mut State, approve: bool) -> Outcome {
         .filter(|id| state.identities.contains_key(*id))
         .map(str::to_owned)
         .or_else(|| state.identities.keys().next().cloned());
+    // Approving adds an action; check now, before anything changes.
+    let room = state.admit(1);
     let action_id = state.ids.next("act_");
     let seq = state.next_seq();
     let run = state
@@ -248,6 +251,9 @@ fn decide(ctx: &Ctx<'_>, state: &mut State, approve: bool) -> Outcome {
             if approve { "approve" } else { "reject" },
             proposal.status
         )));
+    }
+    if approve && identity.is_some() {
+        room?;
     }
     let mut created = None;
     if approve {
@@ -314,16 +320,16 @@ fn default_targets(state: &State, agent: &Agent) -> Vec<String> {
         .and_then(|m| m.get("filter"))
         .and_then(|f| f.get("segment_id"))
         .and_then(Value::as_str)
-        .and_then(|id| state.segments.iter().find(|s| s.id == id));
+        .and_then(|id| state.segment_position(id));
     let mut candidates: Vec<(&str, i64)> = match segment {
-        Some(segment) => members(state, segment)
-            .into_iter()
+        Some(position) => state
+            .members(position)
             .map(|c| (c.id.as_str(), 0))
             .collect(),
-        None => state.contacts.keys().map(|id| (id.as_str(), 0)).collect(),
+        None => state.contacts().keys().map(|id| (id.as_str(), 0)).collect(),
     };
     for (id, last) in &mut candidates {
-        *last = state.events_of(id).first().map_or(0, |e| e.timestamp);
+        *last = state.last_seen(id).unwrap_or(0);
     }
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     candidates
@@ -378,7 +384,7 @@ fn run_json(state: &State, run: &Run) -> Value {
         .contacts
         .iter()
         .map(|rc| {
-            let c = state.contacts.get(&rc.contact_id);
+            let c = state.contacts().get(&rc.contact_id);
             let p = |k: &str| c.and_then(|c| c.properties.get(k)).cloned().unwrap_or(Value::Null);
             let proposed: Vec<Value> = rc
                 .proposals

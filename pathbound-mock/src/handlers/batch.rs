@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
-use super::segments::members;
 use crate::reply::{Outcome, Reply, body};
 use crate::state::State;
 use crate::time;
@@ -20,7 +19,7 @@ pub fn details(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         Some("contacts") => {
             let found: Vec<Value> = ids
                 .iter()
-                .filter_map(|id| state.contacts.get(id))
+                .filter_map(|id| state.contacts().get(id))
                 .map(|c| state.contact_json(c))
                 .collect();
             Ok(body([("contacts", json!(found))]))
@@ -28,7 +27,7 @@ pub fn details(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         Some("companies") => {
             let found: Vec<Value> = ids
                 .iter()
-                .filter_map(|id| state.companies.get(id))
+                .filter_map(|id| state.companies().get(id))
                 .map(|c| c.to_json(false))
                 .collect();
             Ok(body([("companies", json!(found))]))
@@ -55,7 +54,7 @@ pub fn activity(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let after = ctx.b_str("date_after").and_then(time::parse);
     let before = ctx.b_str("date_before").and_then(time::parse);
     let mut activity = Map::new();
-    for id in ids.iter().filter(|id| state.contacts.contains_key(*id)) {
+    for id in ids.iter().filter(|id| state.contacts().contains_key(*id)) {
         let events: Vec<_> = state
             .events_of(id)
             .into_iter()
@@ -119,32 +118,16 @@ pub fn aggregate(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let filters = ctx.b_obj("filters").cloned().unwrap_or_default();
     let rows: Vec<Row<'_>> = match entity {
         "contacts" => {
-            let segment = filters.get("segment_id").and_then(Value::as_str);
-            let allowed: Option<Vec<&str>> = match segment {
-                Some(id) => {
-                    let seg = state.segments.iter().find(|s| s.id == id).ok_or_else(|| {
-                        Reply::invalid_field(
-                            "filters.segment_id",
-                            format!("no segment with id {id:?}"),
-                        )
-                    })?;
-                    Some(
-                        members(state, seg)
-                            .into_iter()
-                            .map(|c| c.id.as_str())
-                            .collect(),
-                    )
-                }
+            let segment = match filters.get("segment_id").and_then(Value::as_str) {
+                Some(id) => Some(state.segment_position(id).ok_or_else(|| {
+                    Reply::invalid_field("filters.segment_id", format!("no segment with id {id:?}"))
+                })?),
                 None => None,
             };
             state
-                .contacts
+                .contacts()
                 .values()
-                .filter(|c| {
-                    allowed
-                        .as_ref()
-                        .is_none_or(|ids| ids.contains(&c.id.as_str()))
-                })
+                .filter(|c| segment.is_none_or(|position| state.is_member(position, &c.id)))
                 .map(|c| {
                     Box::new(move |f: &str| match f {
                         "company_id" => c.company_id.clone(),
@@ -163,7 +146,7 @@ pub fn aggregate(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
                 .collect()
         }
         "companies" => state
-            .companies
+            .companies()
             .values()
             .map(|c| {
                 Box::new(move |f: &str| {
@@ -176,7 +159,7 @@ pub fn aggregate(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
             })
             .collect(),
         _ => state
-            .events
+            .events()
             .iter()
             .map(|e| Box::new(move |f: &str| e.field(f)) as Row<'_>)
             .collect(),

@@ -23,6 +23,7 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     properties
         .entry("name")
         .or_insert_with(|| json!(name_from_domain(&domain)));
+    state.admit(1)?;
     let id = state.ids.next("co_");
     let seq = state.next_seq();
     let company = Company {
@@ -35,14 +36,14 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         seq,
     };
     let json = company.to_json(false);
-    state.companies.insert(id, company);
+    state.insert_company(company);
     Ok(body([("company", json)]))
 }
 
 /// `GET /companies`.
 pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let mut found: Vec<&Company> = state
-        .companies
+        .companies()
         .values()
         .filter(|c| {
             let prop_is = |param: &str| {
@@ -70,7 +71,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let provenance = ctx.q("include") == Some("provenance");
     Ok(paginate(ctx, found, |c| {
         if summary {
-            c.summary(last_activity(state, &c.id))
+            c.summary(state.company_last_activity(&c.id))
         } else {
             c.to_json(provenance)
         }
@@ -81,9 +82,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let company = find(ctx, state)?;
     let contacts: Vec<Value> = state
-        .contacts
-        .values()
-        .filter(|c| c.company_id.as_deref() == Some(&company.id))
+        .contacts_of_company(&company.id)
         .take(25)
         .map(|c| state.contact_json(c))
         .collect();
@@ -107,33 +106,26 @@ pub fn update(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
             return Err(duplicate(domain, &other.id));
         }
     }
-    let company = state
-        .companies
-        .get_mut(&id)
+    let json = state
+        .update_company(&id, |company| {
+            merge_properties(&mut company.properties, ctx.b_obj("properties"));
+            if let Some(domain) = new_domain {
+                company.domain = domain;
+            }
+            company
+                .properties
+                .insert("domain".into(), json!(company.domain));
+            company.updated_at = ctx.now;
+            company.to_json(false)
+        })
         .ok_or_else(|| Reply::not_found("company", &id))?;
-    merge_properties(&mut company.properties, ctx.b_obj("properties"));
-    if let Some(domain) = new_domain {
-        company.domain = domain;
-    }
-    company
-        .properties
-        .insert("domain".into(), json!(company.domain));
-    company.updated_at = ctx.now;
-    Ok(body([("company", company.to_json(false))]))
+    Ok(body([("company", json)]))
 }
 
 /// `DELETE /companies/{company_id}`: contacts are kept and lose the association.
 pub fn delete(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let id = find(ctx, state)?.id.clone();
-    state.companies.remove(&id);
-    let mut unlinked = 0;
-    for contact in state.contacts.values_mut() {
-        if contact.company_id.as_deref() == Some(&id) {
-            contact.company_id = None;
-            contact.updated_at = ctx.now;
-            unlinked += 1;
-        }
-    }
+    let unlinked = state.delete_company(&id, ctx.now).unwrap_or(0);
     Ok(message(
         "Company deleted",
         &[
@@ -153,49 +145,48 @@ pub fn list_notes(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 pub fn create_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let content = notes::content(ctx)?;
     let id = state.ids.next("note_");
-    let company = find_mut(ctx, state)?;
-    notes::create(ctx, &mut company.notes, id, content)
+    let company_id = find(ctx, state)?.id.clone();
+    state.admit(1)?;
+    change(ctx, state, &company_id, |company| {
+        notes::create(ctx, &mut company.notes, id, content)
+    })
 }
 
 /// `PUT /companies/{company_id}/notes/{note_id}`.
 pub fn update_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let content = notes::content(ctx)?;
-    notes::update(ctx, &mut find_mut(ctx, state)?.notes, content)
+    let company_id = find(ctx, state)?.id.clone();
+    change(ctx, state, &company_id, |company| {
+        notes::update(ctx, &mut company.notes, content)
+    })
 }
 
 /// `DELETE /companies/{company_id}/notes/{note_id}`.
 pub fn delete_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    notes::delete(ctx, &mut find_mut(ctx, state)?.notes)
+    let company_id = find(ctx, state)?.id.clone();
+    change(ctx, state, &company_id, |company| {
+        notes::delete(ctx, &mut company.notes)
+    })
 }
 
 fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Company, Reply> {
     let id = ctx.param("company_id");
     state
-        .companies
+        .companies()
         .get(id)
         .ok_or_else(|| Reply::not_found("company", id))
 }
 
-fn find_mut<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Company, Reply> {
-    let id = ctx.param("company_id");
+/// Changes company `id` through the state (which re-indexes it).
+fn change(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    id: &str,
+    f: impl FnOnce(&mut Company) -> Outcome,
+) -> Outcome {
     state
-        .companies
-        .get_mut(id)
-        .ok_or_else(|| Reply::not_found("company", id))
-}
-
-fn last_activity(state: &State, company_id: &str) -> Option<i64> {
-    state
-        .events
-        .iter()
-        .filter(|e| {
-            e.contact_id
-                .as_ref()
-                .and_then(|id| state.contacts.get(id))
-                .is_some_and(|c| c.company_id.as_deref() == Some(company_id))
-        })
-        .map(|e| e.timestamp)
-        .max()
+        .update_company(id, f)
+        .unwrap_or_else(|| Err(Reply::not_found("company", ctx.param("company_id"))))
 }
 
 /// Lower-case, without scheme, `www.` or path.

@@ -19,7 +19,7 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     }
     let company_id = ctx.b_str("company_id").map(str::to_owned);
     if let Some(id) = &company_id {
-        if !state.companies.contains_key(id) {
+        if !state.companies().contains_key(id) {
             return Err(Reply::invalid_field(
                 "company_id",
                 format!("no company with id {id:?}"),
@@ -29,13 +29,14 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let mut properties = Map::new();
     merge_properties(&mut properties, ctx.b_obj("properties"));
     properties.insert("email".into(), json!(email));
-    if let Some(company) = company_id.as_ref().and_then(|id| state.companies.get(id)) {
+    if let Some(company) = company_id.as_ref().and_then(|id| state.companies().get(id)) {
         if !properties.contains_key("company") {
             if let Some(name) = company.properties.get("name") {
                 properties.insert("company".into(), name.clone());
             }
         }
     }
+    state.admit(1)?;
     let id = state.ids.next("ct_");
     let seq = state.next_seq();
     let mut contact = Contact {
@@ -55,14 +56,14 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     };
     add_visitors(state, &mut contact, ctx.b("visitor_id"));
     let json = state.contact_json(&contact);
-    state.contacts.insert(id, contact);
+    state.insert_contact(contact);
     Ok(body([("contact", json)]))
 }
 
 /// `GET /contacts`.
 pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let mut found: Vec<&Contact> = state
-        .contacts
+        .contacts()
         .values()
         .filter(|c| matches(ctx, state, c))
         .collect();
@@ -84,7 +85,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 /// `GET /contacts?count_only=true`.
 pub fn count(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let n = state
-        .contacts
+        .contacts()
         .values()
         .filter(|c| matches(ctx, state, c))
         .count();
@@ -117,7 +118,7 @@ pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let company = contact
         .company_id
         .as_ref()
-        .and_then(|id| state.companies.get(id));
+        .and_then(|id| state.companies().get(id));
     let unified = json!({
         "emails": contact.email().into_iter().collect::<Vec<_>>(),
         "name": contact.display_name(),
@@ -125,8 +126,8 @@ pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         "visitor_ids": contact.visitor_ids,
         "external_id": contact.external_id,
         "sources": [contact.creation_source],
-        "total_events": state.events_of(&contact.id).len(),
-        "last_seen_at": state.events_of(&contact.id).first().map(|e| time::iso(e.timestamp)),
+        "total_events": state.event_count(&contact.id),
+        "last_seen_at": state.last_seen(&contact.id).map(time::iso),
     });
     Ok(body([
         ("contact", state.contact_json(contact)),
@@ -160,8 +161,7 @@ pub fn update(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         }
     }
     let mut contact = state
-        .contacts
-        .remove(&id)
+        .remove_contact(&id)
         .ok_or_else(|| Reply::not_found("contact", &id))?;
     let old_email = contact.email().map(str::to_owned);
     merge_properties(&mut contact.properties, ctx.b_obj("properties"));
@@ -172,19 +172,14 @@ pub fn update(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     add_visitors(state, &mut contact, ctx.b("visitor_id"));
     contact.updated_at = ctx.now;
     let json = state.contact_json(&contact);
-    state.contacts.insert(id, contact);
+    state.insert_contact(contact);
     Ok(body([("contact", json)]))
 }
 
 /// `DELETE /contacts/{contact_id}`: its events stay, unlinked.
 pub fn delete(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let id = find(ctx, state)?.id.clone();
-    state.contacts.remove(&id);
-    for event in &mut state.events {
-        if event.contact_id.as_deref() == Some(&id) {
-            event.contact_id = None;
-        }
-    }
+    state.delete_contact(&id);
     Ok(message(
         "Contact deleted",
         &[("contact_id", json!(id)), ("_id", json!(id))],
@@ -217,20 +212,41 @@ pub fn list_notes(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 pub fn create_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let content = notes::content(ctx)?;
     let id = state.ids.next("note_");
-    let contact = find_mut(ctx, state)?;
-    contact.updated_at = ctx.now;
-    notes::create(ctx, &mut contact.notes, id, content)
+    let contact_id = find(ctx, state)?.id.clone();
+    state.admit(1)?;
+    change(ctx, state, &contact_id, |contact| {
+        contact.updated_at = ctx.now;
+        notes::create(ctx, &mut contact.notes, id, content)
+    })
 }
 
 /// `PUT /contacts/{contact_id}/notes/{note_id}`.
 pub fn update_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let content = notes::content(ctx)?;
-    notes::update(ctx, &mut find_mut(ctx, state)?.notes, content)
+    let contact_id = find(ctx, state)?.id.clone();
+    change(ctx, state, &contact_id, |contact| {
+        notes::update(ctx, &mut contact.notes, content)
+    })
 }
 
 /// `DELETE /contacts/{contact_id}/notes/{note_id}`.
 pub fn delete_note(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    notes::delete(ctx, &mut find_mut(ctx, state)?.notes)
+    let contact_id = find(ctx, state)?.id.clone();
+    change(ctx, state, &contact_id, |contact| {
+        notes::delete(ctx, &mut contact.notes)
+    })
+}
+
+/// Changes contact `id` through the state (which re-indexes it).
+fn change(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    id: &str,
+    f: impl FnOnce(&mut Contact) -> Outcome,
+) -> Outcome {
+    state
+        .update_contact(id, f)
+        .unwrap_or_else(|| Err(Reply::not_found("contact", ctx.param("contact_id"))))
 }
 
 /// `POST /identify`: resolves the contact by external id, then by email, else
@@ -254,14 +270,13 @@ pub fn identify(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         check_email("traits.email", email)?;
     }
     let existing = state
-        .contacts
-        .values()
-        .find(|c| c.external_id.as_deref() == Some(&external_id))
+        .contact_by_external_id(&external_id)
         .or_else(|| email.and_then(|e| state.contact_by_email(e)))
         .map(|c| c.id.clone());
-    let (mut contact, created) = match existing.and_then(|id| state.contacts.remove(&id)) {
+    let (mut contact, created) = match existing.and_then(|id| state.remove_contact(&id)) {
         Some(c) => (c, false),
         None => {
+            state.admit(1)?;
             let id = state.ids.next("ct_");
             let seq = state.next_seq();
             (
@@ -289,20 +304,20 @@ pub fn identify(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         .filter(|c| c.id != contact.id)
     {
         let reply = duplicate(email.unwrap_or_default(), &other.id);
-        state.contacts.insert(contact.id.clone(), contact);
+        state.insert_contact(contact);
         return Err(reply);
     }
     merge_properties(&mut contact.properties, traits);
     contact.external_id = Some(external_id);
     contact.updated_at = ctx.now;
-    let before = linked_events(state, &contact.id);
+    let before = state.event_count(&contact.id);
     if let Some(anon) = ctx.b_str("anonymous_id") {
         add_visitors(state, &mut contact, Some(&json!(anon)));
     }
-    let backfilled = linked_events(state, &contact.id).saturating_sub(before);
+    let backfilled = state.event_count(&contact.id).saturating_sub(before);
     let json = state.contact_json(&contact);
     let id = contact.id.clone();
-    state.contacts.insert(id.clone(), contact);
+    state.insert_contact(contact);
     Ok(body([
         (
             "message",
@@ -319,28 +334,12 @@ pub fn identify(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     ]))
 }
 
-fn linked_events(state: &State, contact_id: &str) -> usize {
-    state
-        .events
-        .iter()
-        .filter(|e| e.contact_id.as_deref() == Some(contact_id))
-        .count()
-}
-
 /// The contact named by the `contact_id` path parameter.
 fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Contact, Reply> {
     let id = ctx.param("contact_id");
     state
-        .contacts
+        .contacts()
         .get(id)
-        .ok_or_else(|| Reply::not_found("contact", id))
-}
-
-fn find_mut<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Contact, Reply> {
-    let id = ctx.param("contact_id");
-    state
-        .contacts
-        .get_mut(id)
         .ok_or_else(|| Reply::not_found("contact", id))
 }
 
@@ -402,11 +401,7 @@ fn add_visitors(state: &mut State, contact: &mut Contact, visitor: Option<&Value
         if !contact.visitor_ids.contains(&id) {
             contact.visitor_ids.push(id.clone());
         }
-        for event in &mut state.events {
-            if event.visitor_id == id && event.contact_id.is_none() {
-                event.contact_id = Some(contact.id.clone());
-            }
-        }
+        state.link_visitor(&id, &contact.id);
     }
 }
 
@@ -450,7 +445,7 @@ fn search(state: &State, c: &Contact, needle: &str) -> bool {
     let company = c
         .company_id
         .as_ref()
-        .and_then(|id| state.companies.get(id))
+        .and_then(|id| state.companies().get(id))
         .and_then(|co| co.prop("name"));
     [
         Some(c.display_name()),

@@ -10,7 +10,7 @@ use crate::state::{Event, State};
 
 /// `GET /events`.
 pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let mut found: Vec<&Event> = state.events.iter().filter(|e| matches(ctx, e)).collect();
+    let mut found: Vec<&Event> = state.events().iter().filter(|e| matches(ctx, e)).collect();
     let key = ctx
         .q_or_default("sort_by")
         .unwrap_or_else(|| "timestamp".into());
@@ -34,7 +34,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 
 /// `GET /events?count_only=true`.
 pub fn count(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let n = state.events.iter().filter(|e| matches(ctx, e)).count();
+    let n = state.events().iter().filter(|e| matches(ctx, e)).count();
     Ok(body([("count", json!(n))]))
 }
 
@@ -42,9 +42,7 @@ pub fn count(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let id = ctx.param("event_id");
     let event = state
-        .events
-        .iter()
-        .find(|e| e.id == id)
+        .event(id)
         .ok_or_else(|| Reply::not_found("event", id))?;
     Ok(body([("event", state.event_json(event, false, false))]))
 }
@@ -52,7 +50,7 @@ pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 /// `GET /events/types`: the distinct names with counts, most frequent first.
 pub fn types(_ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for e in &state.events {
+    for e in state.events() {
         *counts.entry(e.event.as_str()).or_default() += 1;
     }
     let mut types: Vec<(&str, u64)> = counts.into_iter().collect();

@@ -37,6 +37,7 @@ pub fn create(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     if !problems.is_empty() {
         return Err(Reply::invalid(&problems));
     }
+    state.admit(1)?;
     let id = state.ids.next("id_");
     let identity = Identity {
         id: id.clone(),
@@ -116,6 +117,7 @@ pub fn linkedin_login(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
             ));
         }
     };
+    state.admit(1)?;
     let profile_id = match stored {
         Some(p) => p,
         None => state.ids.next("li_"),

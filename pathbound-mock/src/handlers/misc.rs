@@ -65,20 +65,33 @@ pub fn submit_form(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
             format!("Form submissions are not accepted for tenant {tenant:?}"),
         ));
     }
-    if let Some(origin) = ctx.origin {
-        let host = host_of(origin);
-        let allowed = host == "localhost"
-            || host == "127.0.0.1"
-            || state
-                .verified_domains
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(&host));
-        if !allowed {
-            return Err(Reply::error(
-                403,
-                format!("The origin {host:?} is not a verified domain of this tenant"),
-            ));
-        }
+    // Browsers name the page's site in `Origin` (or at least `Referer`); a
+    // submission naming neither cannot be checked against the verified domains,
+    // so it is refused like one from an unverified domain.
+    let Some(origin) = ctx.origin else {
+        return Err(Reply::error_with(
+            403,
+            "Forbidden: a form submission must name its site in an Origin or Referer \
+             header, and that site must be a verified domain of this tenant; this request \
+             has neither header",
+            vec![json!({
+                "field": "origin",
+                "message": "missing: send Origin (or Referer) with the page's verified domain",
+            })],
+        ));
+    };
+    let host = host_of(origin);
+    let allowed = host == "localhost"
+        || host == "127.0.0.1"
+        || state
+            .verified_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&host));
+    if !allowed {
+        return Err(Reply::error(
+            403,
+            format!("The origin {host:?} is not a verified domain of this tenant"),
+        ));
     }
     let contact_data = ctx.b_obj("contact_data");
     let company_data = ctx.b_obj("company_data");
@@ -126,31 +139,32 @@ pub fn submit_form(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         }
         None => None,
     };
+    // The event, plus a company and a contact unless they exist: all of it fits,
+    // or nothing is written.
+    let new_company = domain
+        .as_deref()
+        .is_some_and(|d| state.company_by_domain(d).is_none());
+    let new_contact = email
+        .as_deref()
+        .is_some_and(|e| state.contact_by_email(e).is_none());
+    state.admit(1 + usize::from(new_company) + usize::from(new_contact))?;
     let company_id = domain.map(|domain| upsert_company(ctx, state, &domain, company_data));
     let contact_id =
         email.map(|email| upsert_contact(ctx, state, &email, contact_data, company_id.clone()));
     let visitor = ctx.b_str("visitor_id").map(str::to_owned);
     if let (Some(visitor), Some(contact_id)) = (&visitor, &contact_id) {
-        for event in &mut state.events {
-            if &event.visitor_id == visitor && event.contact_id.is_none() {
-                event.contact_id = Some(contact_id.clone());
-            }
-        }
-        if let Some(contact) = state.contacts.get_mut(contact_id) {
+        state.link_visitor(visitor, contact_id);
+        state.update_contact(contact_id, |contact| {
             if !contact.visitor_ids.contains(visitor) {
                 contact.visitor_ids.push(visitor.clone());
             }
-        }
+        });
     }
     let id = state.ids.next("evt_");
     let seq = state.next_seq();
     let mut data = Map::new();
     data.insert("form_id".into(), json!(ctx.param("form_id")));
-    let host = ctx
-        .origin
-        .map(host_of)
-        .unwrap_or_else(|| "www.acme-demo.com".into());
-    state.events.push(Event {
+    state.push_event(Event {
         id,
         event: "form_submit".into(),
         timestamp: ctx.now,
@@ -178,13 +192,13 @@ fn upsert_company(
     data: Option<&Map<String, Value>>,
 ) -> String {
     if let Some(id) = state.company_by_domain(domain).map(|c| c.id.clone()) {
-        if let Some(company) = state.companies.get_mut(&id) {
+        state.update_company(&id, |company| {
             merge_properties(&mut company.properties, data);
             company
                 .properties
                 .insert("domain".into(), json!(company.domain));
             company.updated_at = ctx.now;
-        }
+        });
         return id;
     }
     let id = state.ids.next("co_");
@@ -192,18 +206,15 @@ fn upsert_company(
     let mut properties = Map::new();
     merge_properties(&mut properties, data);
     properties.insert("domain".into(), json!(domain));
-    state.companies.insert(
-        id.clone(),
-        Company {
-            id: id.clone(),
-            domain: domain.to_owned(),
-            properties,
-            notes: Vec::new(),
-            created_at: ctx.now,
-            updated_at: ctx.now,
-            seq,
-        },
-    );
+    state.insert_company(Company {
+        id: id.clone(),
+        domain: domain.to_owned(),
+        properties,
+        notes: Vec::new(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        seq,
+    });
     id
 }
 
@@ -215,14 +226,14 @@ fn upsert_contact(
     company_id: Option<String>,
 ) -> String {
     if let Some(id) = state.contact_by_email(email).map(|c| c.id.clone()) {
-        if let Some(contact) = state.contacts.get_mut(&id) {
+        state.update_contact(&id, |contact| {
             merge_properties(&mut contact.properties, data);
             contact.properties.insert("email".into(), json!(email));
             if company_id.is_some() {
                 contact.company_id = company_id;
             }
             contact.updated_at = ctx.now;
-        }
+        });
         return id;
     }
     let id = state.ids.next("ct_");
@@ -230,24 +241,21 @@ fn upsert_contact(
     let mut properties = Map::new();
     merge_properties(&mut properties, data);
     properties.insert("email".into(), json!(email));
-    state.contacts.insert(
-        id.clone(),
-        Contact {
-            id: id.clone(),
-            properties,
-            company_id,
-            visitor_ids: Vec::new(),
-            external_id: None,
-            creation_source: "form".into(),
-            creation_referring_domain: None,
-            creation_landing_page: None,
-            enriched: false,
-            notes: Vec::new(),
-            created_at: ctx.now,
-            updated_at: ctx.now,
-            seq,
-        },
-    );
+    state.insert_contact(Contact {
+        id: id.clone(),
+        properties,
+        company_id,
+        visitor_ids: Vec::new(),
+        external_id: None,
+        creation_source: "form".into(),
+        creation_referring_domain: None,
+        creation_landing_page: None,
+        enriched: false,
+        notes: Vec::new(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        seq,
+    });
     id
 }
 

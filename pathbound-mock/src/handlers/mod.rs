@@ -219,13 +219,20 @@ pub fn paginate<T>(
     all: Vec<T>,
     to_json: impl Fn(&T) -> Value,
 ) -> Map<String, Value> {
-    let total = all.len();
+    paginate_iter(ctx, all.len(), all.iter(), to_json)
+}
+
+/// [`paginate`] over an iterator of `total` items, of which only the page
+/// asked for is turned into JSON (the items before it are skipped, not built).
+pub fn paginate_iter<I: Iterator>(
+    ctx: &Ctx<'_>,
+    total: usize,
+    all: I,
+    to_json: impl Fn(I::Item) -> Value,
+) -> Map<String, Value> {
     let Some(pagination) = &ctx.op.pagination else {
         let mut out = Map::new();
-        out.insert(
-            "items".into(),
-            Value::Array(all.iter().map(to_json).collect()),
-        );
+        out.insert("items".into(), Value::Array(all.map(to_json).collect()));
         return out;
     };
     let envelope = pagination.style.envelope();
@@ -239,12 +246,7 @@ pub fn paginate<T>(
     } else {
         start
     };
-    let items: Vec<Value> = all
-        .iter()
-        .skip(start)
-        .take(limit_usize)
-        .map(to_json)
-        .collect();
+    let items: Vec<Value> = all.skip(start).take(limit_usize).map(to_json).collect();
     page_body(
         pagination.style,
         &pagination.items,

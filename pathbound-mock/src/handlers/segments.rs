@@ -1,53 +1,48 @@
-//! Segments (seeded, read-only) and their members.
+//! Segments (seeded, read-only) and their members. Counts and member pages come
+//! from the membership index the state keeps (see `state`), so none of these
+//! scans contacts or events.
 
 use serde_json::json;
 
-use super::{Ctx, paginate};
+use super::{Ctx, paginate, paginate_iter};
 use crate::reply::{Outcome, Reply, body};
-use crate::state::{Contact, Segment, State};
+use crate::state::{Segment, State};
 
 /// `GET /segments`.
 pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let segments: Vec<&Segment> = state.segments.iter().collect();
-    Ok(paginate(ctx, segments, |s| {
-        s.to_json(members(state, s).len())
+    let segments: Vec<(usize, &Segment)> = state.segments().iter().enumerate().collect();
+    Ok(paginate(ctx, segments, |(position, s)| {
+        s.to_json(state.member_count(*position))
     }))
 }
 
 /// `GET /segments/{segment_id}`.
 pub fn get(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let segment = find(ctx, state)?;
+    let (position, segment) = find(ctx, state)?;
     Ok(body([(
         "segment",
-        segment.to_json(members(state, segment).len()),
+        segment.to_json(state.member_count(position)),
     )]))
 }
 
-/// `GET /segments/{segment_id}/contacts`.
+/// `GET /segments/{segment_id}/contacts`: newest members first.
 pub fn list_contacts(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
-    let segment = find(ctx, state)?;
-    let mut contacts = members(state, segment);
-    contacts.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.seq.cmp(&a.seq)));
-    let mut out = paginate(ctx, contacts, |c| state.contact_json(c));
+    let (position, segment) = find(ctx, state)?;
+    let mut out = paginate_iter(
+        ctx,
+        state.member_count(position),
+        state.members(position).rev(),
+        |c| state.contact_json(c),
+    );
     out.insert("segment_name".into(), json!(segment.name));
     out.insert("segment_id".into(), json!(segment.id));
     Ok(out)
 }
 
-fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Segment, Reply> {
+fn find<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<(usize, &'s Segment), Reply> {
     let id = ctx.param("segment_id");
     state
-        .segments
-        .iter()
-        .find(|s| s.id == id)
+        .segment_position(id)
+        .and_then(|p| Some((p, state.segments().get(p)?)))
         .ok_or_else(|| Reply::not_found("segment", id))
-}
-
-/// The contacts in `segment`.
-pub fn members<'s>(state: &'s State, segment: &Segment) -> Vec<&'s Contact> {
-    state
-        .contacts
-        .values()
-        .filter(|c| segment.matches(c, &state.events))
-        .collect()
 }

@@ -1,14 +1,23 @@
 //! The mock's in-memory data: every entity, how it looks on the wire, and the
 //! lookups several handlers share. Everything lives behind one `Mutex` in the
 //! server; handlers run synchronously while holding it, never across an await.
+//!
+//! Contacts, companies, events and segments are private to this module and
+//! change only through [`State`]'s methods, which keep the indexes in step:
+//! contacts by email and external id, companies by domain, a company's
+//! contacts, events by id and by visitor, each contact's events (count, newest,
+//! page-view paths), and each segment's members in creation order. So a
+//! lookup is a hash or tree access, and segment counts and member pages do
+//! not scan contacts × events under the lock.
 
 mod seed;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
 use crate::ids::IdGen;
+use crate::reply::Reply;
 use crate::time;
 
 pub use seed::seed;
@@ -22,13 +31,13 @@ pub struct State {
     /// Id generator.
     pub ids: IdGen,
     /// Contacts by id.
-    pub contacts: BTreeMap<String, Contact>,
+    contacts: BTreeMap<String, Contact>,
     /// Companies by id.
-    pub companies: BTreeMap<String, Company>,
-    /// Events, in insertion order.
-    pub events: Vec<Event>,
+    companies: BTreeMap<String, Company>,
+    /// Events, in insertion order (never removed, so positions are stable).
+    events: Vec<Event>,
     /// Segments (seeded; read-only through the API).
-    pub segments: Vec<Segment>,
+    segments: Vec<Segment>,
     /// Actions by id.
     pub actions: BTreeMap<String, Action>,
     /// Agents by id.
@@ -43,6 +52,89 @@ pub struct State {
     pub verified_domains: Vec<String>,
     /// A sequence number that orders records created in the same millisecond.
     pub seq: u64,
+    /// The most records the tenant may hold (see [`State::admit`]).
+    pub max_records: usize,
+    /// Notes held by contacts and companies.
+    notes: usize,
+    /// Lookups kept in step with the data.
+    index: Index,
+}
+
+/// A segment member's place in creation order: `(created_at, seq, id)`.
+type Member = (i64, u64, String);
+
+/// The indexes over contacts, companies, events and segments.
+#[derive(Debug, Default)]
+struct Index {
+    /// Lower-case (ASCII) email → contact ids.
+    email: HashMap<String, BTreeSet<String>>,
+    /// External id → contact ids.
+    external_id: HashMap<String, BTreeSet<String>>,
+    /// Lower-case (ASCII) domain → company ids.
+    domain: HashMap<String, BTreeSet<String>>,
+    /// Company id → ids of the contacts associated with it.
+    company_contacts: HashMap<String, BTreeSet<String>>,
+    /// Event id → position in `events`.
+    event_ids: HashMap<String, usize>,
+    /// Visitor id → positions of its events.
+    visitor_events: HashMap<String, Vec<usize>>,
+    /// Contact id → its events.
+    activity: HashMap<String, Activity>,
+    /// Per segment (same order as `segments`): its members.
+    members: Vec<BTreeSet<Member>>,
+    /// Contact id → the segments (positions) it is a member of.
+    memberships: HashMap<String, Vec<usize>>,
+}
+
+/// One contact's events, as segment filters and activity summaries need them.
+#[derive(Debug, Default)]
+pub struct Activity {
+    /// Positions in `events`.
+    events: Vec<usize>,
+    /// Page views per URL path.
+    page_views: HashMap<String, usize>,
+    /// The newest event's timestamp.
+    last: Option<i64>,
+}
+
+impl Activity {
+    fn add(&mut self, position: usize, event: &Event) {
+        self.events.push(position);
+        if event.event == "page_view" {
+            *self.page_views.entry(event.path()).or_default() += 1;
+        }
+        self.last = Some(
+            self.last
+                .map_or(event.timestamp, |t| t.max(event.timestamp)),
+        );
+    }
+
+    /// How many events.
+    pub fn count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether a page view of `path` is among them.
+    pub fn viewed(&self, path: &str) -> bool {
+        self.page_views.get(path).is_some_and(|n| *n > 0)
+    }
+}
+
+fn index_add(map: &mut HashMap<String, BTreeSet<String>>, key: String, id: &str) {
+    map.entry(key).or_default().insert(id.to_owned());
+}
+
+fn index_remove(map: &mut HashMap<String, BTreeSet<String>>, key: &str, id: &str) {
+    if let Some(ids) = map.get_mut(key) {
+        ids.remove(id);
+        if ids.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+fn member_key(contact: &Contact) -> Member {
+    (contact.created_at, contact.seq, contact.id.clone())
 }
 
 impl State {
@@ -61,6 +153,9 @@ impl State {
             sessions: BTreeMap::new(),
             verified_domains: vec!["www.acme-demo.com".into(), "acme-demo.com".into()],
             seq: 0,
+            max_records: usize::MAX,
+            notes: 0,
+            index: Index::default(),
         }
     }
 
@@ -70,25 +165,178 @@ impl State {
         self.seq
     }
 
+    // ----- Bounds -----
+
+    /// How many records the tenant holds: contacts, companies, events, notes,
+    /// actions, agents, runs, identities and login sessions.
+    pub fn records(&self) -> usize {
+        self.contacts.len()
+            + self.companies.len()
+            + self.events.len()
+            + self.notes
+            + self.actions.len()
+            + self.agents.len()
+            + self.runs.len()
+            + self.identities.len()
+            + self.sessions.len()
+    }
+
+    /// `Ok` when `n` more records fit under [`State::max_records`]; otherwise the
+    /// `503` to answer (call it before changing anything).
+    pub fn admit(&self, n: usize) -> Result<(), Reply> {
+        let held = self.records();
+        if held.saturating_add(n) <= self.max_records {
+            return Ok(());
+        }
+        Err(Reply::error(
+            503,
+            format!(
+                "The mock's tenant is full: it holds {held} records and its limit is {} records \
+                 (--max-records); delete some, or restart the mock with a higher limit",
+                self.max_records
+            ),
+        ))
+    }
+
+    // ----- Reads -----
+
+    /// Contacts by id.
+    pub fn contacts(&self) -> &BTreeMap<String, Contact> {
+        &self.contacts
+    }
+
+    /// Companies by id.
+    pub fn companies(&self) -> &BTreeMap<String, Company> {
+        &self.companies
+    }
+
+    /// Events, in insertion order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The event with `id`.
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.index
+            .event_ids
+            .get(id)
+            .and_then(|i| self.events.get(*i))
+    }
+
+    /// Segments, in creation order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The position of the segment with `id`.
+    pub fn segment_position(&self, id: &str) -> Option<usize> {
+        self.segments.iter().position(|s| s.id == id)
+    }
+
+    /// How many contacts the segment at `position` holds.
+    pub fn member_count(&self, position: usize) -> usize {
+        self.index.members.get(position).map_or(0, BTreeSet::len)
+    }
+
+    /// The members of the segment at `position`, oldest first (by creation
+    /// time, then creation order).
+    pub fn members(&self, position: usize) -> impl DoubleEndedIterator<Item = &Contact> + '_ {
+        self.index
+            .members
+            .get(position)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, _, id)| self.contacts.get(id))
+    }
+
+    /// Whether contact `id` is a member of the segment at `position`.
+    pub fn is_member(&self, position: usize, id: &str) -> bool {
+        self.index
+            .memberships
+            .get(id)
+            .is_some_and(|segments| segments.contains(&position))
+    }
+
     /// The contact whose email is `email` (case-insensitive).
     pub fn contact_by_email(&self, email: &str) -> Option<&Contact> {
-        self.contacts
-            .values()
-            .find(|c| c.email().is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        self.first_of(&self.index.email, &email.to_ascii_lowercase())
+    }
+
+    /// The contact with external id `external_id`.
+    pub fn contact_by_external_id(&self, external_id: &str) -> Option<&Contact> {
+        self.first_of(&self.index.external_id, external_id)
+    }
+
+    fn first_of(&self, map: &HashMap<String, BTreeSet<String>>, key: &str) -> Option<&Contact> {
+        map.get(key)?.iter().find_map(|id| self.contacts.get(id))
     }
 
     /// The company whose domain is `domain` (case-insensitive).
     pub fn company_by_domain(&self, domain: &str) -> Option<&Company> {
-        self.companies
-            .values()
-            .find(|c| c.domain.eq_ignore_ascii_case(domain))
+        self.index
+            .domain
+            .get(&domain.to_ascii_lowercase())?
+            .iter()
+            .find_map(|id| self.companies.get(id))
     }
 
-    /// Ids of the segments `contact` belongs to.
+    /// The contacts associated with company `id`, by contact id.
+    pub fn contacts_of_company(&self, id: &str) -> impl Iterator<Item = &Contact> + '_ {
+        self.index
+            .company_contacts
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.contacts.get(id))
+    }
+
+    /// The newest event of any contact of company `id`.
+    pub fn company_last_activity(&self, id: &str) -> Option<i64> {
+        self.index
+            .company_contacts
+            .get(id)?
+            .iter()
+            .filter_map(|c| self.last_seen(c))
+            .max()
+    }
+
+    /// Contact `id`'s events, if it has any.
+    pub fn activity(&self, id: &str) -> Option<&Activity> {
+        self.index.activity.get(id)
+    }
+
+    /// How many events contact `id` has.
+    pub fn event_count(&self, id: &str) -> usize {
+        self.activity(id).map_or(0, Activity::count)
+    }
+
+    /// The timestamp of contact `id`'s newest event.
+    pub fn last_seen(&self, id: &str) -> Option<i64> {
+        self.activity(id).and_then(|a| a.last)
+    }
+
+    /// Events of `contact_id`, newest first.
+    pub fn events_of(&self, contact_id: &str) -> Vec<&Event> {
+        let mut events: Vec<&Event> = self
+            .activity(contact_id)
+            .map(|a| {
+                a.events
+                    .iter()
+                    .filter_map(|i| self.events.get(*i))
+                    .collect()
+            })
+            .unwrap_or_default();
+        events.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.seq.cmp(&a.seq)));
+        events
+    }
+
+    /// Ids of the segments `contact` belongs to (evaluated now, so it holds for
+    /// a contact being created or changed too).
     pub fn segment_ids(&self, contact: &Contact) -> Vec<String> {
+        let activity = self.activity(&contact.id);
         self.segments
             .iter()
-            .filter(|s| s.matches(contact, &self.events))
+            .filter(|s| s.matches(contact, activity))
             .map(|s| s.id.clone())
             .collect()
     }
@@ -168,15 +416,237 @@ impl State {
         value
     }
 
-    /// Events of `contact_id`, newest first.
-    pub fn events_of(&self, contact_id: &str) -> Vec<&Event> {
-        let mut events: Vec<&Event> = self
-            .events
+    // ----- Contacts -----
+
+    /// Adds `contact` (replacing one with the same id) and indexes it.
+    pub fn insert_contact(&mut self, contact: Contact) {
+        let id = contact.id.clone();
+        self.remove_contact(&id);
+        if let Some(email) = contact.email() {
+            index_add(&mut self.index.email, email.to_ascii_lowercase(), &id);
+        }
+        if let Some(external) = &contact.external_id {
+            index_add(&mut self.index.external_id, external.clone(), &id);
+        }
+        if let Some(company) = &contact.company_id {
+            index_add(&mut self.index.company_contacts, company.clone(), &id);
+        }
+        self.notes += contact.notes.len();
+        self.contacts.insert(id.clone(), contact);
+        self.refresh_membership(&id);
+    }
+
+    /// Takes contact `id` out (its events stay linked to its id, for a contact
+    /// that is put back changed, as updates do).
+    pub fn remove_contact(&mut self, id: &str) -> Option<Contact> {
+        let contact = self.contacts.remove(id)?;
+        if let Some(email) = contact.email() {
+            index_remove(&mut self.index.email, &email.to_ascii_lowercase(), id);
+        }
+        if let Some(external) = &contact.external_id {
+            index_remove(&mut self.index.external_id, external, id);
+        }
+        if let Some(company) = &contact.company_id {
+            index_remove(&mut self.index.company_contacts, company, id);
+        }
+        self.notes = self.notes.saturating_sub(contact.notes.len());
+        let key = member_key(&contact);
+        for position in self.index.memberships.remove(id).unwrap_or_default() {
+            if let Some(members) = self.index.members.get_mut(position) {
+                members.remove(&key);
+            }
+        }
+        Some(contact)
+    }
+
+    /// Deletes contact `id`; its events stay, unlinked.
+    pub fn delete_contact(&mut self, id: &str) -> Option<Contact> {
+        let contact = self.remove_contact(id)?;
+        if let Some(activity) = self.index.activity.remove(id) {
+            for position in activity.events {
+                if let Some(event) = self.events.get_mut(position) {
+                    event.contact_id = None;
+                }
+            }
+        }
+        Some(contact)
+    }
+
+    /// Changes contact `id` with `change` and re-indexes it; `None` when there
+    /// is no such contact.
+    pub fn update_contact<R>(
+        &mut self,
+        id: &str,
+        change: impl FnOnce(&mut Contact) -> R,
+    ) -> Option<R> {
+        let mut contact = self.remove_contact(id)?;
+        let out = change(&mut contact);
+        self.insert_contact(contact);
+        Some(out)
+    }
+
+    /// Recomputes which segments contact `id` is in.
+    fn refresh_membership(&mut self, id: &str) {
+        let Some(contact) = self.contacts.get(id) else {
+            return;
+        };
+        let activity = self.index.activity.get(id);
+        let now: Vec<usize> = self
+            .segments
             .iter()
-            .filter(|e| e.contact_id.as_deref() == Some(contact_id))
+            .enumerate()
+            .filter(|(_, s)| s.matches(contact, activity))
+            .map(|(i, _)| i)
             .collect();
-        events.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.seq.cmp(&a.seq)));
-        events
+        let key = member_key(contact);
+        for position in self.index.memberships.remove(id).unwrap_or_default() {
+            if let Some(members) = self.index.members.get_mut(position) {
+                members.remove(&key);
+            }
+        }
+        for position in &now {
+            if let Some(members) = self.index.members.get_mut(*position) {
+                members.insert(key.clone());
+            }
+        }
+        if !now.is_empty() {
+            self.index.memberships.insert(id.to_owned(), now);
+        }
+    }
+
+    // ----- Companies -----
+
+    /// Adds `company` (replacing one with the same id) and indexes it.
+    pub fn insert_company(&mut self, company: Company) {
+        let id = company.id.clone();
+        self.remove_company(&id);
+        index_add(
+            &mut self.index.domain,
+            company.domain.to_ascii_lowercase(),
+            &id,
+        );
+        self.notes += company.notes.len();
+        self.companies.insert(id, company);
+    }
+
+    /// Takes company `id` out (its contacts keep their association).
+    fn remove_company(&mut self, id: &str) -> Option<Company> {
+        let company = self.companies.remove(id)?;
+        index_remove(
+            &mut self.index.domain,
+            &company.domain.to_ascii_lowercase(),
+            id,
+        );
+        self.notes = self.notes.saturating_sub(company.notes.len());
+        Some(company)
+    }
+
+    /// Deletes company `id`; its contacts lose the association (and are marked
+    /// updated at `now`). Returns how many contacts were unlinked.
+    pub fn delete_company(&mut self, id: &str, now: i64) -> Option<usize> {
+        self.remove_company(id)?;
+        let linked: Vec<String> = self
+            .index
+            .company_contacts
+            .get(id)
+            .map(|ids| ids.iter().cloned().collect())
+            .unwrap_or_default();
+        for contact in &linked {
+            self.update_contact(contact, |c| {
+                c.company_id = None;
+                c.updated_at = now;
+            });
+        }
+        Some(linked.len())
+    }
+
+    /// Changes company `id` with `change` and re-indexes it; `None` when there
+    /// is no such company.
+    pub fn update_company<R>(
+        &mut self,
+        id: &str,
+        change: impl FnOnce(&mut Company) -> R,
+    ) -> Option<R> {
+        let mut company = self.remove_company(id)?;
+        let out = change(&mut company);
+        self.insert_company(company);
+        Some(out)
+    }
+
+    // ----- Events -----
+
+    /// Records `event` (and links it to its contact, if any).
+    pub fn push_event(&mut self, event: Event) {
+        let position = self.events.len();
+        self.index.event_ids.insert(event.id.clone(), position);
+        self.index
+            .visitor_events
+            .entry(event.visitor_id.clone())
+            .or_default()
+            .push(position);
+        let contact = event.contact_id.clone();
+        if let Some(contact) = &contact {
+            self.index
+                .activity
+                .entry(contact.clone())
+                .or_default()
+                .add(position, &event);
+        }
+        self.events.push(event);
+        if let Some(contact) = contact {
+            self.refresh_membership(&contact);
+        }
+    }
+
+    /// Links the anonymous events of `visitor` to contact `contact_id` (which
+    /// need not be stored yet); returns how many were linked.
+    pub fn link_visitor(&mut self, visitor: &str, contact_id: &str) -> usize {
+        let Index {
+            visitor_events,
+            activity,
+            ..
+        } = &mut self.index;
+        let mut linked = 0;
+        for &position in visitor_events.get(visitor).into_iter().flatten() {
+            let Some(event) = self.events.get_mut(position) else {
+                continue;
+            };
+            if event.contact_id.is_some() {
+                continue;
+            }
+            event.contact_id = Some(contact_id.to_owned());
+            activity
+                .entry(contact_id.to_owned())
+                .or_default()
+                .add(position, event);
+            linked += 1;
+        }
+        if linked > 0 {
+            self.refresh_membership(contact_id);
+        }
+        linked
+    }
+
+    // ----- Segments -----
+
+    /// Adds a segment and computes its members.
+    pub fn add_segment(&mut self, segment: Segment) {
+        let position = self.segments.len();
+        let members: BTreeSet<Member> = self
+            .contacts
+            .values()
+            .filter(|c| segment.matches(c, self.index.activity.get(&c.id)))
+            .map(member_key)
+            .collect();
+        for (_, _, id) in &members {
+            self.index
+                .memberships
+                .entry(id.clone())
+                .or_default()
+                .push(position);
+        }
+        self.index.members.push(members);
+        self.segments.push(segment);
     }
 }
 
@@ -494,19 +964,14 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// Whether `contact` is a member.
-    pub fn matches(&self, contact: &Contact, events: &[Event]) -> bool {
+    /// Whether `contact`, with these events (`None`: none), is a member.
+    pub fn matches(&self, contact: &Contact, activity: Option<&Activity>) -> bool {
         self.filter.iter().all(|(key, want)| match key.as_str() {
-            "visited_path" => events.iter().any(|e| {
-                e.contact_id.as_deref() == Some(&contact.id)
-                    && e.event == "page_view"
-                    && Some(e.path().as_str()) == want.as_str()
-            }),
+            "visited_path" => want
+                .as_str()
+                .is_some_and(|path| activity.is_some_and(|a| a.viewed(path))),
             "min_events" => {
-                let n = events
-                    .iter()
-                    .filter(|e| e.contact_id.as_deref() == Some(&contact.id))
-                    .count();
+                let n = activity.map_or(0, Activity::count);
                 want.as_u64()
                     .is_some_and(|min| u64::try_from(n).unwrap_or(u64::MAX) >= min)
             }
@@ -872,5 +1337,318 @@ impl LoginSession {
             "session_id": self.id,
             "status": self.status.as_str(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::{Contact, Event, Note, Segment, State, seed};
+
+    /// Segment membership as it was computed before the indexes: a scan of
+    /// every event per contact and segment.
+    fn scanned_match(segment: &Segment, contact: &Contact, events: &[Event]) -> bool {
+        segment.filter.iter().all(|(key, want)| match key.as_str() {
+            "visited_path" => events.iter().any(|e| {
+                e.contact_id.as_deref() == Some(&contact.id)
+                    && e.event == "page_view"
+                    && Some(e.path().as_str()) == want.as_str()
+            }),
+            "min_events" => {
+                let n = events
+                    .iter()
+                    .filter(|e| e.contact_id.as_deref() == Some(&contact.id))
+                    .count();
+                want.as_u64()
+                    .is_some_and(|min| u64::try_from(n).unwrap_or(u64::MAX) >= min)
+            }
+            "company_id" => contact.company_id.as_deref() == want.as_str(),
+            _ => match (contact.prop(key), want.as_str()) {
+                (Some(have), Some(want)) => have.eq_ignore_ascii_case(want),
+                _ => false,
+            },
+        })
+    }
+
+    /// Every indexed answer equals the answer of a full scan.
+    fn check(state: &State) {
+        for (position, segment) in state.segments.iter().enumerate() {
+            let mut scanned: Vec<&Contact> = state
+                .contacts
+                .values()
+                .filter(|c| scanned_match(segment, c, &state.events))
+                .collect();
+            scanned.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.seq.cmp(&b.seq)));
+            let indexed: Vec<&str> = state.members(position).map(|c| c.id.as_str()).collect();
+            let scanned: Vec<&str> = scanned.iter().map(|c| c.id.as_str()).collect();
+            assert_eq!(indexed, scanned, "members of {}", segment.name);
+            assert_eq!(state.member_count(position), scanned.len());
+            for contact in state.contacts.values() {
+                assert_eq!(
+                    state.is_member(position, &contact.id),
+                    scanned.contains(&contact.id.as_str())
+                );
+            }
+        }
+        let mut notes = 0;
+        for contact in state.contacts.values() {
+            notes += contact.notes.len();
+            let scanned: Vec<String> = state
+                .segments
+                .iter()
+                .filter(|s| scanned_match(s, contact, &state.events))
+                .map(|s| s.id.clone())
+                .collect();
+            assert_eq!(state.segment_ids(contact), scanned);
+            let mut events: Vec<&Event> = state
+                .events
+                .iter()
+                .filter(|e| e.contact_id.as_deref() == Some(&contact.id))
+                .collect();
+            events.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.seq.cmp(&a.seq)));
+            let ids = |events: Vec<&Event>| events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(state.events_of(&contact.id)), ids(events.clone()));
+            assert_eq!(state.event_count(&contact.id), events.len());
+            assert_eq!(
+                state.last_seen(&contact.id),
+                events.first().map(|e| e.timestamp)
+            );
+            if let Some(email) = contact.email() {
+                for asked in [email.to_owned(), email.to_ascii_uppercase()] {
+                    let scanned = state
+                        .contacts
+                        .values()
+                        .find(|c| c.email().is_some_and(|e| e.eq_ignore_ascii_case(&asked)));
+                    assert_eq!(
+                        state.contact_by_email(&asked).map(|c| &c.id),
+                        scanned.map(|c| &c.id)
+                    );
+                }
+            }
+            if let Some(external) = &contact.external_id {
+                let scanned = state
+                    .contacts
+                    .values()
+                    .find(|c| c.external_id.as_deref() == Some(external));
+                assert_eq!(
+                    state.contact_by_external_id(external).map(|c| &c.id),
+                    scanned.map(|c| &c.id)
+                );
+            }
+        }
+        for company in state.companies.values() {
+            notes += company.notes.len();
+            let scanned = state.companies.values().find(|c| {
+                c.domain
+                    .eq_ignore_ascii_case(&company.domain.to_ascii_uppercase())
+            });
+            assert_eq!(
+                state
+                    .company_by_domain(&company.domain.to_ascii_uppercase())
+                    .map(|c| &c.id),
+                scanned.map(|c| &c.id)
+            );
+            let scanned: Vec<&str> = state
+                .contacts
+                .values()
+                .filter(|c| c.company_id.as_deref() == Some(&company.id))
+                .map(|c| c.id.as_str())
+                .collect();
+            let indexed: Vec<&str> = state
+                .contacts_of_company(&company.id)
+                .map(|c| c.id.as_str())
+                .collect();
+            assert_eq!(indexed, scanned);
+            let scanned = state
+                .events
+                .iter()
+                .filter(|e| {
+                    e.contact_id
+                        .as_ref()
+                        .and_then(|id| state.contacts.get(id))
+                        .is_some_and(|c| c.company_id.as_deref() == Some(&company.id))
+                })
+                .map(|e| e.timestamp)
+                .max();
+            assert_eq!(state.company_last_activity(&company.id), scanned);
+        }
+        for event in &state.events {
+            assert_eq!(state.event(&event.id).map(|e| &e.id), Some(&event.id));
+        }
+        assert_eq!(state.notes, notes);
+    }
+
+    fn contact(state: &mut State, email: &str, props: Value, now: i64) -> Contact {
+        let mut properties: Map<String, Value> = props.as_object().cloned().unwrap_or_default();
+        properties.insert("email".into(), json!(email));
+        let seq = state.next_seq();
+        Contact {
+            id: state.ids.next("ct_"),
+            properties,
+            company_id: None,
+            visitor_ids: Vec::new(),
+            external_id: None,
+            creation_source: "api".into(),
+            creation_referring_domain: None,
+            creation_landing_page: None,
+            enriched: false,
+            notes: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            seq,
+        }
+    }
+
+    fn event(
+        state: &mut State,
+        kind: &str,
+        url: &str,
+        visitor: &str,
+        contact: Option<&str>,
+        at: i64,
+    ) -> Event {
+        let seq = state.next_seq();
+        Event {
+            id: state.ids.next("evt_"),
+            event: kind.into(),
+            timestamp: at,
+            created_at: at,
+            url: url.into(),
+            domain: "www.acme-demo.com".into(),
+            title: String::new(),
+            visitor_id: visitor.into(),
+            contact_id: contact.map(str::to_owned),
+            referring_domain: "direct".into(),
+            browser: "Chrome".into(),
+            os: "macOS".into(),
+            device_type: "Desktop".into(),
+            is_bot: false,
+            data: Map::new(),
+            seq,
+        }
+    }
+
+    #[test]
+    fn indexes_agree_with_full_scans_through_every_change() {
+        let now = 1_800_000_000_000;
+        let mut state = State::empty();
+        seed(&mut state, now);
+        check(&state);
+        assert!(
+            state
+                .segments
+                .iter()
+                .enumerate()
+                .all(|(i, _)| state.member_count(i) > 0)
+        );
+
+        // New contacts, one in a segment by property.
+        let a = contact(
+            &mut state,
+            "A@Example.com",
+            json!({ "lifecyclestage": "customer" }),
+            now,
+        );
+        let a_id = a.id.clone();
+        state.insert_contact(a);
+        let b = contact(&mut state, "b@example.com", json!({}), now);
+        let b_id = b.id.clone();
+        state.insert_contact(b);
+        check(&state);
+
+        // Property, company and external-id changes.
+        let company = state.companies.keys().next().cloned().unwrap();
+        state.update_contact(&a_id, |c| {
+            c.properties.insert("lifecyclestage".into(), json!("lead"));
+            c.properties.insert("country".into(), json!("us"));
+            c.properties.insert("email".into(), json!("a2@example.com"));
+            c.company_id = Some(company.clone());
+            c.external_id = Some("usr_a".into());
+        });
+        check(&state);
+
+        // Events: 25 make a contact "Highly engaged"; a /pricing view makes it a
+        // pricing visitor; anonymous events linked later count too.
+        for i in 0..25 {
+            let e = event(
+                &mut state,
+                "form_submit",
+                "https://www.acme-demo.com/",
+                "vis_b",
+                Some(&b_id),
+                now + i,
+            );
+            state.push_event(e);
+        }
+        let e = event(
+            &mut state,
+            "page_view",
+            "https://www.acme-demo.com/pricing?x=1",
+            "vis_anon",
+            None,
+            now + 100,
+        );
+        state.push_event(e);
+        check(&state);
+        assert_eq!(state.link_visitor("vis_anon", &a_id), 1);
+        assert_eq!(state.link_visitor("vis_anon", &b_id), 0);
+        check(&state);
+
+        // Notes count as records; taking a contact out and back changes nothing.
+        state.update_contact(&b_id, |c| {
+            c.notes.push(Note {
+                id: "note_1".into(),
+                content: "x".into(),
+                created_at: now,
+                updated_at: now,
+            });
+        });
+        let taken = state.remove_contact(&b_id).unwrap();
+        check(&state);
+        state.insert_contact(taken);
+        check(&state);
+
+        // Company changes: a new domain, then deletion unlinks its contacts.
+        state.update_company(&company, |c| c.domain = "Renamed.example".into());
+        check(&state);
+        let linked = state.contacts_of_company(&company).count();
+        assert_eq!(state.delete_company(&company, now + 200), Some(linked));
+        check(&state);
+
+        // Deleting contacts unlinks their events, which a visitor link can take again.
+        state.delete_contact(&b_id);
+        state.delete_contact(&a_id);
+        check(&state);
+        let c = contact(&mut state, "c@example.com", json!({}), now + 300);
+        let c_id = c.id.clone();
+        state.insert_contact(c);
+        assert_eq!(state.link_visitor("vis_b", &c_id), 25);
+        check(&state);
+    }
+
+    #[test]
+    fn admit_counts_every_kind_of_record() {
+        let mut state = State::empty();
+        assert_eq!(state.records(), 0);
+        state.max_records = 2;
+        assert!(state.admit(2).is_ok());
+        let c = contact(&mut state, "a@example.com", json!({}), 0);
+        let id = c.id.clone();
+        state.insert_contact(c);
+        state.update_contact(&id, |c| {
+            c.notes.push(Note {
+                id: "note_1".into(),
+                content: "x".into(),
+                created_at: 0,
+                updated_at: 0,
+            });
+        });
+        assert_eq!(state.records(), 2);
+        let full = state.admit(1).unwrap_err();
+        assert_eq!(full.status, 503);
+        assert!(state.admit(usize::MAX).is_err());
+        state.delete_contact(&id);
+        assert_eq!(state.records(), 0);
     }
 }

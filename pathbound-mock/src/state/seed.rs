@@ -190,18 +190,15 @@ fn seed_companies(state: &mut State, now: i64) -> Vec<String> {
             }),
         );
         let seq = state.next_seq();
-        state.companies.insert(
-            id.clone(),
-            Company {
-                id: id.clone(),
-                domain: (*domain).to_owned(),
-                properties,
-                notes: Vec::new(),
-                created_at: created,
-                updated_at: created,
-                seq,
-            },
-        );
+        state.insert_company(Company {
+            id: id.clone(),
+            domain: (*domain).to_owned(),
+            properties,
+            notes: Vec::new(),
+            created_at: created,
+            updated_at: created,
+            seq,
+        });
         ids.push(id);
     }
     ids
@@ -278,24 +275,21 @@ fn seed_contacts(state: &mut State, rng: &mut Rng, companies: &[String], now: i6
         }
         let referrer = rng.pick(REFERRERS).copied().unwrap_or("direct");
         let seq = state.next_seq();
-        state.contacts.insert(
-            id.clone(),
-            Contact {
-                id: id.clone(),
-                properties: p,
-                company_id: company,
-                visitor_ids: vec![format!("vis_{:012x}", rng.next_u64() >> 16)],
-                external_id: None,
-                creation_source: if i % 4 == 0 { "form" } else { "api" }.to_owned(),
-                creation_referring_domain: Some(referrer.to_owned()),
-                creation_landing_page: Some("https://www.acme-demo.com/".to_owned()),
-                enriched: i % 3 != 2,
-                notes: Vec::new(),
-                created_at: created,
-                updated_at: created,
-                seq,
-            },
-        );
+        state.insert_contact(Contact {
+            id: id.clone(),
+            properties: p,
+            company_id: company,
+            visitor_ids: vec![format!("vis_{:012x}", rng.next_u64() >> 16)],
+            external_id: None,
+            creation_source: if i % 4 == 0 { "form" } else { "api" }.to_owned(),
+            creation_referring_domain: Some(referrer.to_owned()),
+            creation_landing_page: Some("https://www.acme-demo.com/".to_owned()),
+            enriched: i % 3 != 2,
+            notes: Vec::new(),
+            created_at: created,
+            updated_at: created,
+            seq,
+        });
         ids.push(id);
     }
     ids
@@ -450,7 +444,7 @@ struct Proto {
 fn push(state: &mut State, p: &Proto, event: &str, at: i64, data: Map<String, Value>) {
     let id = state.ids.next("evt_");
     let seq = state.next_seq();
-    state.events.push(Event {
+    state.push_event(Event {
         id,
         event: event.to_owned(),
         timestamp: at,
@@ -499,7 +493,7 @@ fn seed_segments(state: &mut State, now: i64) {
     ];
     for (i, (name, description, filter)) in defs.into_iter().enumerate() {
         let id = state.ids.next("seg_");
-        state.segments.push(Segment {
+        state.add_segment(Segment {
             id,
             name: name.to_owned(),
             description: description.to_owned(),
