@@ -20,8 +20,8 @@ use pathbound_client::batch::{AggregateEntity, EntityType, GroupBy};
 use pathbound_client::common::{LifecycleStage, SortDir};
 use pathbound_client::companies::CompanyProperties;
 use pathbound_client::contacts::{ContactProperties, VisitorIds};
-use pathbound_mock::pathbound_model;
 use pathbound_mock::{MockConfig, MockServer};
+use pathbound_mock::{pathbound_model, testkit};
 use serde_json::json;
 
 /// The spec's operation ids, from the spec on disk.
@@ -38,7 +38,7 @@ fn spec_operations() -> BTreeSet<String> {
 async fn every_operation_of_the_client_is_called_and_served() {
     let server = MockServer::start().await;
     let c = client(&server, KEY_ALL);
-    auth_health_public(&c).await;
+    auth_health_public(&server, &c).await;
     contacts(&c).await;
     companies(&c).await;
     events_and_segments(&c).await;
@@ -65,14 +65,17 @@ async fn every_operation_of_the_client_is_called_and_served() {
     assert_eq!(embedded, spec, "the mock embeds the current spec");
 }
 
-async fn auth_health_public(c: &Client) {
+async fn auth_health_public(server: &MockServer, c: &Client) {
     let health = c.health().check().send().await.unwrap();
     assert_eq!(health.status.as_deref(), Some("success"));
     let status = c.auth().status().send().await.unwrap();
     let tenant = status.user.unwrap().tenant_id.unwrap();
-    let form = c
+    // Like the API, the mock takes a form submission only from a page of a
+    // verified domain, named by `Origin` (or `Referer`). The typed client, run
+    // server-side, sends neither: the documented 403.
+    let err = c
         .public()
-        .submit_form(tenant, "form_demo")
+        .submit_form(tenant.clone(), "form_demo")
         .visitor_id("vis_formvisitor1")
         .contact_data(ContactProperties {
             email: Some("form.filler@example.com".into()),
@@ -86,11 +89,30 @@ async fn auth_health_public(c: &Client) {
         })
         .send()
         .await
-        .unwrap();
-    assert_eq!(
-        form.message.as_deref(),
-        Some("Thank you for your submission")
-    );
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+    assert_eq!(details(&err)[0].0, "origin");
+    // The browser's submission, with the page's origin, goes through.
+    let body = json!({
+        "visitor_id": "vis_formvisitor1",
+        "contact_data": { "email": "form.filler@example.com", "firstname": "Form", "lifecyclestage": "lead" },
+        "company_data": { "domain": "formco.example" },
+    })
+    .to_string();
+    let form = testkit::send(
+        server.base_url(),
+        "POST",
+        &format!("/public/form-submission/{tenant}/form_demo"),
+        &[
+            ("origin", "https://www.acme-demo.com"),
+            ("content-type", "application/json"),
+        ],
+        Some(body.as_bytes()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(form.status, 200);
+    assert_eq!(form.json()["message"], "Thank you for your submission");
     let created = c
         .contacts()
         .list()

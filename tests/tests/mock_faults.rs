@@ -1,6 +1,7 @@
 //! Fault modes of `pathbound-mock` as the client sees them: injected 503s and
 //! retries, 429 with `Retry-After`, the configured rate limit, dropped
-//! connections and latency; per key, per operation and per request header.
+//! connections and latency; per key, per operation and per request header (the
+//! header takes effect only with a valid API key).
 
 mod mock_support;
 
@@ -79,7 +80,10 @@ async fn a_429_carries_retry_after_and_is_retried_after_waiting() {
         server.base_url(),
         "GET",
         "/health",
-        &[("x-mock-fault", "429,retry-after=3")],
+        &[
+            ("authorization", "Bearer sk_test_all"),
+            ("x-mock-fault", "429,retry-after=3"),
+        ],
         None,
     )
     .await
@@ -160,7 +164,10 @@ async fn a_dropped_connection_is_retried_only_when_safe() {
         server.base_url(),
         "GET",
         "/health",
-        &[("x-mock-fault", "drop")],
+        &[
+            ("authorization", "Bearer sk_test_all"),
+            ("x-mock-fault", "drop"),
+        ],
         None,
     )
     .await;
@@ -190,7 +197,10 @@ async fn latency_slows_answers_and_trips_client_timeouts() {
         server.base_url(),
         "GET",
         "/health",
-        &[("x-mock-fault", "latency=120ms")],
+        &[
+            ("authorization", "Bearer sk_test_all"),
+            ("x-mock-fault", "latency=120ms"),
+        ],
         None,
     )
     .await
@@ -217,7 +227,10 @@ async fn latency_slows_answers_and_trips_client_timeouts() {
         server.base_url(),
         "GET",
         "/health",
-        &[("x-mock-fault", "explode")],
+        &[
+            ("authorization", "Bearer sk_test_all"),
+            ("x-mock-fault", "explode"),
+        ],
         None,
     )
     .await
