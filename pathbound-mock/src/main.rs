@@ -1,5 +1,7 @@
 //! `cargo run -p pathbound-mock -- --port 4010`: serves the mock until Ctrl-C.
 
+#![forbid(unsafe_code)]
+
 use pathbound_mock::cli::{self, Command, USAGE};
 
 #[tokio::main]

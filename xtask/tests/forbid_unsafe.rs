@@ -15,6 +15,7 @@ const CRATE_ROOTS: &[&str] = &[
     "pathbound-client/src/lib.rs",
     "tests/fixture-client/src/lib.rs",
     "pathbound-mock/src/lib.rs",
+    "pathbound-mock/src/main.rs",
     "xtask/src/main.rs",
 ];
 
