@@ -23,13 +23,23 @@ type Facts = BTreeMap<String, (String, String, Option<String>)>;
 fn every_spec_endpoint_appears_once_with_its_method_path_and_scope_and_nothing_else_does() {
     let mut expected: Facts = BTreeMap::new();
     for op in model().operations() {
+        // A scope that depends on a parameter is written `by=<param>:<value>=<scope>,…`.
+        let scope = match (&op.scope, &op.scope_by) {
+            (Some(scope), _) => Some(scope.clone()),
+            (None, Some(by)) => Some(format!(
+                "by={}:{}",
+                by.param,
+                by.values
+                    .iter()
+                    .map(|(v, s)| format!("{v}={s}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
+            (None, None) => None,
+        };
         expected.insert(
             op.id.clone(),
-            (
-                op.method.as_str().to_lowercase(),
-                op.path.clone(),
-                op.scope.clone(),
-            ),
+            (op.method.as_str().to_lowercase(), op.path.clone(), scope),
         );
     }
     let doc = document();
@@ -44,15 +54,57 @@ fn every_spec_endpoint_appears_once_with_its_method_path_and_scope_and_nothing_e
             .unwrap_or_else(|| panic!("{path} is not a mapping"))
         {
             let method = method.as_str().unwrap_or_default().to_string();
-            let scope = op["x-pathbound-scope"].as_str().map(str::to_string);
-            // The scope is also in `security`, as the bearer scheme's required role.
-            let security = op["security"][0]["bearerAuth"][0]
-                .as_str()
-                .map(str::to_string);
-            assert_eq!(
-                scope, security,
-                "{method} {path}: x-pathbound-scope and security disagree"
-            );
+            // The scope is also in `security`, as the bearer scheme's required role;
+            // a scope that depends on a parameter lists each possible scope as an
+            // alternative.
+            let security: Vec<String> = op["security"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .filter_map(|alt| alt["bearerAuth"][0].as_str().map(str::to_string))
+                .collect();
+            let scope = match &op["x-pathbound-scope"] {
+                serde_yaml::Value::String(scope) => {
+                    assert_eq!(security, [scope.clone()], "{method} {path}");
+                    Some(scope.clone())
+                }
+                serde_yaml::Value::Mapping(by) => {
+                    let param = by[&serde_yaml::Value::from("by")]
+                        .as_str()
+                        .unwrap_or_default();
+                    let values = by[&serde_yaml::Value::from("values")]
+                        .as_mapping()
+                        .unwrap_or_else(|| panic!("{method} {path}: scope without values"));
+                    let pairs: Vec<(String, String)> = values
+                        .iter()
+                        .map(|(v, s)| {
+                            (
+                                v.as_str().unwrap_or_default().to_string(),
+                                s.as_str().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect();
+                    let mut distinct: Vec<String> = Vec::new();
+                    for (_, s) in &pairs {
+                        if !distinct.contains(s) {
+                            distinct.push(s.clone());
+                        }
+                    }
+                    assert_eq!(security, distinct, "{method} {path}");
+                    Some(format!(
+                        "by={param}:{}",
+                        pairs
+                            .iter()
+                            .map(|(v, s)| format!("{v}={s}"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ))
+                }
+                _ => {
+                    assert!(security.is_empty(), "{method} {path}: {security:?}");
+                    None
+                }
+            };
             let ids = op["x-pathbound-operations"]
                 .as_sequence()
                 .unwrap_or_else(|| panic!("{method} {path} lists no operations"));

@@ -182,8 +182,12 @@ pub struct EndpointDef {
     pub method: HttpMethod,
     /// Path template relative to the base URL.
     pub path: String,
-    /// Required scope; `None` for `scope: none`.
+    /// Required scope; `None` for `scope: none` and for a scope that depends
+    /// on a parameter (then `scope_by` is set).
     pub scope: Option<String>,
+    /// `scope: { by: param, values: { value: scope, ... } }`: the scope depends
+    /// on the value of a parameter.
+    pub scope_by: Option<ScopeByDef>,
     /// Send the API key.
     pub auth: bool,
     /// One-line summary.
@@ -207,6 +211,17 @@ pub struct EndpointDef {
     /// `retry:` when given.
     pub retry_safe: Option<bool>,
     /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A scope that depends on a parameter's value.
+#[derive(Debug, Clone)]
+pub struct ScopeByDef {
+    /// The parameter's wire name (a path, query or body parameter).
+    pub param: String,
+    /// `(parameter value, scope)` pairs, in spec order, each with its origin.
+    pub values: Vec<(String, String, Origin)>,
+    /// Where `scope:` is written.
     pub origin: Origin,
 }
 

@@ -130,6 +130,32 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// `scope: { by: param, values: { value: scope, ... } }`.
+    fn scope_by(&mut self, value: &Value, origin: &Origin) -> Option<ScopeByDef> {
+        let x = self.entries(value, origin, &["by", "values"])?;
+        let param = self.required_string(&x, "by");
+        let mut values = Vec::new();
+        match x.get("values") {
+            None => {
+                self.error(origin, "missing required key `values`");
+            }
+            Some(v) => {
+                for (wire, scope) in self.named_entries(v, &x.at("values")) {
+                    let at = x.at("values").child(&wire);
+                    match scalar_text(scope) {
+                        Some(scope) if !scope.trim().is_empty() => values.push((wire, scope, at)),
+                        _ => self.error(&at, "a scope must be text, e.g. `contacts:read`"),
+                    }
+                }
+            }
+        }
+        Some(ScopeByDef {
+            param,
+            values,
+            origin: origin.clone(),
+        })
+    }
+
     fn required_string(&mut self, e: &Entries<'_>, key: &str) -> String {
         if e.get(key).is_none() {
             self.error(&e.origin, format!("missing required key `{key}`"));
@@ -536,8 +562,14 @@ impl<'a> Decoder<'a> {
             }
         };
         let path = self.required_string(&e, "path");
-        let scope_text = self.required_string(&e, "scope");
-        let scope = (scope_text != "none" && !scope_text.is_empty()).then_some(scope_text);
+        let (scope, scope_by) = match e.get("scope") {
+            Some(v @ Value::Mapping(_)) => (None, self.scope_by(v, &e.at("scope"))),
+            _ => {
+                let scope_text = self.required_string(&e, "scope");
+                let scope = (scope_text != "none" && !scope_text.is_empty()).then_some(scope_text);
+                (scope, None)
+            }
+        };
         let auth = self.bool(&e, "auth", true);
         let summary = self.required_string(&e, "summary");
         let description = self.string(&e, "description");
@@ -660,6 +692,7 @@ impl<'a> Decoder<'a> {
             method,
             path,
             scope,
+            scope_by,
             auth,
             summary,
             description,

@@ -236,8 +236,11 @@ pub struct Operation {
     pub method: Method,
     /// Path template relative to the base URL.
     pub path: String,
-    /// Required scope; `None` when the endpoint needs none.
+    /// Required scope; `None` when the endpoint needs none, or when it depends
+    /// on a parameter (then `scope_by` is set).
     pub scope: Option<String>,
+    /// The scope depends on the value of a parameter.
+    pub scope_by: Option<ScopeBy>,
     /// Sends the API key.
     pub auth: bool,
     /// One-line summary.
@@ -263,6 +266,43 @@ pub struct Operation {
     pub retry_safe: bool,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// A scope that depends on the value of a parameter (`batch.aggregate` needs
+/// the read scope of the entity it aggregates).
+#[derive(Debug, Clone)]
+pub struct ScopeBy {
+    /// The parameter's wire name.
+    pub param: String,
+    /// Where the parameter is sent.
+    pub place: ParamPlace,
+    /// `(parameter value, scope)`, in spec order.
+    pub values: Vec<(String, String)>,
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamPlace {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A field of the JSON body.
+    Body,
+}
+
+impl Operation {
+    /// Every scope the operation may need: its fixed scope, or each scope its
+    /// parameter can select (in spec order, without repeats).
+    pub fn possible_scopes(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.scope.iter().map(String::as_str).collect();
+        for (_, scope) in self.scope_by.iter().flat_map(|b| &b.values) {
+            if !out.contains(&scope.as_str()) {
+                out.push(scope);
+            }
+        }
+        out
+    }
 }
 
 /// A JSON request body.
@@ -424,6 +464,21 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 method: ep.method,
                 path: ep.path.clone(),
                 scope: ep.scope.clone(),
+                scope_by: ep.scope_by.as_ref().map(|by| ScopeBy {
+                    param: by.param.clone(),
+                    place: if ep.path_params.iter().any(|f| f.wire == by.param) {
+                        ParamPlace::Path
+                    } else if ep.query.iter().any(|f| f.wire == by.param) {
+                        ParamPlace::Query
+                    } else {
+                        ParamPlace::Body
+                    },
+                    values: by
+                        .values
+                        .iter()
+                        .map(|(value, scope, _)| (value.clone(), scope.clone()))
+                        .collect(),
+                }),
                 auth: ep.auth,
                 summary: ep.summary.clone(),
                 description: ep.description.clone(),

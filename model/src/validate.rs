@@ -26,6 +26,8 @@ struct Checker<'a> {
 }
 
 /// Checks `loaded`; `Ok(())` when the spec can be generated.
+///
+/// (A scope that depends on a parameter is checked by [`Checker::scope_by`].)
 pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     let spec = &loaded.spec;
     let mut c = Checker {
@@ -208,6 +210,140 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `scope: { by, values }`: `by` names a required string or enum parameter
+    /// of the endpoint, every scope is declared, and for an enum every known
+    /// value has its scope (and nothing else is listed).
+    fn scope_by(&mut self, ep: &EndpointDef, by: &ScopeByDef) {
+        let o = &by.origin;
+        if !ep.auth {
+            self.error(&ep.origin.child("auth"), "an endpoint that sends no key (`auth: false`) cannot require a scope; write `scope: none`");
+        }
+        let body_fields: Vec<&FieldDef> = match &ep.body {
+            Some(BodyDef::Inline(fields, _)) => fields.iter().collect(),
+            Some(BodyDef::Named(ty, _)) => ty
+                .named()
+                .and_then(|n| self.loaded.spec.schemas.iter().find(|s| s.name == n))
+                .map(|s| match &s.kind {
+                    SchemaKind::Object { fields, .. } => fields.iter().collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let param = ep
+            .path_params
+            .iter()
+            .chain(&ep.query)
+            .chain(body_fields.iter().copied())
+            .find(|f| f.wire == by.param);
+        let Some(param) = param else {
+            let known: Vec<&str> = ep
+                .path_params
+                .iter()
+                .chain(&ep.query)
+                .chain(body_fields.iter().copied())
+                .map(|f| f.wire.as_str())
+                .collect();
+            let d = self.error(
+                &o.child("by"),
+                format!(
+                    "`scope.by` names `{}`, which is not a parameter of this endpoint",
+                    by.param
+                ),
+            );
+            d.help = Some(match did_you_mean(&by.param, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name a path, query or body parameter".into(),
+            });
+            return;
+        };
+        if !param.required || param.nullable {
+            self.error(
+                &o.child("by"),
+                format!(
+                    "`scope.by` names `{}`, which is optional: the scope must be known for every request; make it required",
+                    param.wire
+                ),
+            );
+        }
+        let enum_values: Option<Vec<&str>> = match &param.ty {
+            TypeExpr::String => None,
+            TypeExpr::Named(n) => match self.loaded.spec.schemas.iter().find(|s| &s.name == n) {
+                Some(SchemaDef {
+                    kind: SchemaKind::Enum { values },
+                    ..
+                }) => Some(values.iter().map(|v| v.value.as_str()).collect()),
+                Some(_) => {
+                    self.error(
+                        &o.child("by"),
+                        format!(
+                            "`scope.by` names `{}`, a `{n}`: it must be a string or an enum",
+                            param.wire
+                        ),
+                    );
+                    return;
+                }
+                None => return,
+            },
+            other => {
+                self.error(
+                    &o.child("by"),
+                    format!(
+                        "`scope.by` names `{}`, a `{other}`: it must be a string or an enum",
+                        param.wire
+                    ),
+                );
+                return;
+            }
+        };
+        if by.values.is_empty() {
+            self.error(o, "`scope.values` lists no value");
+        }
+        for (value, scope, at) in &by.values {
+            if !self.scope_names.contains(scope.as_str()) {
+                let suggestion = did_you_mean(scope, self.scope_names.iter().copied());
+                let d = self.error(at, format!("unknown scope `{scope}`"));
+                d.help = Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "declare it under `scopes:` in api.yaml".into(),
+                });
+            }
+            if let Some(known) = &enum_values {
+                if !known.contains(&value.as_str()) {
+                    self.error(
+                        at,
+                        format!(
+                            "`{value}` is not a value of `{}` ({})",
+                            param.wire,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(known) = &enum_values {
+            let missing: Vec<&str> = known
+                .iter()
+                .copied()
+                .filter(|v| !by.values.iter().any(|(value, _, _)| value == v))
+                .collect();
+            if !missing.is_empty() {
+                self.error(
+                    &o.child("values"),
+                    format!(
+                        "`scope.values` gives no scope for {} of `{}`",
+                        missing
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        param.wire
+                    ),
+                );
+            }
+        }
+    }
+
     fn resources(&mut self) {
         // Inline bodies become schemas named by the model; they must not take a
         // declared schema's name (or each other's).
@@ -315,6 +451,9 @@ impl<'a> Checker<'a> {
             if !ep.auth {
                 self.error(&o.child("auth"), "an endpoint that sends no key (`auth: false`) cannot require a scope; write `scope: none`");
             }
+        }
+        if let Some(by) = &ep.scope_by {
+            self.scope_by(ep, by);
         }
         // Parameters: every argument and builder method must be distinct.
         self.fields(&ep.path_params);

@@ -79,6 +79,8 @@ pub struct Call<'a> {
     pub(crate) query: String,
     /// Serialised JSON body.
     pub(crate) body: Option<Vec<u8>>,
+    /// The value of the parameter the operation's scope depends on, if it does.
+    pub(crate) scope_value: Option<&'a str>,
 }
 
 impl std::fmt::Debug for Call<'_> {
@@ -116,7 +118,16 @@ impl<'a> Call<'a> {
             fixed_query: &[],
             query: String::new(),
             body: None,
+            scope_value: None,
         }
+    }
+
+    /// The value of the parameter the operation's scope depends on
+    /// ([`Operation::scope_by`](super::Operation::scope_by)), so the client-side
+    /// scope check and a 403's message name the scope this call needs.
+    pub fn scope_param(mut self, value: &'a str) -> Self {
+        self.scope_value = Some(value);
+        self
     }
 
     /// Values for the path template's `{...}` placeholders, in order. Each is
@@ -217,6 +228,7 @@ mod tests {
         method: Method::Get,
         path: "/contacts",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[],
@@ -295,6 +307,7 @@ mod tests {
             method: Method::Post,
             path: "/identities/{identity_id}/linkedin/login",
             scope: None,
+            scope_by: None,
             auth: true,
             retry_safe: false,
             errors: &[],

@@ -132,8 +132,8 @@ impl Client {
     }
 
     /// The scope `op` needs that the configured scopes lack, if checks are on.
-    fn missing_scope(&self, op: &'static Operation) -> Option<&'static str> {
-        let (Some(have), Some(needed)) = (self.scopes.as_deref(), op.scope) else {
+    fn missing_scope(&self, needed: Option<&'static str>) -> Option<&'static str> {
+        let (Some(have), Some(needed)) = (self.scopes.as_deref(), needed) else {
             return None;
         };
         (!have.contains(needed)).then_some(needed)
@@ -169,7 +169,8 @@ impl Client {
     /// [`Client::execute`] inside its span, which it fills in.
     async fn execute_in(&self, call: Call<'_>, span: tracing::Span) -> Result<Response> {
         let op = call.op;
-        if let Some(scope) = self.missing_scope(op) {
+        let required_scope = op.scope_for(call.scope_value);
+        if let Some(scope) = self.missing_scope(required_scope) {
             tracing::debug!(
                 scope,
                 "not sent: the key lacks the scope this operation needs"
@@ -264,6 +265,7 @@ impl Client {
         };
         finish(
             op,
+            required_scope,
             outcome,
             attempt,
             started,
@@ -393,6 +395,7 @@ impl Spare {
 /// public error. `attempts` is the number of attempts made.
 fn finish(
     op: &'static Operation,
+    required_scope: Option<&'static str>,
     outcome: Result<Response, Failure>,
     attempts: u32,
     started: Instant,
@@ -416,7 +419,7 @@ fn finish(
             Ok(response)
         }
         Err(failure) => {
-            let error = failure.into_error(op, attempts, api_key_env);
+            let error = failure.into_error(op, required_scope, attempts, api_key_env);
             if let Some(status) = error.status() {
                 span.record("status", status);
             }
@@ -515,7 +518,13 @@ impl Failure {
         }
     }
 
-    fn into_error(self, op: &'static Operation, attempts: u32, api_key_env: &'static str) -> Error {
+    fn into_error(
+        self,
+        op: &'static Operation,
+        required_scope: Option<&'static str>,
+        attempts: u32,
+        api_key_env: &'static str,
+    ) -> Error {
         match self {
             Failure::Status {
                 status,
@@ -525,6 +534,7 @@ impl Failure {
             } => {
                 let request_id = request_id(&headers).map(str::to_owned);
                 ApiError::from_response(op, status, request_id, retry_after, &body, attempts)
+                    .with_required_scope(required_scope)
                     .with_api_key_env(api_key_env)
                     .into()
             }
@@ -535,7 +545,7 @@ impl Failure {
             },
             Failure::Other(e) => e,
             Failure::NotFoundAfterUncertainAttempt(inner) => {
-                match inner.into_error(op, attempts, api_key_env) {
+                match inner.into_error(op, required_scope, attempts, api_key_env) {
                     Error::Api(mut api) => {
                         api.earlier_attempt_may_have_succeeded = true;
                         Error::Api(api)

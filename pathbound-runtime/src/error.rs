@@ -225,6 +225,15 @@ impl ApiError {
         }
     }
 
+    /// The scope this call needed, when it depends on a parameter (the
+    /// operation's fixed scope otherwise).
+    pub(crate) fn with_required_scope(mut self, scope: Option<&'static str>) -> Self {
+        if scope.is_some() {
+            self.required_scope = scope;
+        }
+        self
+    }
+
     /// Names the environment variable the API key is read from, for the 401 message.
     pub(crate) fn with_api_key_env(mut self, env: &'static str) -> Self {
         self.api_key_env = Some(env);
@@ -668,6 +677,7 @@ mod tests {
         method: Method::Post,
         path: "/contacts",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[(409, "A contact with this email already exists.")],
@@ -678,6 +688,7 @@ mod tests {
         method: Method::Get,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[],

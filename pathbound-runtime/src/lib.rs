@@ -73,7 +73,7 @@ pub use config::{
     DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
 };
 pub use error::{ApiError, Error, Result};
-pub use operation::{Method, Operation};
+pub use operation::{Method, Operation, ScopeBy};
 pub use page::{Page, PageInfo, PaginationStyle};
 pub use response::WithResponse;
 pub use secret::SecretString;

@@ -23,6 +23,7 @@ static CREATE_NOTE: Operation = Operation {
     method: Method::Post,
     path: "/contacts/{contact_id}/notes",
     scope: Some("notes:write"),
+    scope_by: None,
     auth: true,
     retry_safe: false,
     errors: &[(409, "A note with this title exists.")],
@@ -33,6 +34,7 @@ static GET_CONTACT: Operation = Operation {
     method: Method::Get,
     path: "/contacts/{contact_id}",
     scope: Some("contacts:read"),
+    scope_by: None,
     auth: true,
     retry_safe: true,
     errors: &[],
@@ -43,6 +45,7 @@ static PUBLIC: Operation = Operation {
     method: Method::Get,
     path: "/status",
     scope: None,
+    scope_by: None,
     auth: false,
     retry_safe: true,
     errors: &[],
@@ -1128,6 +1131,7 @@ static DELETE_CONTACT: Operation = Operation {
     method: Method::Delete,
     path: "/contacts/{contact_id}",
     scope: Some("contacts:write"),
+    scope_by: None,
     auth: true,
     retry_safe: true,
     errors: &[],
@@ -1177,4 +1181,57 @@ async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it(
 
 fn client_for(server: &Server) -> Client {
     builder(server).build().unwrap()
+}
+
+static AGGREGATE: Operation = Operation {
+    id: "batch.aggregate",
+    method: Method::Post,
+    path: "/aggregate",
+    scope: None,
+    scope_by: Some(crate::ScopeBy {
+        param: "entity",
+        values: &[
+            ("contacts", "contacts:read"),
+            ("companies", "companies:read"),
+            ("events", "events:read"),
+        ],
+    }),
+    auth: true,
+    retry_safe: true,
+    errors: &[],
+};
+
+/// A scope that depends on a parameter: the client-side check and a 403's
+/// message use the scope the call's value selects.
+#[tokio::test]
+async fn a_scope_chosen_by_a_parameter_is_checked_and_named_per_call() {
+    let server = serve(vec![
+        Some(reply("200 OK", "{}")),
+        Some(reply(
+            "403 Forbidden",
+            r#"{"status":"error","error":"Forbidden"}"#,
+        )),
+    ])
+    .await;
+    let client = client(&server).with_scopes(["events:read"]);
+    let options = RequestOptions::new();
+    let call = |entity| Call::new(&AGGREGATE, &options).scope_param(entity);
+    // events: the key has events:read, so the call is sent.
+    client.execute(call("events")).await.unwrap();
+    // companies: refused before sending, naming companies:read.
+    let err = client.execute(call("companies")).await.unwrap_err();
+    assert_eq!(err.missing_scope(), Some("companies:read"), "{err:?}");
+    assert!(err.to_string().contains("companies:read"), "{err}");
+    assert_eq!(server.request_count(), 1);
+    // Without the pre-check, the server's 403 names the scope this value needed.
+    let err = client
+        .without_scope_checks()
+        .execute(call("companies"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(err.missing_scope(), Some("companies:read"), "{err:?}");
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(AGGREGATE.scope_for(Some("events")), Some("events:read"));
+    assert_eq!(AGGREGATE.scope_for(Some("deals")), None);
 }

@@ -34,8 +34,13 @@ pub struct Operation {
     /// e.g. `"/contacts/{contact_id}/notes"`. Values come from [`super::Call::path_args`].
     pub path: &'static str,
     /// The scope the API key needs, e.g. `"contacts:write"`; `None` for public
-    /// endpoints. Used to explain a 403.
+    /// endpoints, and when the scope depends on a parameter (`scope_by`). Used to
+    /// explain a 403 and for the client-side scope check.
     pub scope: Option<&'static str>,
+    /// The scope depends on the value of a request parameter (for instance the
+    /// `entity` an aggregate reads); the call says the value with
+    /// `Call::scope_param`.
+    pub scope_by: Option<ScopeBy>,
     /// Whether to send `Authorization: Bearer <key>`. `false` for public endpoints.
     pub auth: bool,
     /// Whether the request may be sent again after a failure the server may
@@ -46,7 +51,31 @@ pub struct Operation {
     pub errors: &'static [(u16, &'static str)],
 }
 
+/// A scope that depends on the value of a request parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeBy {
+    /// The parameter's wire name, e.g. `"entity"`.
+    pub param: &'static str,
+    /// `(parameter value, scope)` pairs, e.g. `("events", "events:read")`.
+    pub values: &'static [(&'static str, &'static str)],
+}
+
 impl Operation {
+    /// The scope a call needs: the fixed scope, or the one `param_value` selects
+    /// when the scope depends on a parameter (`None` for a value the spec does
+    /// not list: then the server decides).
+    pub fn scope_for(&self, param_value: Option<&str>) -> Option<&'static str> {
+        match (self.scope, &self.scope_by, param_value) {
+            (Some(scope), _, _) => Some(scope),
+            (None, Some(by), Some(value)) => by
+                .values
+                .iter()
+                .find(|(v, _)| *v == value)
+                .map(|(_, scope)| *scope),
+            _ => None,
+        }
+    }
+
     /// The documented meaning of `status` for this endpoint, if the spec gives one.
     pub fn documented_error(&self, status: u16) -> Option<&'static str> {
         self.errors
@@ -65,6 +94,7 @@ mod tests {
         method: Method::Post,
         path: "/things",
         scope: Some("things:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[(409, "A thing with this name exists."), (422, "Bad name.")],

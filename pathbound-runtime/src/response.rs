@@ -272,6 +272,7 @@ mod tests {
         method: Method::Get,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[],

@@ -98,6 +98,7 @@ mod tests {
         method: Method::Get,
         path: "/contacts/{contact_id}/notes/{note_id}",
         scope: None,
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[],

@@ -35,6 +35,7 @@ static PING: Operation = Operation {
     method: Method::Get,
     path: "/ping",
     scope: None,
+    scope_by: None,
     auth: true,
     retry_safe: true,
     errors: &[],

@@ -613,7 +613,9 @@ fn summary(
     for (profile, client, reqwest, ratio) in &builds.profiles {
         row(
             report,
-            &format!("client (wire + runtime + generated) unit time ÷ `reqwest` unit time ({profile})"),
+            &format!(
+                "client (wire + runtime + generated) unit time ÷ `reqwest` unit time ({profile})"
+            ),
             format!("{ratio:.2} ({client:.1} s vs {reqwest:.1} s)"),
             "< 1",
             Some(*ratio < 1.0),

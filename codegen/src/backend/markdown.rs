@@ -125,6 +125,16 @@ pub fn document(model: &Model) -> String {
         for op in &r.operations {
             let scope = match (&op.scope, op.auth) {
                 (Some(w), _) => format!("`{w}`"),
+                (None, _) if op.scope_by.is_some() => {
+                    let by = op.scope_by.as_ref().map_or("", |b| b.param.as_str());
+                    let each: Vec<String> = op
+                        .scope_by
+                        .iter()
+                        .flat_map(|b| &b.values)
+                        .map(|(value, sc)| format!("`{sc}` for `{value}`"))
+                        .collect();
+                    format!("by `{by}`: {}", each.join(", "))
+                }
                 (None, true) => "any key".into(),
                 (None, false) => "public".into(),
             };
@@ -151,7 +161,7 @@ pub fn document(model: &Model) -> String {
     for sc in &model.scopes {
         let ops: Vec<String> = model
             .operations()
-            .filter(|o| o.scope.as_ref() == Some(&sc.name))
+            .filter(|o| o.possible_scopes().contains(&sc.name.as_str()))
             .map(|o| format!("`{}`", o.id))
             .collect();
         let ops = if ops.is_empty() {

@@ -439,14 +439,32 @@ fn operation(ops: &[&Operation]) -> Value {
             }
         }
     }
-    let scope = first.scope.clone();
-    let security = match (&scope, first.auth) {
+    // A scope that depends on a parameter: any one of its scopes satisfies
+    // `security` (alternatives), and `x-pathbound-scope` says which value needs which.
+    let scopes = first.possible_scopes();
+    let security = match (scopes.is_empty(), first.auth) {
         (_, false) => Value::Sequence(vec![]),
-        (Some(sc), true) => Value::Sequence(vec![map([(
-            "bearerAuth",
-            Some(Value::Sequence(vec![s(sc)])),
-        )])]),
-        (None, true) => Value::Sequence(vec![map([("bearerAuth", Some(Value::Sequence(vec![])))])]),
+        (false, true) => Value::Sequence(
+            scopes
+                .iter()
+                .map(|sc| map([("bearerAuth", Some(Value::Sequence(vec![s(*sc)])))]))
+                .collect(),
+        ),
+        (true, true) => Value::Sequence(vec![map([("bearerAuth", Some(Value::Sequence(vec![])))])]),
+    };
+    let scope = match (&first.scope, &first.scope_by) {
+        (Some(sc), _) => s(sc),
+        (None, Some(by)) => {
+            let mut values = Mapping::new();
+            for (value, sc) in &by.values {
+                values.insert(s(value), s(sc));
+            }
+            map([
+                ("by", Some(s(&by.param))),
+                ("values", Some(Value::Mapping(values))),
+            ])
+        }
+        (None, None) => Value::Null,
     };
     let mut description = String::new();
     for op in ops {
@@ -495,10 +513,7 @@ fn operation(ops: &[&Operation]) -> Value {
         ("requestBody", body),
         ("responses", Some(Value::Mapping(responses))),
         ("security", Some(security)),
-        (
-            "x-pathbound-scope",
-            Some(scope.map(s).unwrap_or(Value::Null)),
-        ),
+        ("x-pathbound-scope", Some(scope)),
         (
             "x-pathbound-operations",
             Some(Value::Sequence(ops.iter().map(|o| s(&o.id)).collect())),

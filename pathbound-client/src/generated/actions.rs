@@ -256,6 +256,7 @@ impl ActionsCreateRequest {
         method: runtime::Method::Post,
         path: "/actions",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -392,6 +393,7 @@ impl ActionsListRequest {
         method: runtime::Method::Get,
         path: "/actions",
         scope: Some("actions:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -541,6 +543,7 @@ impl ActionsGetRequest {
         method: runtime::Method::Get,
         path: "/actions/{action_id}",
         scope: Some("actions:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -606,6 +609,7 @@ impl ActionsUpdateRequest {
         method: runtime::Method::Put,
         path: "/actions/{action_id}",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -698,6 +702,7 @@ impl ActionsExecuteRequest {
         method: runtime::Method::Post,
         path: "/actions/{action_id}/execute",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -766,6 +771,7 @@ impl ActionsCancelRequest {
         method: runtime::Method::Post,
         path: "/actions/{action_id}/cancel",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -835,6 +841,7 @@ impl ActionsApproveRequest {
         method: runtime::Method::Post,
         path: "/actions/{action_id}/approve",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -904,6 +911,7 @@ impl ActionsRejectRequest {
         method: runtime::Method::Post,
         path: "/actions/{action_id}/reject",
         scope: Some("actions:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[

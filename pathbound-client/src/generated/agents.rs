@@ -322,6 +322,7 @@ impl AgentsListRequest {
         method: runtime::Method::Get,
         path: "/agents",
         scope: Some("agents:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -447,6 +448,7 @@ impl AgentsCreateRequest {
         method: runtime::Method::Post,
         path: "/agents",
         scope: Some("agents:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -560,6 +562,7 @@ impl AgentsGetRequest {
         method: runtime::Method::Get,
         path: "/agents/{agent_id}",
         scope: Some("agents:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -625,6 +628,7 @@ impl AgentsUpdateRequest {
         method: runtime::Method::Patch,
         path: "/agents/{agent_id}",
         scope: Some("agents:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -744,6 +748,7 @@ impl AgentsDeleteRequest {
         method: runtime::Method::Delete,
         path: "/agents/{agent_id}",
         scope: Some("agents:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -826,6 +831,7 @@ impl AgentsListRunsRequest {
         method: runtime::Method::Get,
         path: "/agents/{agent_id}/runs",
         scope: Some("agents:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -946,6 +952,7 @@ impl AgentsGetRunRequest {
         method: runtime::Method::Get,
         path: "/agents/runs/{run_id}",
         scope: Some("agents:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1011,6 +1018,7 @@ impl AgentsTriggerRequest {
         method: runtime::Method::Post,
         path: "/agents/{agent_id}/trigger",
         scope: Some("agents:trigger"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -1087,6 +1095,7 @@ impl AgentsApproveRunActionRequest {
         method: runtime::Method::Post,
         path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve",
         scope: Some("agents:approve"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -1165,6 +1174,7 @@ impl AgentsRejectRunActionRequest {
         method: runtime::Method::Post,
         path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject",
         scope: Some("agents:approve"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[

@@ -44,6 +44,7 @@ impl AuthStatusRequest {
         method: runtime::Method::Get,
         path: "/auth/status",
         scope: None,
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[

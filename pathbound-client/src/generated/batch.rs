@@ -74,11 +74,9 @@ impl BatchApi<'_> {
     }
     /// Group contacts, companies or events server-side.
     ///
-    /// `POST /v1/aggregate` · requires scope `contacts:read`
+    /// `POST /v1/aggregate` · requires the scope `entity` selects: `contacts:read` for `contacts`, `companies:read` for `companies`, `events:read` for `events`
     ///
-    /// The scope depends on `entity`: `contacts:read`, `companies:read` or
-    /// `events:read`; the spec declares `contacts:read`, the most common case (?). Documented
-    /// event dimensions: `device_type`, `browser`, `os`, `referring_domain`, `is_bot`.
+    /// Documented event dimensions: `device_type`, `browser`, `os`, `referring_domain`, `is_bot`.
     /// Assumed: the group-by field is named `group_by`, metric options are not modelled and
     /// the response is decoded as `AggregateResult` (?). Read-only, so safe to retry.
     ///
@@ -120,6 +118,7 @@ impl BatchDetailsRequest {
         method: runtime::Method::Post,
         path: "/batch/details",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -190,6 +189,7 @@ impl BatchActivityRequest {
         method: runtime::Method::Post,
         path: "/batch/activity",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -286,7 +286,15 @@ impl BatchAggregateRequest {
         id: "batch.aggregate",
         method: runtime::Method::Post,
         path: "/aggregate",
-        scope: Some("contacts:read"),
+        scope: None,
+        scope_by: Some(runtime::ScopeBy {
+            param: "entity",
+            values: &[
+                ("contacts", "contacts:read"),
+                ("companies", "companies:read"),
+                ("events", "events:read"),
+            ],
+        }),
         auth: true,
         retry_safe: true,
         errors: &[
@@ -296,8 +304,8 @@ impl BatchAggregateRequest {
             (429, "Rate limit exceeded."),
         ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
+    /// The scope depends on `entity`: see [`OPERATION`](Self::OPERATION)'s `scope_by`.
+    pub const SCOPE: Option<super::Scope> = None;
     /// Filters, e.g. `{"segment_id": "seg_…"}`.
     pub fn filters(
         mut self,
@@ -343,7 +351,8 @@ impl BatchAggregateRequest {
         self,
     ) -> runtime::Result<runtime::WithResponse<AggregateResult>> {
         let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
-            .json(&self.body)?;
+            .json(&self.body)?
+            .scope_param(self.body.entity.as_str());
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode())
     }

@@ -272,6 +272,7 @@ impl CompaniesCreateRequest {
         method: runtime::Method::Post,
         path: "/companies",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -378,6 +379,7 @@ impl CompaniesListRequest {
         method: runtime::Method::Get,
         path: "/companies",
         scope: Some("companies:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -527,6 +529,7 @@ impl CompaniesGetRequest {
         method: runtime::Method::Get,
         path: "/companies/{company_id}",
         scope: Some("companies:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -592,6 +595,7 @@ impl CompaniesUpdateRequest {
         method: runtime::Method::Put,
         path: "/companies/{company_id}",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -663,6 +667,7 @@ impl CompaniesDeleteRequest {
         method: runtime::Method::Delete,
         path: "/companies/{company_id}",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -727,6 +732,7 @@ impl CompaniesListNotesRequest {
         method: runtime::Method::Get,
         path: "/companies/{company_id}/notes",
         scope: Some("companies:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -792,6 +798,7 @@ impl CompaniesCreateNoteRequest {
         method: runtime::Method::Post,
         path: "/companies/{company_id}/notes",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -860,6 +867,7 @@ impl CompaniesUpdateNoteRequest {
         method: runtime::Method::Put,
         path: "/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -927,6 +935,7 @@ impl CompaniesDeleteNoteRequest {
         method: runtime::Method::Delete,
         path: "/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[

@@ -378,6 +378,7 @@ impl ContactsCreateRequest {
         method: runtime::Method::Post,
         path: "/contacts",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -524,6 +525,7 @@ impl ContactsListRequest {
         method: runtime::Method::Get,
         path: "/contacts",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -770,6 +772,7 @@ impl ContactsCountRequest {
         method: runtime::Method::Get,
         path: "/contacts",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -908,6 +911,7 @@ impl ContactsGetRequest {
         method: runtime::Method::Get,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -973,6 +977,7 @@ impl ContactsUpdateRequest {
         method: runtime::Method::Put,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1049,6 +1054,7 @@ impl ContactsDeleteRequest {
         method: runtime::Method::Delete,
         path: "/contacts/{contact_id}",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1126,6 +1132,7 @@ impl ContactsListEventsRequest {
         method: runtime::Method::Get,
         path: "/contacts/events/{contact_id}",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1203,6 +1210,7 @@ impl ContactsListNotesRequest {
         method: runtime::Method::Get,
         path: "/contacts/{contact_id}/notes",
         scope: Some("contacts:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1268,6 +1276,7 @@ impl ContactsCreateNoteRequest {
         method: runtime::Method::Post,
         path: "/contacts/{contact_id}/notes",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -1336,6 +1345,7 @@ impl ContactsUpdateNoteRequest {
         method: runtime::Method::Put,
         path: "/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1403,6 +1413,7 @@ impl ContactsDeleteNoteRequest {
         method: runtime::Method::Delete,
         path: "/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -1467,6 +1478,7 @@ impl ContactsIdentifyRequest {
         method: runtime::Method::Post,
         path: "/identify",
         scope: Some("contacts:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[

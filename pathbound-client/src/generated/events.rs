@@ -196,6 +196,7 @@ impl EventsListRequest {
         method: runtime::Method::Get,
         path: "/events",
         scope: Some("events:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -404,6 +405,7 @@ impl EventsCountRequest {
         method: runtime::Method::Get,
         path: "/events",
         scope: Some("events:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -510,6 +512,7 @@ impl EventsGetRequest {
         method: runtime::Method::Get,
         path: "/events/{event_id}",
         scope: Some("events:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -573,6 +576,7 @@ impl EventsTypesRequest {
         method: runtime::Method::Get,
         path: "/events/types",
         scope: Some("events:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[

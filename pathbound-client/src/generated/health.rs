@@ -42,6 +42,7 @@ impl HealthCheckRequest {
         method: runtime::Method::Get,
         path: "/health",
         scope: None,
+        scope_by: None,
         auth: false,
         retry_safe: true,
         errors: &[(429, "Rate limit exceeded.")],

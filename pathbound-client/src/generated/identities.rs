@@ -276,6 +276,7 @@ impl IdentitiesListRequest {
         method: runtime::Method::Get,
         path: "/identities",
         scope: Some("identities:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -337,6 +338,7 @@ impl IdentitiesCreateRequest {
         method: runtime::Method::Post,
         path: "/identities",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -400,6 +402,7 @@ impl IdentitiesGetRequest {
         method: runtime::Method::Get,
         path: "/identities/{identity_id}",
         scope: Some("identities:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -465,6 +468,7 @@ impl IdentitiesUpdateRequest {
         method: runtime::Method::Put,
         path: "/identities/{identity_id}",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -552,6 +556,7 @@ impl IdentitiesDeleteRequest {
         method: runtime::Method::Delete,
         path: "/identities/{identity_id}",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -617,6 +622,7 @@ impl IdentitiesLinkedinLoginRequest {
         method: runtime::Method::Post,
         path: "/identities/{identity_id}/linkedin/login",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -713,6 +719,7 @@ impl IdentitiesLinkedinStatusRequest {
         method: runtime::Method::Get,
         path: "/identities/{identity_id}/linkedin/status/{session_id}",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -779,6 +786,7 @@ impl IdentitiesLinkedinSubmitCodeRequest {
         method: runtime::Method::Post,
         path: "/identities/{identity_id}/linkedin/code/{session_id}",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[
@@ -845,6 +853,7 @@ impl IdentitiesLinkedinCheckRequest {
         method: runtime::Method::Get,
         path: "/identities/{identity_id}/linkedin/check",
         scope: Some("identities:write"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[

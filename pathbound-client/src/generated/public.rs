@@ -65,6 +65,7 @@ impl PublicSubmitFormRequest {
         method: runtime::Method::Post,
         path: "/public/form-submission/{tenant_id}/{form_id}",
         scope: None,
+        scope_by: None,
         auth: false,
         retry_safe: false,
         errors: &[

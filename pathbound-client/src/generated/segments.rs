@@ -120,6 +120,7 @@ impl SegmentsListRequest {
         method: runtime::Method::Get,
         path: "/segments",
         scope: Some("segments:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -232,6 +233,7 @@ impl SegmentsGetRequest {
         method: runtime::Method::Get,
         path: "/segments/{segment_id}",
         scope: Some("segments:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[
@@ -311,6 +313,7 @@ impl SegmentsListContactsRequest {
         method: runtime::Method::Get,
         path: "/segments/{segment_id}/contacts",
         scope: Some("segments:read"),
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[

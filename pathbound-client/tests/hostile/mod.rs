@@ -41,6 +41,7 @@ pub const fn get(id: &'static str, path: &'static str) -> Operation {
         method: Method::Get,
         path,
         scope: None,
+        scope_by: None,
         auth: true,
         retry_safe: true,
         errors: &[],

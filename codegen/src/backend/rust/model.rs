@@ -258,6 +258,8 @@ pub struct Operation {
     pub path: String,
     /// Required scope: (wire, variant).
     pub scope: Option<(String, String)>,
+    /// The scope depends on a parameter's value.
+    pub scope_by: Option<ScopeBy>,
     /// Sends the API key.
     pub auth: bool,
     /// One-line summary.
@@ -286,6 +288,17 @@ pub struct Operation {
     pub retry_safe: bool,
     /// Request builder struct name.
     pub request_struct: String,
+}
+
+/// A scope that depends on a parameter's value.
+#[derive(Debug, Clone)]
+pub struct ScopeBy {
+    /// The parameter's wire name.
+    pub param: String,
+    /// The parameter's Rust field, as reached from the request (`body.entity`).
+    pub access: Vec<String>,
+    /// `(value, scope wire name)`.
+    pub values: Vec<(String, String)>,
 }
 
 /// A request body.
@@ -724,6 +737,29 @@ fn build_unchecked(model: &spec::Model) -> Model {
                     http_method: op.method,
                     path: op.path.clone(),
                     scope: op.scope.as_ref().map(|s| (s.clone(), naming::pascal(s))),
+                    scope_by: op.scope_by.as_ref().map(|by| {
+                        let fields = match by.place {
+                            spec::ParamPlace::Path => op.path_params.iter().collect::<Vec<_>>(),
+                            spec::ParamPlace::Query => op.query.iter().collect(),
+                            spec::ParamPlace::Body => {
+                                op.body.iter().flat_map(|b| b.fields.iter()).collect()
+                            }
+                        };
+                        let rust = fields
+                            .iter()
+                            .find(|f| f.wire == by.param)
+                            .map_or_else(|| naming::snake(&by.param), |f| rust_field_name(f));
+                        let access = match by.place {
+                            spec::ParamPlace::Path => vec![rust],
+                            spec::ParamPlace::Query => vec!["query".to_owned(), rust],
+                            spec::ParamPlace::Body => vec!["body".to_owned(), rust],
+                        };
+                        ScopeBy {
+                            param: by.param.clone(),
+                            access,
+                            values: by.values.clone(),
+                        }
+                    }),
                     auth: op.auth,
                     summary: op.summary.clone(),
                     description: op.description.clone(),

@@ -36,6 +36,7 @@ impl ExecuteRunRequest {
         method: runtime::Method::Post,
         path: "/executions",
         scope: Some("widgets:write"),
+        scope_by: None,
         auth: true,
         retry_safe: false,
         errors: &[],

@@ -85,10 +85,22 @@ fn num(v: f64) -> String {
 
 /// The HTTP line: ``POST /v1/contacts`` · scope.
 pub fn http_line(op: &Operation, path_prefix: &str) -> String {
-    let scope = match (&op.scope, op.auth) {
-        (Some((s, _)), _) => format!("requires scope `{s}`"),
-        (None, true) => "any valid API key".to_string(),
-        (None, false) => "public: no API key is sent".to_string(),
+    let scope = match (&op.scope, &op.scope_by, op.auth) {
+        (Some((s, _)), _, _) => format!("requires scope `{s}`"),
+        (None, Some(by), _) => {
+            let each: Vec<String> = by
+                .values
+                .iter()
+                .map(|(value, scope)| format!("`{scope}` for `{value}`"))
+                .collect();
+            format!(
+                "requires the scope `{}` selects: {}",
+                by.param,
+                each.join(", ")
+            )
+        }
+        (None, None, true) => "any valid API key".to_string(),
+        (None, None, false) => "public: no API key is sent".to_string(),
     };
     format!(
         "`{} {}{}` · {scope}",

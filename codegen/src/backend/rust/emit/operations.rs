@@ -202,10 +202,19 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
             let d = format!(" The scope this operation needs: `{wire}`.");
             quote!(#[doc = #d] pub const SCOPE: Option<super::Scope> = Some(super::Scope::#v);)
         }
-        None => quote!(
-            #[doc = " This operation needs no particular scope."]
-            pub const SCOPE: Option<super::Scope> = None;
-        ),
+        None => match &op.scope_by {
+            Some(by) => {
+                let d = format!(
+                    " The scope depends on `{}`: see [`OPERATION`](Self::OPERATION)'s `scope_by`.",
+                    by.param
+                );
+                quote!(#[doc = #d] pub const SCOPE: Option<super::Scope> = None;)
+            }
+            None => quote!(
+                #[doc = " This operation needs no particular scope."]
+                pub const SCOPE: Option<super::Scope> = None;
+            ),
+        },
     };
     let send = send(op, module);
     let stream = op.pagination.as_ref().map(|_| paginated_impl(op, module));
@@ -320,6 +329,14 @@ fn operation_const(op: &Operation) -> TokenStream {
         Some((wire, _)) => quote!(Some(#wire)),
         None => quote!(None),
     };
+    let scope_by = match &op.scope_by {
+        Some(by) => {
+            let param = &by.param;
+            let pairs = by.values.iter().map(|(v, s)| quote!((#v, #s)));
+            quote!(Some(runtime::ScopeBy { param: #param, values: &[#(#pairs),*] }))
+        }
+        None => quote!(None),
+    };
     let auth = op.auth;
     let retry_safe = op.retry_safe;
     let errors = op.errors.iter().map(|(c, t)| {
@@ -334,6 +351,7 @@ fn operation_const(op: &Operation) -> TokenStream {
             method: runtime::Method::#method,
             path: #path,
             scope: #scope,
+            scope_by: #scope_by,
             auth: #auth,
             retry_safe: #retry_safe,
             errors: &[#(#errors),*],
@@ -501,6 +519,10 @@ fn prepare_call(op: &Operation) -> TokenStream {
         .as_ref()
         .map(|_| quote!(.query(&self.query)?));
     let body = op.body.as_ref().map(|_| quote!(.json(&self.body)?));
+    let scope_param = op.scope_by.as_ref().map(|by| {
+        let access = by.access.iter().map(|name| ident(name));
+        quote!(.scope_param(self.#(#access).*.as_str()))
+    });
     quote! {
         #(#conversions)*
         #bind_args
@@ -508,7 +530,8 @@ fn prepare_call(op: &Operation) -> TokenStream {
             #path_args
             #fixed
             #query
-            #body;
+            #body
+            #scope_param;
     }
 }
 
