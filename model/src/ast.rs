@@ -151,8 +151,19 @@ pub struct FieldDef {
     pub deprecated: Option<String>,
     /// A secret (password, code): hidden from `Debug`.
     pub secret: bool,
+    /// How a list query parameter is sent (`style:`).
+    pub style: Option<ListStyle>,
     /// Where it was declared.
     pub origin: Origin,
+}
+
+/// How a list query parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `include=a,b` (`style: comma`).
+    Comma,
+    /// `tag=a&tag=b` (`style: repeat`).
+    Repeat,
 }
 
 /// One resource file.

@@ -39,6 +39,7 @@ impl<'v> Entries<'v> {
 
 const FIELD_KEYS: &[&str] = &[
     "type",
+    "style",
     "description",
     "required",
     "nullable",
@@ -518,6 +519,18 @@ impl<'a> Decoder<'a> {
             max_items: self.unsigned(&e, "max_items"),
             deprecated: self.string(&e, "deprecated"),
             secret: self.bool(&e, "secret", false),
+            style: match self.string(&e, "style").as_deref() {
+                None => None,
+                Some("comma") => Some(ListStyle::Comma),
+                Some("repeat") => Some(ListStyle::Repeat),
+                Some(other) => {
+                    self.error(
+                        &e.at("style"),
+                        format!("unknown list style `{other}`; expected comma or repeat"),
+                    );
+                    None
+                }
+            },
             origin,
         };
         ty.map(|_| f)

@@ -10,6 +10,7 @@
 //! cannot see (a name that does not work in its language) reports it with the
 //! file, line and spec path through [`Model::diagnostic`].
 
+pub use crate::ast::ListStyle;
 use crate::ast::{self, BodyDef, SchemaKind, Spec};
 use crate::diagnostics::Diagnostic;
 use crate::locate::{Origin, Sources};
@@ -189,6 +190,8 @@ pub struct Field {
     pub max_items: Option<u64>,
     /// Deprecation note.
     pub deprecated: Option<String>,
+    /// How a list query parameter is sent.
+    pub style: Option<ListStyle>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -359,6 +362,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
         min_items: f.min_items,
         max_items: f.max_items,
         deprecated: f.deprecated.clone(),
+        style: f.style,
         origin: f.origin.clone(),
     };
     let mut schemas: Vec<Schema> = spec

@@ -459,13 +459,54 @@ impl<'a> Checker<'a> {
         self.fields(&ep.path_params);
         self.fields(&ep.query);
         for f in &ep.query {
-            if matches!(
-                f.ty,
-                TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any
-            ) {
+            match &f.ty {
+                TypeExpr::Array(item) => {
+                    if matches!(
+                        **item,
+                        TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any
+                    ) {
+                        self.error(
+                            &f.origin.child("type"),
+                            "a list query parameter holds scalars or enums",
+                        );
+                    }
+                    if f.style.is_none() {
+                        self.error(
+                            &f.origin,
+                            format!("the list query parameter `{}` needs a `style`", f.wire),
+                        )
+                        .help = Some(
+                            "`style: comma` sends `name=a,b`, `style: repeat` sends `name=a&name=b`"
+                                .into(),
+                        );
+                    }
+                }
+                TypeExpr::Map(_) | TypeExpr::Object | TypeExpr::Any => {
+                    self.error(
+                        &f.origin.child("type"),
+                        "query parameters must be scalars, enums or lists of them",
+                    );
+                }
+                _ => {}
+            }
+        }
+        for f in ep
+            .path_params
+            .iter()
+            .chain(ep.body.iter().flat_map(|b| match b {
+                BodyDef::Inline(fields, _) => fields.as_slice(),
+                BodyDef::Named(..) => &[],
+            }))
+            .chain(
+                ep.query
+                    .iter()
+                    .filter(|f| !matches!(f.ty, TypeExpr::Array(_))),
+            )
+        {
+            if f.style.is_some() {
                 self.error(
-                    &f.origin.child("type"),
-                    "query parameters must be scalars or enums",
+                    &f.origin.child("style"),
+                    "`style` applies to list query parameters only",
                 );
             }
         }

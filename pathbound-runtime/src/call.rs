@@ -147,6 +147,19 @@ impl<'a> Call<'a> {
         self.push_query(encoded)
     }
 
+    /// Adds `name=item` once per item (a list parameter declared `style: repeat`);
+    /// `None` adds nothing.
+    pub fn query_repeated<T: Serialize>(self, name: &str, items: Option<&[T]>) -> Result<Self> {
+        let mut pairs = Vec::new();
+        for item in items.unwrap_or_default() {
+            let text = super::query::item_text(item)
+                .map_err(|why| Error::invalid(Some(self.op.id), "query", why))?;
+            pairs.push((name, text));
+        }
+        let encoded = serde_urlencoded::to_string(&pairs);
+        self.push_query(encoded)
+    }
+
     fn push_query(mut self, encoded: Result<String, serde_urlencoded::ser::Error>) -> Result<Self> {
         let encoded = encoded.map_err(|e| {
             Error::invalid(

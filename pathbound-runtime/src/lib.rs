@@ -33,6 +33,7 @@
 //! | `error` | [`Error`] and [`ApiError`], read from the wire format's error envelope |
 //! | `snippet` | bounded, char-safe excerpts of bodies for error messages |
 //! | `validate` | client-side range and length checks |
+//! | `query` | list query parameters (`style: comma` and `style: repeat`) |
 //! | `ids` | fields that arrive under several wire names |
 //! | `timestamp` | [`Timestamp`] |
 //! | `secret` | the redacting wrapper around the API key |
@@ -51,6 +52,8 @@ mod error;
 pub mod ids;
 mod operation;
 mod page;
+#[doc(hidden)]
+pub mod query;
 mod response;
 mod retry;
 mod secret;
@@ -88,7 +91,7 @@ pub mod __private {
     pub use crate::config::{ApiDefaults, FromRuntime};
     pub use crate::response::Response;
     pub use crate::stream::{PageFuture, PagedRequest};
-    pub use crate::{ids, validate};
+    pub use crate::{ids, query, validate};
 }
 
 /// The API the runtime's own tests configure clients for: no real API's name.

@@ -147,7 +147,7 @@ async fn list_sends_every_set_parameter_under_its_wire_name() {
         .sort_by("name")
         .sort_dir(SortDir::Asc)
         .fields(FieldsProjection::Summary)
-        .include(IncludeOption::Provenance)
+        .include([IncludeOption::Provenance])
         .send()
         .await
         .unwrap();

@@ -115,7 +115,9 @@ async fn list_sends_every_filter_under_its_wire_name() {
         .sort_by(EventSortBy::CreatedAt)
         .sort_dir(SortDir::Asc)
         .fields(FieldsProjection::Summary)
-        .include(IncludeOption::Provenance)
+        // A list, sent comma-separated as the docs describe (a value this
+        // client does not know yet goes out as written).
+        .include([IncludeOption::Provenance, IncludeOption::from("history")])
         .send()
         .await
         .unwrap();
@@ -136,7 +138,7 @@ async fn list_sends_every_filter_under_its_wire_name() {
             ("sort_by", "createdAt"),
             ("sort_dir", "asc"),
             ("fields", "summary"),
-            ("include", "provenance"),
+            ("include", "provenance,history"),
         ],
     );
 }

@@ -13,7 +13,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use pathbound_model::model::{Field, Kind, Model, Operation, Schema};
+use pathbound_model::model::{Field, Kind, ListStyle, Model, Operation, Schema};
 use pathbound_model::types::TypeExpr;
 use pathbound_model::wire::{self, FieldType, Method};
 
@@ -348,9 +348,14 @@ fn success_schema(op: &Operation) -> Value {
 }
 
 fn parameter(f: &Field, location: &str) -> Value {
+    // A list: `style: comma` is OpenAPI's form style without explode
+    // (`include=a,b`); `style: repeat` is form with explode (`tag=a&tag=b`).
+    let explode = f.style.map(|style| Value::Bool(style == ListStyle::Repeat));
     map([
         ("name", Some(s(&f.wire))),
         ("in", Some(s(location))),
+        ("style", explode.as_ref().map(|_| s("form"))),
+        ("explode", explode),
         (
             "required",
             Some(Value::Bool(

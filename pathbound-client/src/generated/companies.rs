@@ -360,9 +360,12 @@ pub struct CompaniesListQuery {
     /// `summary` returns `company_id, id, name, domain, industry, last_activity_at` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<super::common::FieldsProjection>,
-    /// `provenance` adds `properties_provenance`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<super::common::IncludeOption>,
+    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "runtime::__private::query::comma_opt",
+    )]
+    pub include: Option<Vec<super::common::IncludeOption>>,
 }
 /// A prepared `companies.list` request (`GET /v1/companies`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -437,9 +440,12 @@ impl CompaniesListRequest {
         self.query.fields = Some(fields.into());
         self
     }
-    /// `provenance` adds `properties_provenance`.
-    pub fn include(mut self, include: impl Into<super::common::IncludeOption>) -> Self {
-        self.query.include = Some(include.into());
+    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    pub fn include(
+        mut self,
+        include: impl IntoIterator<Item = impl Into<super::common::IncludeOption>>,
+    ) -> Self {
+        self.query.include = Some(include.into_iter().map(Into::into).collect());
         self
     }
     /// Overrides the client's request timeout for this request.

@@ -177,9 +177,12 @@ pub struct EventsListQuery {
     /// `summary` returns `{id, event, timestamp, url, contact_id}` only, without enrichment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<super::common::FieldsProjection>,
-    /// `provenance` adds `properties_provenance`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<super::common::IncludeOption>,
+    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "runtime::__private::query::comma_opt",
+    )]
+    pub include: Option<Vec<super::common::IncludeOption>>,
 }
 /// A prepared `events.list` request (`GET /v1/events`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -283,9 +286,12 @@ impl EventsListRequest {
         self.query.fields = Some(fields.into());
         self
     }
-    /// `provenance` adds `properties_provenance`.
-    pub fn include(mut self, include: impl Into<super::common::IncludeOption>) -> Self {
-        self.query.include = Some(include.into());
+    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    pub fn include(
+        mut self,
+        include: impl IntoIterator<Item = impl Into<super::common::IncludeOption>>,
+    ) -> Self {
+        self.query.include = Some(include.into_iter().map(Into::into).collect());
         self
     }
     /// Overrides the client's request timeout for this request.

@@ -727,3 +727,30 @@ async fn a_resource_named_like_a_runtime_method_is_an_accessor() {
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(raw_path(&request), "/v2/executions");
 }
+
+/// List query parameters go out in their declared style: `style: comma` as one
+/// comma-joined value, `style: repeat` as one pair per item; unset lists not at all.
+#[tokio::test]
+async fn list_query_parameters_are_sent_in_their_declared_style() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"status": "success", "widgets": []})),
+    )
+    .await;
+    let w = client(&server);
+    w.widgets()
+        .search("lamp")
+        .colours([Colour::Red, Colour::DarkBlue])
+        .tag(["a b", "c,d"])
+        .send()
+        .await
+        .unwrap();
+    w.widgets().search("lamp").send().await.unwrap();
+    let requests = requests(&server).await;
+    assert_eq!(
+        raw_query(&requests[0]),
+        Some("term=lamp&colours=red%2Cdark_blue&tag=a+b&tag=c%2Cd")
+    );
+    assert_eq!(raw_query(&requests[1]), Some("term=lamp"));
+}

@@ -163,6 +163,8 @@ pub struct Field {
     pub max_items: Option<u64>,
     /// Deprecation note.
     pub deprecated: Option<String>,
+    /// How a list query parameter is sent.
+    pub list_style: Option<spec::ListStyle>,
 }
 
 impl Field {
@@ -660,6 +662,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
         min_items: f.min_items,
         max_items: f.max_items,
         deprecated: f.deprecated.clone(),
+        list_style: f.style,
     };
     let schema = |s: &spec::Schema| Schema {
         name: s.name.clone(),

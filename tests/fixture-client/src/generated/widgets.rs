@@ -65,7 +65,7 @@ impl WidgetsApi<'_> {
             },
         }
     }
-    /// A required query parameter becomes an argument.
+    /// A required query parameter becomes an argument; lists go comma-joined or repeated.
     ///
     /// `GET /v2/widgets/search` · requires scope `widgets:read`
     ///
@@ -76,6 +76,8 @@ impl WidgetsApi<'_> {
             options: runtime::RequestOptions::default(),
             query: WidgetsSearchQuery {
                 term: term.into(),
+                colours: None,
+                tag: None,
             },
         }
     }
@@ -648,6 +650,15 @@ impl runtime::__private::PagedRequest for WidgetsListByOffsetRequest {
 pub struct WidgetsSearchQuery {
     /// `term`.
     pub term: String,
+    /// `colours=red,dark_blue`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "runtime::__private::query::comma_opt",
+    )]
+    pub colours: Option<Vec<super::common::Colour>>,
+    /// `tag=a&tag=b`.
+    #[serde(skip_serializing_if = "Option::is_none", skip)]
+    pub tag: Option<Vec<String>>,
 }
 /// A prepared `widgets.search` request (`GET /v2/widgets/search`): set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -671,6 +682,19 @@ impl WidgetsSearchRequest {
     };
     /// The scope this operation needs: `widgets:read`.
     pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+    /// `colours=red,dark_blue`.
+    pub fn colours(
+        mut self,
+        colours: impl IntoIterator<Item = impl Into<super::common::Colour>>,
+    ) -> Self {
+        self.query.colours = Some(colours.into_iter().map(Into::into).collect());
+        self
+    }
+    /// `tag=a&tag=b`.
+    pub fn tag(mut self, tag: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.query.tag = Some(tag.into_iter().map(Into::into).collect());
+        self
+    }
     /// Overrides the client's request timeout for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -703,7 +727,8 @@ impl WidgetsSearchRequest {
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<Widget>>> {
         let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
-            .query(&self.query)?;
+            .query(&self.query)?
+            .query_repeated("tag", self.query.tag.as_deref())?;
         let response = self.client.execute(call).await?;
         response.with_meta(|response| response.decode_key("widgets"))
     }

@@ -12,6 +12,7 @@ use super::super::model::{Field, Operation, Resource, RustType};
 use super::super::naming::ident;
 use super::docs;
 use super::types::{field_type, rust_type, setter};
+use pathbound_model::model::ListStyle;
 use pathbound_model::wire::{Method as HttpMethod, PaginationStyle};
 
 /// `Client::<resource>()`, the method that returns a resource's accessor.
@@ -280,8 +281,21 @@ fn query_struct(op: &Operation, name: &str, module: &str) -> TokenStream {
         let skip = f
             .is_option()
             .then(|| quote!(skip_serializing_if = "Option::is_none",));
-        let serde = if rename.is_some() || skip.is_some() {
-            quote!(#[serde(#rename #skip)])
+        // Lists: one comma-joined value, or (repeat) added pair by pair in `send`.
+        let list = match f.list_style {
+            Some(ListStyle::Comma) => {
+                let with = if f.is_option() {
+                    "runtime::__private::query::comma_opt"
+                } else {
+                    "runtime::__private::query::comma"
+                };
+                Some(quote!(serialize_with = #with,))
+            }
+            Some(ListStyle::Repeat) => Some(quote!(skip,)),
+            None => None,
+        };
+        let serde = if rename.is_some() || skip.is_some() || list.is_some() {
+            quote!(#[serde(#rename #skip #list)])
         } else {
             quote!()
         };
@@ -518,6 +532,20 @@ fn prepare_call(op: &Operation) -> TokenStream {
         .query_struct
         .as_ref()
         .map(|_| quote!(.query(&self.query)?));
+    let repeated = op
+        .query
+        .iter()
+        .filter(|f| f.list_style == Some(ListStyle::Repeat))
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let items = if f.is_option() {
+                quote!(self.query.#n.as_deref())
+            } else {
+                quote!(Some(&self.query.#n[..]))
+            };
+            quote!(.query_repeated(#wire, #items)?)
+        });
     let body = op.body.as_ref().map(|_| quote!(.json(&self.body)?));
     let scope_param = op.scope_by.as_ref().map(|by| {
         let access = by.access.iter().map(|name| ident(name));
@@ -530,6 +558,7 @@ fn prepare_call(op: &Operation) -> TokenStream {
             #path_args
             #fixed
             #query
+            #(#repeated)*
             #body
             #scope_param;
     }
