@@ -153,6 +153,9 @@ pub struct FieldDef {
     pub secret: bool,
     /// How a list query parameter is sent (`style:`).
     pub style: Option<ListStyle>,
+    /// `lenient: true`: also accept the value's other common spelling (a
+    /// numeric string for a number, epoch milliseconds for a date-time).
+    pub lenient: bool,
     /// Where it was declared.
     pub origin: Origin,
 }

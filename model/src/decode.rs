@@ -40,6 +40,7 @@ impl<'v> Entries<'v> {
 const FIELD_KEYS: &[&str] = &[
     "type",
     "style",
+    "lenient",
     "description",
     "required",
     "nullable",
@@ -519,6 +520,7 @@ impl<'a> Decoder<'a> {
             max_items: self.unsigned(&e, "max_items"),
             deprecated: self.string(&e, "deprecated"),
             secret: self.bool(&e, "secret", false),
+            lenient: self.bool(&e, "lenient", false),
             style: match self.string(&e, "style").as_deref() {
                 None => None,
                 Some("comma") => Some(ListStyle::Comma),

@@ -192,6 +192,9 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// How a list query parameter is sent.
     pub style: Option<ListStyle>,
+    /// Also accept the value's other common spelling: a numeric string for an
+    /// integer or number, epoch milliseconds for a date-time.
+    pub lenient: bool,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -363,6 +366,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
         max_items: f.max_items,
         deprecated: f.deprecated.clone(),
         style: f.style,
+        lenient: f.lenient,
         origin: f.origin.clone(),
     };
     let mut schemas: Vec<Schema> = spec

@@ -158,6 +158,20 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
+            if f.lenient
+                && !matches!(
+                    f.ty,
+                    TypeExpr::Integer | TypeExpr::Number | TypeExpr::DateTime
+                )
+            {
+                self.error(
+                    &f.origin.child("lenient"),
+                    format!(
+                        "`lenient` applies to integer, number and datetime fields, but `{}` is `{}`",
+                        f.wire, f.ty
+                    ),
+                );
+            }
             if (f.min.is_some() || f.max.is_some()) && !f.ty.is_numeric() {
                 self.error(
                     &f.origin,

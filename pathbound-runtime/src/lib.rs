@@ -35,6 +35,7 @@
 //! | `validate` | client-side range and length checks |
 //! | `query` | list query parameters (`style: comma` and `style: repeat`) |
 //! | `ids` | fields that arrive under several wire names |
+//! | `lenient` | decoders for fields marked `lenient` (numeric strings, epoch dates) |
 //! | `timestamp` | [`Timestamp`] |
 //! | `secret` | the redacting wrapper around the API key |
 //! | [`webhook`] | verification of signed webhook deliveries |
@@ -50,6 +51,8 @@ mod envelope;
 mod error;
 #[doc(hidden)]
 pub mod ids;
+#[doc(hidden)]
+pub mod lenient;
 mod operation;
 mod page;
 #[doc(hidden)]
@@ -91,7 +94,7 @@ pub mod __private {
     pub use crate::config::{ApiDefaults, FromRuntime};
     pub use crate::response::Response;
     pub use crate::stream::{PageFuture, PagedRequest};
-    pub use crate::{ids, query, validate};
+    pub use crate::{ids, lenient, query, validate};
 }
 
 /// The API the runtime's own tests configure clients for: no real API's name.

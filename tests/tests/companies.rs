@@ -443,3 +443,35 @@ async fn notes_list_create_update_and_delete() {
     );
     assert_no_body(&sent[3]);
 }
+
+/// HubSpot-style properties from imports and syncs: `employee_count` as a
+/// numeric string and a contact's `createdate` as epoch milliseconds decode,
+/// as the spec's `lenient` fields allow, instead of failing the response.
+#[tokio::test]
+async fn numeric_strings_and_epoch_dates_in_properties_decode() {
+    let (server, client) = start().await;
+    authed("GET", "/companies/co_xyz")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "success",
+            "company": {"_id": "co_xyz",
+                        "properties": {"domain": "acme.test", "employee_count": "250"}},
+            "contacts": [
+                {"_id": "ct_1", "properties": {"email": "a@acme.test", "createdate": 1714392000000u64}}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let details = client.companies().get("co_xyz").send().await.unwrap();
+    let properties = details.company.properties.as_ref().unwrap();
+    assert_eq!(properties.employee_count, Some(250));
+    let contact = &details.contacts.as_ref().unwrap()[0];
+    assert_eq!(
+        contact
+            .properties
+            .as_ref()
+            .and_then(|p| p.createdate.as_ref())
+            .map(|t| t.as_str()),
+        Some("2024-04-29T12:00:00.000Z")
+    );
+}

@@ -134,6 +134,10 @@ fn field_schema(f: &Field) -> Value {
                 "deprecated",
                 f.deprecated.as_ref().map(|_| Value::Bool(true)),
             ),
+            (
+                "x-pathbound-lenient",
+                f.lenient.then_some(Value::Bool(true)),
+            ),
         ];
         for (k, v) in extra {
             if let Some(v) = v {

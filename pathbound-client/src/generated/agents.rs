@@ -74,7 +74,8 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/{agent_id}` · requires scope `agents:read`
     ///
-    /// Returns `200` `{status, agent}`.
+    /// Assumed: the docs do not show the response; we expect `200` `{status, agent}` like the
+    /// other single-object reads (?).
     ///
     /// On `200` returns the `agent` of the response envelope.
     ///

@@ -1056,8 +1056,13 @@ pub struct CompanyProperties {
     /// Industry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// Number of employees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Number of employees. HubSpot-style properties may arrive as a numeric string
+    /// (`"250"`) from imports and CRM syncs; both spellings decode (the docs show numbers).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "runtime::__private::lenient::i64_opt",
+    )]
     pub employee_count: Option<i64>,
     /// Funnel stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1646,8 +1646,13 @@ pub struct ContactProperties {
     /// State or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// HubSpot-style creation date (a `sort_by` key). Assumed ISO 8601 text (?).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// HubSpot-style creation date (a `sort_by` key). Assumed ISO 8601 text (?); epoch
+    /// milliseconds, as HubSpot sends them, are accepted too and turned into the same text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "runtime::__private::lenient::timestamp_opt",
+    )]
     pub createdate: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]

@@ -70,8 +70,8 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}` · requires scope `identities:read`
     ///
-    /// Returns `200` `{status, identity}`; credentials are
-    /// never included.
+    /// Credentials are never included. Assumed: the docs do not show the response; we expect
+    /// `200` `{status, identity}` like the other single-object reads (?).
     ///
     /// On `200` returns the `identity` of the response envelope.
     ///

@@ -165,6 +165,8 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// How a list query parameter is sent.
     pub list_style: Option<spec::ListStyle>,
+    /// Decoded leniently (see the spec key `lenient`).
+    pub lenient: bool,
 }
 
 impl Field {
@@ -663,6 +665,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
         max_items: f.max_items,
         deprecated: f.deprecated.clone(),
         list_style: f.style,
+        lenient: f.lenient,
     };
     let schema = |s: &spec::Schema| Schema {
         name: s.name.clone(),

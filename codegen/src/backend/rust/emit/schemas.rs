@@ -109,8 +109,19 @@ fn struct_field(schema: &str, f: &Field, module: &str) -> TokenStream {
         (true, true) => quote!(default,),
         (false, _) => quote!(default, skip_serializing_if = "Option::is_none",),
     };
+    // `lenient: true`: the runtime's lenient decoders for the field's type.
+    let lenient = f.lenient.then(|| {
+        let kind = match &f.ty {
+            RustType::I64 => "i64",
+            RustType::F64 => "f64",
+            _ => "timestamp",
+        };
+        let suffix = if f.is_option() { "_opt" } else { "" };
+        let path = format!("runtime::__private::lenient::{kind}{suffix}");
+        quote!(deserialize_with = #path,)
+    });
     let serde = {
-        let inner = quote!(#rename #(#aliases)* #option);
+        let inner = quote!(#rename #(#aliases)* #option #lenient);
         if inner.is_empty() {
             quote!()
         } else {
