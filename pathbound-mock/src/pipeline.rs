@@ -26,6 +26,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Request, Response};
+use pathbound_model::model::ParamPlace;
 use serde_json::json;
 
 use crate::config::{ApiKey, RateLimit, expand_scopes};
@@ -376,6 +377,42 @@ async fn process(
     };
     if !problems.is_empty() {
         return (Ok(Reply::invalid(&problems)), op_id);
+    }
+
+    // 6b. A scope that depends on a parameter (`scope: { by, values }`), now
+    // that the parameter has been read and validated.
+    if let (Some(by), Some(key)) = (&op.scope_by, &key) {
+        let value = match by.place {
+            ParamPlace::Body => body.get(&by.param).and_then(|v| v.as_str()),
+            ParamPlace::Query => query.get(&by.param).map(String::as_str),
+            ParamPlace::Path => params
+                .iter()
+                .find(|(name, _)| *name == by.param)
+                .map(|(_, v)| v.as_str()),
+        };
+        let needed = value.and_then(|v| {
+            by.values
+                .iter()
+                .find(|(known, _)| known == v)
+                .map(|(_, scope)| scope.as_str())
+        });
+        if let Some(scope) = needed {
+            if !key.scopes.iter().any(|s| s == scope) {
+                let param = &by.param;
+                let value = value.unwrap_or_default();
+                let reply = Reply::error_with(
+                    403,
+                    format!(
+                        "Forbidden: this API key lacks the {scope} scope required by {} {} with {param} {value}",
+                        op.method.as_str(),
+                        op.path
+                    ),
+                    vec![json!({ "field": param, "message": format!("requires scope {scope}"), "required_scope": scope })],
+                )
+                .with("required_scope", json!(scope));
+                return (Ok(reply), op_id);
+            }
+        }
     }
 
     // 7. Behaviour.

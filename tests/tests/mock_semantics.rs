@@ -9,7 +9,7 @@ use std::sync::Arc;
 use mock_support::*;
 use pathbound_client::batch::{AggregateEntity, GroupBy};
 use pathbound_client::contacts::ContactProperties;
-use pathbound_mock::{MockServer, testkit};
+use pathbound_mock::{MockConfig, MockServer, testkit};
 use serde_json::json;
 
 fn status_of(state: &pathbound_client::identities::LinkedinLoginState) -> String {
@@ -440,4 +440,42 @@ async fn concurrent_updates_to_one_contact_lose_nothing() {
             .len(),
         40
     );
+}
+
+/// `batch.aggregate` needs the read scope of the entity it aggregates (the spec's
+/// `scope: { by: entity }`): a key holding only `events:read` may aggregate events,
+/// and aggregating companies fails with a 403 naming `companies:read`, whether the
+/// client checks scopes before sending or leaves it to the server.
+#[tokio::test]
+async fn a_key_with_only_events_read_may_aggregate_events_and_not_companies() {
+    const EVENTS_ONLY: &str = "sk_test_events_only";
+    let server = MockConfig::new()
+        .key(pathbound_mock::ApiKey::new(EVENTS_ONLY, ["events:read"]))
+        .start()
+        .await
+        .unwrap();
+    let unchecked = client(&server, EVENTS_ONLY);
+    let checked = unchecked.with_scopes(["events:read"]);
+    for c in [&unchecked, &checked] {
+        let events = c
+            .batch()
+            .aggregate(AggregateEntity::Events)
+            .group_by("device_type")
+            .send()
+            .await
+            .unwrap();
+        assert!(events.results.is_some());
+        let err = c
+            .batch()
+            .aggregate(AggregateEntity::Companies)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_forbidden(), "{err:?}");
+        assert_eq!(err.missing_scope(), Some("companies:read"), "{err:?}");
+        assert!(err.to_string().contains("companies:read"), "{err}");
+    }
+    // The server saw the 403 only from the unchecked client; the checked one
+    // refused before sending.
+    assert_eq!(server.hits("batch.aggregate"), 3);
 }

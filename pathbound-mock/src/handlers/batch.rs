@@ -84,27 +84,14 @@ pub fn activity(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
 }
 
 /// `POST /aggregate`: counts grouped by one or more fields. The scope depends on
-/// the entity (`contacts:read`, `companies:read` or `events:read`).
+/// the entity; the pipeline enforces it from the spec (`scope: { by: entity }`).
 pub fn aggregate(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
     let entity = ctx.b_str("entity").unwrap_or_default();
-    let needed = match entity {
-        "contacts" => "contacts:read",
-        "companies" => "companies:read",
-        "events" => "events:read",
-        other => {
-            return Err(Reply::invalid_field(
-                "entity",
-                format!("must be contacts, companies or events, got {other:?}"),
-            ));
-        }
-    };
-    if !ctx.has_scope(needed) {
-        return Err(Reply::error_with(
-            403,
-            format!("Forbidden: aggregating {entity} needs the {needed} scope, which this API key lacks"),
-            vec![json!({ "field": "entity", "message": format!("requires scope {needed}"), "required_scope": needed })],
-        )
-        .with("required_scope", json!(needed)));
+    if !matches!(entity, "contacts" | "companies" | "events") {
+        return Err(Reply::invalid_field(
+            "entity",
+            format!("must be contacts, companies or events, got {entity:?}"),
+        ));
     }
     let group_by: Vec<String> = match ctx.b("group_by") {
         Some(Value::String(s)) => vec![s.clone()],

@@ -204,12 +204,6 @@ impl Ctx<'_> {
                 .collect()
         })
     }
-
-    /// Whether the key grants `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.key
-            .is_some_and(|k| k.scopes.iter().any(|s| s == scope))
-    }
 }
 
 /// Slices `all` into the page the request asks for and builds the envelope of
