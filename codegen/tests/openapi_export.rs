@@ -65,7 +65,7 @@ fn every_spec_endpoint_appears_once_with_its_method_path_and_scope_and_nothing_e
                 .collect();
             let scope = match &op["x-pathbound-scope"] {
                 serde_yaml::Value::String(scope) => {
-                    assert_eq!(security, [scope.clone()], "{method} {path}");
+                    assert_eq!(security, std::slice::from_ref(scope), "{method} {path}");
                     Some(scope.clone())
                 }
                 serde_yaml::Value::Mapping(by) => {
