@@ -6,6 +6,13 @@
 //! compares in constant time (`ring::hmac::verify`); [`verify_and_decode`]
 //! also decodes the body once it is known to be authentic.
 //!
+//! Some APIs sign a delivery only when a signing secret is configured for it.
+//! [`check_delivery`] applies the rule for that case: with a secret, every
+//! delivery must carry a valid signature; without one, an unsigned delivery
+//! is refused ([`WebhookError::UnsignedNotAllowed`]) unless the caller allows
+//! unsigned deliveries explicitly, and a signed one is refused
+//! ([`WebhookError::SecretNotConfigured`]) because it cannot be checked.
+//!
 //! Verify the bytes exactly as received: re-serialising parsed JSON changes
 //! whitespace and key order and breaks the signature. The header's *name* is
 //! API-specific and lives with the typed helper of the including crate.
@@ -41,13 +48,14 @@ const MAX_PAYLOAD_MESSAGE: usize = 200;
 /// Why a webhook delivery was rejected.
 ///
 /// Answer the delivery with `401`/`400` for any of them and do not act on the
-/// body (except for [`WebhookError::InvalidPayload`], whose body *is* authentic
+/// body (except for [`WebhookError::InvalidPayload`], whose body was accepted
 /// but could not be decoded: a newer payload shape, or a bug to report). No
 /// variant carries the secret or the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WebhookError {
-    /// The request has no signature header (or an empty one).
+    /// The request has no signature header (or an empty one) although a
+    /// signing secret is configured: every delivery must then be signed.
     MissingSignature,
     /// The header is not `sha256=` followed by exactly 64 hex digits.
     MalformedSignature,
@@ -58,8 +66,17 @@ pub enum WebhookError {
     /// The signing secret given to the verifier is empty, which would make
     /// any signature trivially forgeable; check the configuration.
     EmptySecret,
-    /// The signature is valid but the body did not decode into the expected
-    /// type. The message says what is wrong and where (line and column) but
+    /// The delivery is unsigned and no signing secret is configured. Unsigned
+    /// deliveries cannot be told from forged ones, so they are refused unless
+    /// the caller allows them explicitly (see [`check_delivery`]).
+    UnsignedNotAllowed,
+    /// The delivery is signed but no signing secret is configured, so the
+    /// signature cannot be checked: the sender has a secret the receiver does
+    /// not. Refused even when unsigned deliveries are allowed; configure the
+    /// secret.
+    SecretNotConfigured,
+    /// The delivery was accepted (a valid signature, or unsigned and allowed)
+    /// but the body did not decode into the expected type. The message says what is wrong and where (line and column) but
     /// quotes no value from the body: a delivery can carry personal data.
     InvalidPayload(String),
 }
@@ -67,9 +84,10 @@ pub enum WebhookError {
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WebhookError::MissingSignature => {
-                f.write_str("the webhook delivery carries no signature header")
-            }
+            WebhookError::MissingSignature => f.write_str(
+                "the webhook delivery carries no signature header, but a signing secret is \
+                 configured, so it must be signed",
+            ),
             WebhookError::MalformedSignature => f.write_str(
                 "the webhook signature header is malformed (expected `sha256=` followed by 64 \
                  hex digits)",
@@ -81,9 +99,17 @@ impl fmt::Display for WebhookError {
             WebhookError::EmptySecret => {
                 f.write_str("the webhook signing secret is empty; check the configuration")
             }
+            WebhookError::UnsignedNotAllowed => f.write_str(
+                "the webhook delivery is unsigned and no signing secret is configured; unsigned \
+                 deliveries are refused unless they are allowed explicitly",
+            ),
+            WebhookError::SecretNotConfigured => f.write_str(
+                "the webhook delivery is signed but no signing secret is configured, so it \
+                 cannot be verified; configure the signing secret",
+            ),
             WebhookError::InvalidPayload(message) => write!(
                 f,
-                "the webhook delivery is authentic but its body did not decode: {message}"
+                "the webhook delivery was accepted but its body did not decode: {message}"
             ),
         }
     }
@@ -134,6 +160,52 @@ pub fn verify_and_decode<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, WebhookError> {
     verify_signature(secret, signature_header, body)?;
+    decode_payload(body)
+}
+
+/// Whether to accept a delivery, for senders that sign a delivery only when a
+/// signing secret is configured.
+///
+/// - `secret` is `Some`: the delivery must carry a valid signature, exactly as
+///   [`verify_signature`] checks it; `allow_unsigned` changes nothing (a
+///   missing signature is [`WebhookError::MissingSignature`]).
+/// - `secret` is `None` and the delivery is unsigned (no header, or a blank
+///   one): accepted only when `allow_unsigned` is `true`, otherwise
+///   [`WebhookError::UnsignedNotAllowed`].
+/// - `secret` is `None` and the delivery is signed:
+///   [`WebhookError::SecretNotConfigured`], whatever `allow_unsigned` says.
+///
+/// # Errors
+///
+/// As listed above, and those of [`verify_signature`].
+pub fn check_delivery(
+    secret: Option<&[u8]>,
+    allow_unsigned: bool,
+    signature_header: Option<&str>,
+    body: &[u8],
+) -> Result<(), WebhookError> {
+    match secret {
+        Some(secret) => verify_signature(secret, signature_header, body),
+        None => {
+            let signed = signature_header.is_some_and(|value| !value.trim().is_empty());
+            if signed {
+                Err(WebhookError::SecretNotConfigured)
+            } else if allow_unsigned {
+                Ok(())
+            } else {
+                Err(WebhookError::UnsignedNotAllowed)
+            }
+        }
+    }
+}
+
+/// Decodes a body already accepted (see [`check_delivery`]) as JSON into `T`.
+///
+/// # Errors
+///
+/// [`WebhookError::InvalidPayload`], whose message quotes no value from the
+/// body.
+pub fn decode_payload<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
     serde_json::from_slice(body).map_err(|e| invalid_payload(&e))
 }
 
@@ -210,7 +282,7 @@ fn hex_value(digit: u8) -> Option<u8> {
 mod tests {
     use ring::hmac;
 
-    use super::{WebhookError, verify_and_decode, verify_signature};
+    use super::{WebhookError, check_delivery, verify_and_decode, verify_signature};
 
     /// RFC 4231, test case 2.
     const RFC_KEY: &[u8] = b"Jefe";
@@ -296,6 +368,56 @@ mod tests {
     }
 
     #[test]
+    fn without_a_secret_unsigned_deliveries_need_an_explicit_opt_in() {
+        let body = b"{}";
+        let signature = sign(SECRET, body);
+        // Refused by default, accepted when allowed: blank counts as unsigned.
+        for header in [None, Some(""), Some("  ")] {
+            assert_eq!(
+                check_delivery(None, false, header, body),
+                Err(WebhookError::UnsignedNotAllowed),
+                "{header:?}"
+            );
+            assert_eq!(
+                check_delivery(None, true, header, body),
+                Ok(()),
+                "{header:?}"
+            );
+        }
+        // A signed delivery cannot be checked without the secret: refused either way.
+        for allow_unsigned in [false, true] {
+            assert_eq!(
+                check_delivery(None, allow_unsigned, Some(&signature), body),
+                Err(WebhookError::SecretNotConfigured)
+            );
+        }
+    }
+
+    #[test]
+    fn with_a_secret_every_delivery_must_be_signed_even_when_unsigned_is_allowed() {
+        let body = b"{}";
+        let signature = sign(SECRET, body);
+        for allow_unsigned in [false, true] {
+            assert_eq!(
+                check_delivery(Some(SECRET), allow_unsigned, Some(&signature), body),
+                Ok(())
+            );
+            assert_eq!(
+                check_delivery(Some(SECRET), allow_unsigned, None, body),
+                Err(WebhookError::MissingSignature)
+            );
+            assert_eq!(
+                check_delivery(Some(SECRET), allow_unsigned, Some(&signature), b"{ }"),
+                Err(WebhookError::SignatureMismatch)
+            );
+            assert_eq!(
+                check_delivery(Some(b""), allow_unsigned, Some(&signature), body),
+                Err(WebhookError::EmptySecret)
+            );
+        }
+    }
+
+    #[test]
     fn an_empty_secret_is_refused() {
         let header = sign(b"", b"{}");
         assert_eq!(
@@ -333,7 +455,7 @@ mod tests {
         assert!(message.len() < 300, "{}", message.len());
         assert!(
             err.to_string()
-                .starts_with("the webhook delivery is authentic")
+                .starts_with("the webhook delivery was accepted")
         );
     }
 
