@@ -2,17 +2,14 @@
 //! snapshot holds the full report, so the message, the file, the line and column
 //! and the spec path are all asserted (and reviewed) together.
 
-use pathbound_codegen::ast::SourceFile;
-
+/// The report for one broken spec, read as `xtask` reads a spec (so a file that
+/// cannot be read is reported too), with file names shown under `broken/`.
 fn report(path: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = format!(
-        "broken/{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
-    match pathbound_codegen::generate_files(vec![SourceFile { name, text }]) {
+    let files = match pathbound_codegen::load::read_spec(path, "broken") {
+        Ok(files) => files,
+        Err(e) => return e.to_string(),
+    };
+    match pathbound_codegen::generate_files(files) {
         Ok(_) => panic!("{} should be rejected", path.display()),
         Err(e) => e.to_string(),
     }
