@@ -45,6 +45,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     c.scopes();
     c.schemas();
     c.resources();
+    c.routes();
     if c.diagnostics.is_empty() {
         Ok(())
     } else {
@@ -382,6 +383,74 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Two endpoints with the same method and path must be told apart by their
+    /// query string (see [`told_apart`]); otherwise the second one can never be
+    /// reached, and the OpenAPI export would merge both into one operation.
+    fn routes(&mut self) {
+        let endpoints: Vec<(&ResourceDef, &EndpointDef)> = self
+            .loaded
+            .spec
+            .resources
+            .iter()
+            .flat_map(|r| r.endpoints.iter().map(move |ep| (r, ep)))
+            .collect();
+        for (i, &(r, ep)) in endpoints.iter().enumerate() {
+            let route = route_key(&ep.path);
+            let clash = endpoints[..i].iter().find(|(_, prev)| {
+                prev.method == ep.method && route_key(&prev.path) == route && !told_apart(prev, ep)
+            });
+            let Some(&(prev_r, prev)) = clash else {
+                continue;
+            };
+            let method = ep.method.as_str();
+            let same = if prev.path == ep.path {
+                format!("are both `{method} {}`", ep.path)
+            } else {
+                format!(
+                    "are the same route (`{method} {}` and `{method} {}` differ only in parameter names)",
+                    prev.path, ep.path
+                )
+            };
+            let first = self.loaded.sources.short_location(&prev.origin);
+            let prev_id = names::operation_id(&prev_r.name, &prev.name);
+            let this_id = names::operation_id(&r.name, &ep.name);
+            // Why the query string does not help, when one of them has fixed pairs.
+            fn takes<'e>(
+                taker: &EndpointDef,
+                fixer: &'e EndpointDef,
+            ) -> Option<&'e (String, String)> {
+                fixer.fixed_query.iter().find(|(k, _)| {
+                    taker.fixed_query.iter().all(|(tk, _)| tk != k)
+                        && taker
+                            .query
+                            .iter()
+                            .any(|f| &f.wire == k || f.aliases.contains(k))
+                })
+            }
+            let why = if let Some((k, v)) = takes(prev, ep) {
+                format!(
+                    ": `{prev_id}` takes `{k}` as a query parameter, so it may send `{k}={v}` too"
+                )
+            } else if let Some((k, v)) = takes(ep, prev) {
+                format!(
+                    ": `{this_id}` takes `{k}` as a query parameter, so it may send `{k}={v}` too"
+                )
+            } else if prev.fixed_query.is_empty() && ep.fixed_query.is_empty() {
+                ", and neither has a `fixed_query` to tell them apart".to_string()
+            } else {
+                ", and their `fixed_query` pairs are the same".to_string()
+            };
+            self.error(
+                &ep.origin,
+                format!("endpoints `{prev_id}` ({first}) and `{this_id}` {same}{why}"),
+            )
+            .help = Some(
+                "give one of them a `fixed_query` pair that the other never sends, or remove one"
+                    .into(),
+            );
+        }
+    }
+
     fn endpoint(
         &mut self,
         r: &ResourceDef,
@@ -607,5 +676,108 @@ impl<'a> Checker<'a> {
                 "`response.key` needs a `response.type` to decode the value under it",
             );
         }
+    }
+}
+
+/// A path with its parameter names blanked (`/contacts/{}/notes`): the server
+/// routes by position, not by the names the spec gives its parameters.
+fn route_key(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' if in_param => in_param = false,
+            _ if in_param => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Can the server tell a request of `a` from one of `b`, when both have the same
+/// method and path? Only by the query string: one of them sends a `fixed_query`
+/// pair `k=v` that the other never sends, because the other fixes `k` to another
+/// value, or neither fixes `k` nor takes it as a query parameter. (Two endpoints
+/// without `fixed_query` are never told apart; nor are two with the same pairs.)
+fn told_apart(a: &EndpointDef, b: &EndpointDef) -> bool {
+    fn never_sends(ep: &EndpointDef, key: &str, value: &str) -> bool {
+        match ep.fixed_query.iter().find(|(k, _)| k == key) {
+            Some((_, v)) => v != value,
+            None => !ep
+                .query
+                .iter()
+                .any(|f| f.wire == key || f.aliases.iter().any(|a| a == key)),
+        }
+    }
+    a.fixed_query.iter().any(|(k, v)| never_sends(b, k, v))
+        || b.fixed_query.iter().any(|(k, v)| never_sends(a, k, v))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::SourceFile;
+
+    /// The report for a one-resource spec whose endpoints are `endpoints` (YAML
+    /// at the indentation of `endpoints:`'s entries).
+    fn report(endpoints: &str) -> Result<(), String> {
+        let text = format!(
+            "api:\n  title: T\n  version: \"1\"\n  base_url: https://x.test/v1\n  auth: {{ scheme: bearer, api_key_env: K, base_url_env: U }}\nresources:\n  things:\n    endpoints:\n{endpoints}"
+        );
+        crate::load_files(vec![SourceFile {
+            name: "spec.yaml".into(),
+            text,
+        }])
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    }
+
+    const LIST: &str = "      list: { method: GET, path: /things, scope: none, summary: List. }\n";
+
+    #[test]
+    fn endpoints_told_apart_by_fixed_query_share_a_route() {
+        // As `contacts.list` and `contacts.count`.
+        let count = "      count: { method: GET, path: /things, scope: none, summary: Count., fixed_query: { count_only: \"true\" } }\n";
+        assert_eq!(report(&format!("{LIST}{count}")), Ok(()));
+        // Different values of one key, or different keys.
+        let csv = "      csv: { method: GET, path: /things, scope: none, summary: CSV., fixed_query: { format: csv } }\n";
+        let tsv = "      tsv: { method: GET, path: /things, scope: none, summary: TSV., fixed_query: { format: tsv } }\n";
+        assert_eq!(report(&format!("{LIST}{count}{csv}{tsv}")), Ok(()));
+        // Another method, or another path, is another route.
+        let create =
+            "      create: { method: POST, path: /things, scope: none, summary: Create. }\n";
+        let search =
+            "      search: { method: GET, path: /things/search, scope: none, summary: Search. }\n";
+        assert_eq!(report(&format!("{LIST}{create}{search}")), Ok(()));
+    }
+
+    #[test]
+    fn endpoints_nothing_tells_apart_are_rejected_naming_both() {
+        let all = "      all: { method: GET, path: /things, scope: none, summary: All. }\n";
+        let err = report(&format!("{LIST}{all}")).expect_err("two `GET /things`");
+        assert!(
+            err.contains(
+                "endpoints `things.list` (spec.yaml:9) and `things.all` are both `GET /things`"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("--> spec.yaml:10:7"), "{err}");
+        // The same pairs, or a pair the other endpoint may send as a query parameter.
+        let fixed = "fixed_query: { count_only: \"true\" }";
+        let a =
+            format!("      a: {{ method: GET, path: /t, scope: none, summary: A., {fixed} }}\n");
+        let b =
+            format!("      b: {{ method: GET, path: /t, scope: none, summary: B., {fixed} }}\n");
+        assert!(report(&format!("{a}{b}")).is_err());
+        let c = "      c: { method: GET, path: /t, scope: none, summary: C., query: { count_only: { type: boolean } } }\n";
+        assert!(report(&format!("{a}{c}")).is_err());
+        // Parameter names do not make another route.
+        let get = "      get: { method: GET, path: \"/t/{id}\", scope: none, summary: G., path_params: { id: { type: string } } }\n";
+        let fetch = "      fetch: { method: GET, path: \"/t/{key}\", scope: none, summary: F., path_params: { key: { type: string } } }\n";
+        let err = report(&format!("{get}{fetch}")).expect_err("one route");
+        assert!(err.contains("differ only in parameter names"), "{err}");
     }
 }
