@@ -57,6 +57,8 @@ pub struct ScopeDef {
     pub description: String,
     /// Granted only when chosen explicitly.
     pub opt_in: bool,
+    /// `rust_name`, when given.
+    pub rust_name: Option<String>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -105,6 +107,8 @@ pub struct EnumValue {
     pub value: String,
     /// Rustdoc for the variant.
     pub description: Option<String>,
+    /// `rust_name`, when given.
+    pub rust_name: Option<String>,
     /// Where it was declared.
     pub origin: Origin,
 }

@@ -254,13 +254,15 @@ impl<'a> Decoder<'a> {
         if let Some(scopes) = e.get("scopes") {
             for (name, v) in self.named_entries(scopes, &e.at("scopes")) {
                 let origin = e.at("scopes").child(&name);
-                if let Some(s) = self.entries(v, &origin, &["description", "opt_in"]) {
+                if let Some(s) = self.entries(v, &origin, &["description", "opt_in", "rust_name"]) {
                     let description = self.required_string(&s, "description");
                     let opt_in = self.bool(&s, "opt_in", false);
+                    let rust_name = self.string(&s, "rust_name");
                     spec.scopes.push(ScopeDef {
                         name,
                         description,
                         opt_in,
+                        rust_name,
                         origin,
                     });
                 }
@@ -464,14 +466,18 @@ impl<'a> Decoder<'a> {
                 out.push(EnumValue {
                     value,
                     description: None,
+                    rust_name: None,
                     origin: at,
                 });
-            } else if let Some(x) = self.entries(item, &at, &["value", "description"]) {
+            } else if let Some(x) = self.entries(item, &at, &["value", "description", "rust_name"])
+            {
                 let value = self.required_string(&x, "value");
                 let description = self.string(&x, "description");
+                let rust_name = self.string(&x, "rust_name");
                 out.push(EnumValue {
                     value,
                     description,
+                    rust_name,
                     origin: at,
                 });
             }

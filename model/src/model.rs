@@ -93,6 +93,8 @@ pub struct Scope {
     pub description: String,
     /// Granted only when chosen explicitly.
     pub opt_in: bool,
+    /// The spec's `rust_name`: a hint for the Rust backend, kept as written.
+    pub rust_name: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -144,6 +146,8 @@ pub struct EnumValue {
     pub wire: String,
     /// Its documentation.
     pub description: Option<String>,
+    /// The spec's `rust_name`: a hint for the Rust backend, kept as written.
+    pub rust_name: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -387,6 +391,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                         .map(|v| EnumValue {
                             wire: v.value.clone(),
                             description: v.description.clone(),
+                            rust_name: v.rust_name.clone(),
                             origin: v.origin.clone(),
                         })
                         .collect(),
@@ -525,6 +530,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 name: s.name.clone(),
                 description: s.description.clone(),
                 opt_in: s.opt_in,
+                rust_name: s.rust_name.clone(),
                 origin: s.origin.clone(),
             })
             .collect(),

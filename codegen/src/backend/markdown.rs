@@ -237,7 +237,7 @@ pub fn document(model: &Model) -> String {
                 Kind::Union { variants } => {
                     let values: Vec<String> = variants
                         .iter()
-                        .map(|v| format!("`{}`: {}", naming::pascal(&v.name), type_expr(&v.ty)))
+                        .map(|v| format!("`{}`: {}", naming::variant(&v.name), type_expr(&v.ty)))
                         .collect();
                     let _ = writeln!(out, "One of: {}.", values.join("; "));
                 }

@@ -384,15 +384,29 @@ impl Checker<'_> {
         let model = self.model;
         let mut variants = BTreeMap::new();
         for s in &model.scopes {
-            let variant = naming::pascal(&s.name);
-            if let Some(prev) = variants.insert(variant.clone(), s.name.clone()) {
+            let variant = scope_variant(s);
+            let spelled = self.variant_spelling(
+                &s.origin,
+                &format!("scope `{}`", s.name),
+                &s.name,
+                s.rust_name.as_deref(),
+                "give it a `rust_name` (the variant of `Scope`, e.g. `rust_name: ContactsRead`)",
+            );
+            if !spelled {
+                continue;
+            }
+            if variant == "Unknown" {
+                self.error(&s.origin, format!("scope `{}` becomes `Scope::Unknown`, which is reserved for scopes the server adds later", s.name))
+                    .help = Some("give it a `rust_name`".into());
+            } else if let Some(prev) = variants.insert(variant.clone(), s.name.clone()) {
                 self.error(
                     &s.origin,
                     format!(
                         "scope `{}` and scope `{prev}` both become the Rust variant `Scope::{variant}`",
                         s.name
                     ),
-                );
+                )
+                .help = Some("give one of them a `rust_name`".into());
             }
         }
         for s in model.schemas.iter().filter(|s| s.body_of.is_none()) {
@@ -402,6 +416,19 @@ impl Checker<'_> {
                     format!(
                         "schema name `{}` is reserved by the client runtime; choose another",
                         s.name
+                    ),
+                );
+            } else if naming::NOT_RAW.contains(&s.name.as_str()) {
+                self.error(
+                    &s.origin,
+                    format!("schema name `{}` is a Rust keyword; choose another", s.name),
+                );
+            } else if naming::PRELUDE_NAMES.contains(&s.name.as_str()) {
+                self.error(
+                    &s.origin,
+                    format!(
+                        "schema name `{}` would shadow Rust's `{}`, which the generated code uses; choose another",
+                        s.name, s.name
                     ),
                 );
             }
@@ -422,6 +449,58 @@ impl Checker<'_> {
                 self.operation(op, &mut type_names, &mut methods);
             }
         }
+        // The private types that name the wire names of aliased fields.
+        for s in &model.schemas {
+            if let spec::Kind::Object { fields, .. } = &s.kind {
+                for f in fields.iter().filter(|f| !f.aliases.is_empty()) {
+                    let marker = naming::wire_names_marker(&s.name, &rust_field_name(f));
+                    self.claim_type_name(&mut type_names, marker, &f.origin);
+                }
+            }
+        }
+    }
+
+    /// Checks that a name which becomes a variant can be spelled: its
+    /// `rust_name` is a usable variant name, or (without one) its text has an
+    /// ASCII spelling. `false` when an error was reported.
+    fn variant_spelling(
+        &mut self,
+        origin: &Origin,
+        what: &str,
+        text: &str,
+        rust_name: Option<&str>,
+        help: &str,
+    ) -> bool {
+        match rust_name {
+            Some(r) => {
+                if !pathbound_model::names::is_pascal_ident(r) {
+                    self.error(
+                        &origin.child("rust_name"),
+                        format!("rust_name `{r}` must be PascalCase (letters and digits, starting with a capital)"),
+                    );
+                    false
+                } else if naming::NOT_RAW.contains(&r) {
+                    self.error(
+                        &origin.child("rust_name"),
+                        format!("rust_name `{r}` is a Rust keyword; choose another"),
+                    );
+                    false
+                } else {
+                    true
+                }
+            }
+            None => match naming::unspellable(text) {
+                Some(c) => {
+                    self.error(
+                        origin,
+                        format!("{what} has no Rust name: `{c}` has no spelling in ASCII letters"),
+                    )
+                    .help = Some(help.to_string());
+                    false
+                }
+                None => true,
+            },
+        }
     }
 
     fn schema(&mut self, s: &spec::Schema) {
@@ -438,7 +517,20 @@ impl Checker<'_> {
             spec::Kind::Enum { values } => {
                 let mut variants = BTreeMap::new();
                 for v in values {
-                    let variant = naming::pascal(&v.wire);
+                    let help = format!(
+                        "give it a `rust_name`, the name of its variant: `- {{ value: {:?}, rust_name: … }}`",
+                        v.wire
+                    );
+                    if !self.variant_spelling(
+                        &v.origin,
+                        &format!("enum value `{}`", v.wire),
+                        &v.wire,
+                        v.rust_name.as_deref(),
+                        &help,
+                    ) {
+                        continue;
+                    }
+                    let variant = enum_variant(v);
                     if variant == "Unknown" {
                         self.error(&v.origin, format!("enum value `{}` becomes `Unknown`, which is reserved for values the server adds later", v.wire));
                     } else if let Some(prev) = variants.insert(variant.clone(), v.wire.clone()) {
@@ -448,14 +540,23 @@ impl Checker<'_> {
                                 "enum values `{prev}` and `{}` both become the Rust variant `{variant}`",
                                 v.wire
                             ),
-                        );
+                        )
+                        .help = Some("give one of them a `rust_name`".into());
                     }
                 }
             }
             spec::Kind::Union { variants } => {
                 let mut names = BTreeMap::new();
                 for v in variants {
-                    let variant = naming::pascal(&v.name);
+                    if let Some(c) = naming::unspellable(&v.name) {
+                        self.error(
+                            &v.origin,
+                            format!("union variant `{}` has no Rust name: `{c}` has no spelling in ASCII letters", v.name),
+                        )
+                        .help = Some("rename it: the name is only used in Rust".into());
+                        continue;
+                    }
+                    let variant = naming::variant(&v.name);
                     if let Some(prev) = names.insert(variant.clone(), v.name.clone()) {
                         self.error(
                             &v.origin,
@@ -474,12 +575,35 @@ impl Checker<'_> {
     fn fields(&mut self, fields: &[spec::Field], what: &str) {
         let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
         for f in fields {
-            if let Some(r) = &f.rust_name {
-                if !naming::is_snake_ident(r) {
+            match &f.rust_name {
+                Some(r) if !naming::is_snake_ident(r) => {
                     self.error(
                         &f.origin.child("rust_name"),
                         format!("rust_name `{r}` must be snake_case"),
                     );
+                    continue;
+                }
+                Some(r) if naming::NOT_RAW.contains(&r.as_str()) => {
+                    self.error(
+                        &f.origin.child("rust_name"),
+                        format!("rust_name `{r}` is a Rust keyword that cannot be an identifier, even a raw one"),
+                    )
+                    .help = Some(format!("write `rust_name: {r}_`"));
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(c) = naming::unspellable(&f.wire) {
+                        self.error(
+                            &f.origin,
+                            format!(
+                                "{what} `{}` has no Rust name: `{c}` has no spelling in ASCII letters",
+                                f.wire
+                            ),
+                        )
+                        .help = Some("give it a `rust_name`".into());
+                        continue;
+                    }
                 }
             }
             let rust = rust_field_name(f);
@@ -499,7 +623,16 @@ impl Checker<'_> {
     /// A resource becomes a module and an accessor method on the generated `Client`.
     fn resource_name(&mut self, r: &spec::Resource, accessors: &mut BTreeMap<String, String>) {
         let accessor = naming::snake(&r.name);
-        if naming::RESERVED_MODULES.contains(&r.name.as_str()) {
+        if naming::NOT_RAW.contains(&r.name.as_str()) {
+            self.error(
+                &r.origin,
+                format!(
+                    "resource name `{}` cannot be a Rust module: it is a keyword that cannot be an identifier, even a raw one",
+                    r.name
+                ),
+            )
+            .help = Some("rename the resource (its file, or its key under `resources:`)".into());
+        } else if naming::RESERVED_MODULES.contains(&r.name.as_str()) {
             self.error(
                 &r.origin,
                 format!(
@@ -613,6 +746,23 @@ impl Checker<'_> {
                 (f, format!("body field `{}`", f.wire), origin)
             })
         });
+        // A path parameter is a field of the request, beside its `query` and `body`.
+        for f in &op.path_params {
+            let rust = rust_field_name(f);
+            let holds = match rust.as_str() {
+                "query" if !op.query.is_empty() => "query string",
+                "body" if op.body.is_some() => "body",
+                _ => continue,
+            };
+            self.error(
+                &f.origin,
+                format!(
+                    "path parameter `{}` becomes the field `{rust}` of the request, which already holds its {holds}",
+                    f.wire
+                ),
+            )
+            .help = Some("give it a `rust_name`".into());
+        }
         for (f, what, origin) in params.chain(body).collect::<Vec<_>>() {
             let rust = rust_field_name(f);
             if naming::RESERVED_METHODS.contains(&rust.as_str()) {
@@ -636,6 +786,20 @@ impl Checker<'_> {
 
 fn rust_field_name(f: &spec::Field) -> String {
     naming::field_name(f)
+}
+
+/// The variant of an enum value: its `rust_name`, or its wire value in PascalCase.
+fn enum_variant(v: &spec::EnumValue) -> String {
+    v.rust_name
+        .clone()
+        .unwrap_or_else(|| naming::variant(&v.wire))
+}
+
+/// The `Scope` variant of a scope: its `rust_name`, or its name in PascalCase.
+fn scope_variant(s: &spec::Scope) -> String {
+    s.rust_name
+        .clone()
+        .unwrap_or_else(|| naming::variant(&s.name))
 }
 
 /// Builds the Rust model; [`build`] checks the names first.
@@ -701,7 +865,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
                     .iter()
                     .map(|v| EnumVariant {
                         wire: v.wire.clone(),
-                        rust: naming::pascal(&v.wire),
+                        rust: enum_variant(v),
                         description: v.description.clone(),
                     })
                     .collect(),
@@ -710,7 +874,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
                 variants: variants
                     .iter()
                     .map(|v| UnionVariant {
-                        rust: naming::pascal(&v.name),
+                        rust: naming::variant(&v.name),
                         ty: resolve(&v.ty, &modules_of, None, true),
                     })
                     .collect(),
@@ -742,7 +906,14 @@ fn build_unchecked(model: &spec::Model) -> Model {
                     method_name: naming::snake(&op.name),
                     http_method: op.method,
                     path: op.path.clone(),
-                    scope: op.scope.as_ref().map(|s| (s.clone(), naming::pascal(s))),
+                    scope: op.scope.as_ref().map(|s| {
+                        let variant = model
+                            .scopes
+                            .iter()
+                            .find(|d| &d.name == s)
+                            .map_or_else(|| naming::variant(s), scope_variant);
+                        (s.clone(), variant)
+                    }),
                     scope_by: op.scope_by.as_ref().map(|by| {
                         let fields = match by.place {
                             spec::ParamPlace::Path => op.path_params.iter().collect::<Vec<_>>(),
@@ -826,7 +997,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
             .iter()
             .map(|s| Scope {
                 wire: s.name.clone(),
-                variant: naming::pascal(&s.name),
+                variant: scope_variant(s),
                 description: s.description.clone(),
                 opt_in: s.opt_in,
             })

@@ -63,7 +63,10 @@ pub fn object(
 
 /// The marker naming every wire name of an aliased field (see `runtime::ids`).
 fn marker_ident(schema: &str, f: &Field) -> proc_macro2::Ident {
-    format_ident!("{}{}Names", schema, super::super::naming::pascal(&f.rust))
+    format_ident!(
+        "{}",
+        super::super::naming::wire_names_marker(schema, &f.rust)
+    )
 }
 
 fn wire_names_marker(schema: &str, f: &Field) -> TokenStream {
