@@ -294,11 +294,18 @@ fn scopes(model: &Model) -> TokenStream {
         let d = s.description.trim();
         quote!(Scope::#v => Some(#d),)
     });
-    let opt_in = model
+    let opt_in: Vec<_> = model
         .scopes
         .iter()
         .filter(|s| s.opt_in)
-        .map(|s| format_ident!("{}", s.variant));
+        .map(|s| format_ident!("{}", s.variant))
+        .collect();
+    // `matches!` needs a pattern: with no opt-in scope, the answer is `false`.
+    let is_opt_in = if opt_in.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(Scope::#opt_in)|*))
+    };
     let extra = quote! {
         #[doc = " What the scope grants, as documented; `None` for an unknown scope."]
         pub fn description(&self) -> Option<&'static str> {
@@ -310,7 +317,7 @@ fn scopes(model: &Model) -> TokenStream {
 
         #[doc = " True when the scope is granted only when chosen explicitly (never by a legacy key)."]
         pub fn is_opt_in(&self) -> bool {
-            matches!(self, #(Scope::#opt_in)|*)
+            #is_opt_in
         }
     };
     let enum_tokens = schemas::open_enum(

@@ -164,6 +164,17 @@ pub fn open_enum(
         .map(|(_, rust, _)| format_ident!("{rust}"))
         .collect();
     let wires: Vec<&String> = variants.iter().map(|(wire, _, _)| wire).collect();
+    // Without known values (a spec without scopes), every value is unknown.
+    let from_string = if variants.is_empty() {
+        quote!(#name::Unknown(value))
+    } else {
+        quote! {
+            match #name::from(value.as_str()) {
+                #name::Unknown(_) => #name::Unknown(value),
+                known => known,
+            }
+        }
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,10 +211,7 @@ pub fn open_enum(
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match #name::from(value.as_str()) {
-                    #name::Unknown(_) => #name::Unknown(value),
-                    known => known,
-                }
+                #from_string
             }
         }
 
