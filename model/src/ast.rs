@@ -164,6 +164,21 @@ pub struct FieldDef {
     pub origin: Origin,
 }
 
+impl FieldDef {
+    /// May be absent or `null`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+
+    /// Has a documented limit a client can check before sending.
+    pub fn has_limits(&self) -> bool {
+        self.min.is_some()
+            || self.max.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+    }
+}
+
 /// How a list query parameter goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListStyle {

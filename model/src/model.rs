@@ -163,60 +163,9 @@ pub struct UnionVariant {
     pub origin: Origin,
 }
 
-/// An object field, a parameter or a body field.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// Wire name.
-    pub wire: String,
-    /// Other wire names accepted on decode.
-    pub aliases: Vec<String>,
-    /// The spec's `rust_name`: a hint for the Rust backend, kept as written.
-    pub rust_name: Option<String>,
-    /// Type, without optionality.
-    pub ty: TypeExpr,
-    /// A secret (password, code): never shown in logs or debug output.
-    pub secret: bool,
-    /// Always present.
-    pub required: bool,
-    /// May be `null`.
-    pub nullable: bool,
-    /// Its documentation.
-    pub description: Option<String>,
-    /// The server's default, as written in the spec.
-    pub default: Option<String>,
-    /// Inclusive minimum.
-    pub min: Option<f64>,
-    /// Inclusive maximum.
-    pub max: Option<f64>,
-    /// Minimum array length.
-    pub min_items: Option<u64>,
-    /// Maximum array length.
-    pub max_items: Option<u64>,
-    /// Deprecation note.
-    pub deprecated: Option<String>,
-    /// How a list query parameter is sent.
-    pub style: Option<ListStyle>,
-    /// Also accept the value's other common spelling: a numeric string for an
-    /// integer or number, epoch milliseconds for a date-time.
-    pub lenient: bool,
-    /// Where it is declared.
-    pub origin: Origin,
-}
-
-impl Field {
-    /// May be absent or `null`.
-    pub fn is_optional(&self) -> bool {
-        !self.required || self.nullable
-    }
-
-    /// Has a documented limit a client can check before sending.
-    pub fn has_limits(&self) -> bool {
-        self.min.is_some()
-            || self.max.is_some()
-            || self.min_items.is_some()
-            || self.max_items.is_some()
-    }
-}
+/// An object field, a parameter or a body field: the spec's own definition
+/// ([`ast::FieldDef`]), which needs no resolving.
+pub use crate::ast::FieldDef as Field;
 
 /// A resource: one spec file's endpoints.
 #[derive(Debug, Clone)]
@@ -354,25 +303,7 @@ pub struct Pagination {
 
 /// Builds the model of a validated spec.
 pub fn build(spec: &Spec, sources: Sources) -> Model {
-    let field = |f: &ast::FieldDef| Field {
-        wire: f.wire.clone(),
-        aliases: f.aliases.clone(),
-        rust_name: f.rust_name.clone(),
-        ty: f.ty.clone(),
-        secret: f.secret,
-        required: f.required,
-        nullable: f.nullable,
-        description: f.description.clone(),
-        default: f.default.clone(),
-        min: f.min,
-        max: f.max,
-        min_items: f.min_items,
-        max_items: f.max_items,
-        deprecated: f.deprecated.clone(),
-        style: f.style,
-        lenient: f.lenient,
-        origin: f.origin.clone(),
-    };
+    let field = |f: &ast::FieldDef| f.clone();
     let mut schemas: Vec<Schema> = spec
         .schemas
         .iter()
