@@ -27,7 +27,7 @@ struct Checker<'a> {
 
 /// Checks `loaded`; `Ok(())` when the spec can be generated.
 ///
-/// (A scope that depends on a parameter is checked by [`Checker::scope_by`].)
+/// (A scope that depends on a parameter is checked with the rest of its endpoint.)
 pub fn validate(loaded: &Loaded) -> Result<(), Diagnostics> {
     let spec = &loaded.spec;
     let mut c = Checker {

@@ -93,7 +93,7 @@ impl Client {
     }
 
     /// A copy of this client with client-side scope checks on, for a key that
-    /// grants `scopes` (see [`ClientBuilder::scopes`] for what that does).
+    /// grants `scopes` (see [`ClientBuilder::scopes`](crate::ClientBuilder::scopes) for what that does).
     ///
     /// The copy shares the connection pool and settings; `self` is unchanged.
     /// Typically fed with what the API's key-status endpoint reports:
@@ -149,7 +149,7 @@ impl Client {
     /// Retries transient failures as described on
     /// [`super::RequestOptions::max_retries`]. A 2xx response is returned for
     /// decoding; anything else becomes [`Error::Api`]. When client-side scope
-    /// checks are on ([`ClientBuilder::scopes`]) and the key lacks the
+    /// checks are on ([`ClientBuilder::scopes`](crate::ClientBuilder::scopes)) and the key lacks the
     /// operation's scope, fails with [`Error::MissingScope`] before sending.
     /// Traced as described under [Tracing](Client#tracing).
     pub async fn execute(&self, call: Call<'_>) -> Result<Response> {

@@ -31,7 +31,7 @@ pub struct Operation {
     /// The HTTP method.
     pub method: Method,
     /// The path template relative to the base URL, with `{name}` placeholders,
-    /// e.g. `"/contacts/{contact_id}/notes"`. Values come from [`super::Call::path_args`].
+    /// e.g. `"/contacts/{contact_id}/notes"`. Values come from [`Call::path_args`](crate::__private::Call::path_args).
     pub path: &'static str,
     /// The scope the API key needs, e.g. `"contacts:write"`; `None` for public
     /// endpoints, and when the scope depends on a parameter (`scope_by`). Used to

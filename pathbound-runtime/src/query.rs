@@ -4,7 +4,7 @@
 //! Generated query structs mark a comma-style field with
 //! `#[serde(serialize_with = "…::comma")]` (or `comma_opt` when optional); a
 //! repeat-style field is skipped there and added with
-//! [`Call::query_repeated`](super::Call::query_repeated).
+//! [`Call::query_repeated`](crate::__private::Call::query_repeated).
 
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::Value;
