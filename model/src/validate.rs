@@ -173,6 +173,15 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
+            if f.lenient && !f.aliases.is_empty() {
+                self.error(
+                    &f.origin.child("lenient"),
+                    format!(
+                        "`lenient` cannot be combined with `aliases` (on `{}`)",
+                        f.wire
+                    ),
+                );
+            }
             if (f.min.is_some() || f.max.is_some()) && !f.ty.is_numeric() {
                 self.error(
                     &f.origin,

@@ -258,7 +258,13 @@ impl Client {
             attempt = attempt.saturating_add(1);
         };
         let outcome = match outcome {
-            Err(Failure::Status { status: 404, .. }) if maybe_applied && attempt > 1 => {
+            // Only a DELETE: a 404 then most likely means the earlier attempt
+            // removed the object; for a read or an update it says nothing of the kind.
+            Err(Failure::Status { status: 404, .. })
+                if maybe_applied
+                    && attempt > 1
+                    && op.method == super::operation::Method::Delete =>
+            {
                 outcome.map_err(Failure::after_uncertain_attempt)
             }
             other => other,

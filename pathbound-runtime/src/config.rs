@@ -576,19 +576,31 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     Ok(base_url)
 }
 
-/// Whether the authority of `raw` (between `scheme://` and the path) holds user
-/// info (`user:password@`), judged on the text so that it works for URLs the
-/// parser refuses too.
+/// Whether `raw` may hold user info (`user:password@`). Any `@` counts: a
+/// password may itself contain an unencoded `/`, `?` or `#`, which would end the
+/// authority early for a parser, and a base URL has no use for an `@` anyway.
 fn has_user_info(raw: &str) -> bool {
-    let rest = raw.trim().split_once("://").map_or(raw, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    authority.contains('@')
+    raw.contains('@')
 }
 
 /// `raw` as it may be quoted in messages and `Debug`: without user info, query
 /// or fragment (any of which may hold a secret), at most 200 characters.
 pub(crate) fn redact_url(raw: &str) -> String {
     let raw = raw.trim();
+    if has_user_info(raw) {
+        // Where the user info ends cannot be trusted (a password may hold `/`,
+        // `?` or `#`): show nothing of the authority or what follows.
+        return match raw.split_once("://") {
+            Some((scheme, _))
+                if scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                format!("{scheme}://[redacted]")
+            }
+            _ => "[redacted]".to_owned(),
+        };
+    }
     let without_tail = raw.split(['?', '#']).next().unwrap_or(raw);
     let (scheme, rest) = match without_tail.split_once("://") {
         Some((scheme, rest)) => (Some(scheme), rest),
@@ -973,6 +985,9 @@ mod tests {
             "https://x.test/v1#hunter2",
             "not a url ?token=hunter2",
             "https://:hunter2@x.test/v1",
+            "https://admin:pa/hunter2@api.test/v1",
+            "https://admin:hunter2#x@api.test/v1",
+            "https://admin:hunter2?x@api.test/v1",
         ] {
             let builder = ClientBuilder::<Client>::for_api(&TEST_API)
                 .api_key(KEY)
@@ -987,6 +1002,10 @@ mod tests {
         }
         assert_eq!(
             redact_url("https://u:p@api.example.test:8443/v1?k=v#f"),
+            "https://[redacted]"
+        );
+        assert_eq!(
+            redact_url("https://api.example.test:8443/v1?k=v#f"),
             "https://api.example.test:8443/v1?…"
         );
         assert_eq!(

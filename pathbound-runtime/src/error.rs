@@ -41,8 +41,11 @@ pub enum Error {
         /// The HTTP status of the response.
         status: u16,
         /// What the decoder reported, e.g. "missing field `email` at line 1 column 40".
+        /// It can quote a value from the body; `Display` shows it bounded and with
+        /// control characters escaped, like every server-sent text.
         message: String,
-        /// The start of the body (bounded, cut on a character boundary).
+        /// The start of the body (bounded, cut on a character boundary; escaped in
+        /// `Display`).
         snippet: String,
     },
     /// The request could not be sent or the response not read: DNS, connect,
@@ -180,7 +183,7 @@ pub struct ApiError {
     pub attempts: u32,
     /// The environment variable the API key is read from, named in the 401 message.
     pub api_key_env: Option<&'static str>,
-    /// This is a `404` that answered a retry, and an earlier attempt may have
+    /// This is a `404` that answered a retried `DELETE`, and an earlier attempt may have
     /// been carried out by the server (it timed out or its connection broke
     /// after the request was sent, or it got a 5xx). For a `DELETE` this most
     /// likely means the earlier attempt deleted the object; the client still
@@ -556,12 +559,14 @@ impl fmt::Display for Error {
                 message,
                 snippet,
             } => {
+                // Both come from the server: bounded and escaped, as for `ApiError`.
                 write!(
                     f,
-                    "could not decode the {status} response of `{operation}`: {message}"
+                    "could not decode the {status} response of `{operation}`: {}",
+                    for_display(message, DISPLAY_LIMIT)
                 )?;
                 if !snippet.is_empty() {
-                    write!(f, "; body: {snippet}")?;
+                    write!(f, "; body: {}", for_display(snippet, DISPLAY_LIMIT))?;
                 }
                 Ok(())
             }

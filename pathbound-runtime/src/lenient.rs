@@ -10,10 +10,11 @@
 //! |---|---|
 //! | `integer` | a string holding an integer (`"250"`, surrounding spaces ignored) |
 //! | `number` | a string holding a finite number (`"1.5"`) |
-//! | `datetime` | a number: epoch milliseconds, turned into RFC 3339 text (`2024-04-29T12:00:00.000Z`) |
+//! | `datetime` | a number, or a string of digits: epoch milliseconds, turned into RFC 3339 text (`2024-04-29T12:00:00.000Z`) |
 //!
-//! Anything else is a decode error, as for a strict field. `null` is `None`
-//! for optional fields.
+//! An integer also accepts a whole-number float (`250.0`). For optional fields,
+//! `null` and an empty or blank string are `None` (forms and CSV imports send `""`
+//! for "no value"). Anything else is a decode error, as for a strict field.
 
 use std::fmt;
 
@@ -73,7 +74,46 @@ impl<'de, V: Visitor<'de> + Copy> Visitor<'de> for Opt<V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self.0).map(Some)
+        deserializer.deserialize_any(BlankIsNone(self.0))
+    }
+}
+
+/// The inner visitor of [`Opt`], with a blank string meaning "no value".
+struct BlankIsNone<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for BlankIsNone<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            self.0.visit_str(v).map(Some)
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.0.visit_i64(v).map(Some)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.0.visit_u64(v).map(Some)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.visit_f64(v).map(Some)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.0.visit_bool(v).map(Some)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 
@@ -93,6 +133,14 @@ impl Visitor<'_> for I64 {
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
         i64::try_from(v).map_err(|_| E::custom("an integer too large for i64"))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Ok(v as i64)
+        } else {
+            Err(E::invalid_type(de::Unexpected::Float(v), &self))
+        }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
@@ -143,10 +191,14 @@ impl Visitor<'_> for Time {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-        Ok(Timestamp::from(v))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Timestamp, E> {
+        // A string of digits is epoch milliseconds sent as text.
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return match v.parse::<i64>() {
+                Ok(ms) => self.visit_i64(ms),
+                Err(_) => Err(E::custom("epoch milliseconds out of range")),
+            };
+        }
         Ok(Timestamp::from(v))
     }
 
@@ -247,6 +299,16 @@ mod tests {
         );
         let p = decode(r#"{"employee_count":null,"createdate":null,"required":0}"#).unwrap();
         assert_eq!((p.employee_count, p.createdate), (None, None));
+        // Blank strings are "no value"; a whole float is an integer; digits are epoch ms.
+        let p = decode(
+            r#"{"employee_count":" ","revenue":"","createdate":"1714392000000","required":250.0}"#,
+        )
+        .unwrap();
+        assert_eq!((p.employee_count, p.revenue, p.required), (None, None, 250));
+        assert_eq!(
+            p.createdate.as_ref().map(Timestamp::as_str),
+            Some("2024-04-29T12:00:00.000Z")
+        );
     }
 
     #[test]
@@ -254,6 +316,7 @@ mod tests {
         for json in [
             r#"{"employee_count":"250 people","required":1}"#,
             r#"{"employee_count":2.5,"required":1}"#,
+            r#"{"required":""}"#,
             r#"{"revenue":"NaN","required":1}"#,
             r#"{"createdate":true,"required":1}"#,
             r#"{"createdate":1.5,"required":1}"#,

@@ -1235,3 +1235,59 @@ async fn a_scope_chosen_by_a_parameter_is_checked_and_named_per_call() {
     assert_eq!(AGGREGATE.scope_for(Some("events")), Some("events:read"));
     assert_eq!(AGGREGATE.scope_for(Some("deals")), None);
 }
+
+/// A 2xx body that does not decode: the decoder's message and the body snippet
+/// are server text too, so `Display` escapes them (a value with a newline cannot
+/// forge a log line) and bounds them.
+#[tokio::test]
+async fn a_decode_error_escapes_what_the_server_sent() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    enum Kind {
+        #[serde(rename = "a")]
+        A,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Thing {
+        kind: Kind,
+    }
+    let body = "{\"kind\":\"x\\n2026-01-01T00:00:00Z INFO pathbound: forged\\u2028\"}";
+    let server = serve(vec![Some(reply("200 OK", body))]).await;
+    let options = RequestOptions::new();
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap()
+        .decode::<Thing>()
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let shown = err.to_string();
+    assert!(
+        !shown.contains('\n') && !shown.contains('\u{2028}'),
+        "{shown}"
+    );
+    assert!(shown.contains(r"x\n2026-01-01"), "{shown}");
+}
+
+/// The mark is for a DELETE only: a GET that got a 503 and then a 404 says
+/// nothing about an earlier attempt having done anything.
+#[tokio::test]
+async fn a_404_after_a_retried_get_carries_no_mark() {
+    let server = serve(vec![
+        Some(reply("503 Service Unavailable", "{}")),
+        Some(reply(
+            "404 Not Found",
+            r#"{"status":"error","error":"Contact not found"}"#,
+        )),
+    ])
+    .await;
+    let options = RequestOptions::new().max_retries(1);
+    let err = client(&server)
+        .execute(get_contact(&options))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.attempts(), Some(2));
+    assert!(!err.earlier_attempt_may_have_succeeded(), "{err:?}");
+}

@@ -27,10 +27,26 @@ pub(crate) fn item_text<T: Serialize>(item: &T) -> Result<String, String> {
     }
 }
 
-/// `items` joined with `,` as one query value.
+/// `items` joined with `,` as one query value. An item that itself contains a
+/// `,` cannot be sent this way (the server would read two items): an error,
+/// so the request fails before it is sent. (Generated code skips empty lists.)
 pub fn comma<T: Serialize, S: Serializer>(items: &[T], serializer: S) -> Result<S::Ok, S::Error> {
-    let texts: Result<Vec<String>, String> = items.iter().map(item_text).collect();
-    serializer.serialize_str(&texts.map_err(S::Error::custom)?.join(","))
+    let mut texts = Vec::with_capacity(items.len());
+    for item in items {
+        let text = item_text(item).map_err(S::Error::custom)?;
+        if text.contains(',') {
+            return Err(S::Error::custom(
+                "an item of a comma-separated list contains a comma",
+            ));
+        }
+        texts.push(text);
+    }
+    serializer.serialize_str(&texts.join(","))
+}
+
+/// Whether an optional list sends nothing: `None` or empty.
+pub fn is_none_or_empty<T>(items: &Option<Vec<T>>) -> bool {
+    items.as_ref().is_none_or(Vec::is_empty)
 }
 
 /// [`comma`] for an optional list (the field is skipped when `None`).
@@ -58,11 +74,11 @@ mod tests {
 
     #[derive(Serialize)]
     struct Query {
-        #[serde(serialize_with = "super::comma")]
+        #[serde(serialize_with = "super::comma", skip_serializing_if = "Vec::is_empty")]
         include: Vec<Include>,
         #[serde(
             serialize_with = "super::comma_opt",
-            skip_serializing_if = "Option::is_none"
+            skip_serializing_if = "super::is_none_or_empty"
         )]
         ids: Option<Vec<i64>>,
         limit: i64,
@@ -79,11 +95,28 @@ mod tests {
             serde_urlencoded::to_string(&q).unwrap(),
             "include=provenance%2Chistory&ids=1%2C2&limit=5"
         );
-        let q = Query {
-            include: vec![],
-            ids: None,
-            limit: 5,
-        };
-        assert_eq!(serde_urlencoded::to_string(&q).unwrap(), "include=&limit=5");
+        // Empty lists send nothing, like absent ones.
+        for ids in [None, Some(vec![])] {
+            let q = Query {
+                include: vec![],
+                ids,
+                limit: 5,
+            };
+            assert_eq!(serde_urlencoded::to_string(&q).unwrap(), "limit=5");
+        }
+    }
+
+    #[test]
+    fn an_item_with_a_comma_is_refused() {
+        #[derive(Serialize)]
+        struct Tags {
+            #[serde(serialize_with = "super::comma")]
+            tags: Vec<String>,
+        }
+        let err = serde_urlencoded::to_string(Tags {
+            tags: vec!["a,b".into()],
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("contains a comma"), "{err}");
     }
 }

@@ -48,7 +48,11 @@ pub(crate) fn for_display(text: &str, limit: usize) -> String {
             out.push_str(&format!("… ({} characters in total)", text.chars().count()));
             return out;
         }
-        if c.is_control() {
+        // Control characters, Unicode line and paragraph separators and bidi
+        // overrides could break or disguise a log line.
+        if c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
             out.extend(c.escape_default());
         } else {
             out.push(c);

@@ -101,9 +101,10 @@ impl<R: PagedRequest> PageStream<R> {
     }
 
     /// Stops with [`Error::PaginationLimit`] after `max_pages` pages (default
-    /// [`PageStream::DEFAULT_MAX_PAGES`]) instead of fetching more.
+    /// [`PageStream::DEFAULT_MAX_PAGES`]) instead of fetching more. The first
+    /// page is always fetched, so `0` counts as `1`.
     pub fn max_pages(mut self, max_pages: usize) -> Self {
-        self.max_pages = max_pages;
+        self.max_pages = max_pages.max(1);
         self
     }
 

@@ -179,7 +179,7 @@ pub struct EventsListQuery {
     pub fields: Option<super::common::FieldsProjection>,
     /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
     #[serde(
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "runtime::__private::query::is_none_or_empty",
         serialize_with = "runtime::__private::query::comma_opt",
     )]
     pub include: Option<Vec<super::common::IncludeOption>>,

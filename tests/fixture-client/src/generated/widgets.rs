@@ -652,7 +652,7 @@ pub struct WidgetsSearchQuery {
     pub term: String,
     /// `colours=red,dark_blue`.
     #[serde(
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "runtime::__private::query::is_none_or_empty",
         serialize_with = "runtime::__private::query::comma_opt",
     )]
     pub colours: Option<Vec<super::common::Colour>>,

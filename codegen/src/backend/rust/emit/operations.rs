@@ -278,10 +278,16 @@ fn query_struct(op: &Operation, name: &str, module: &str) -> TokenStream {
         let t = field_type(f, module);
         let wire = &f.wire;
         let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
-        let skip = f
-            .is_option()
-            .then(|| quote!(skip_serializing_if = "Option::is_none",));
-        // Lists: one comma-joined value, or (repeat) added pair by pair in `send`.
+        // Lists: one comma-joined value (nothing when empty), or (repeat) added
+        // pair by pair in `send`.
+        let skip = match (f.list_style, f.is_option()) {
+            (Some(ListStyle::Comma), true) => Some(quote!(
+                skip_serializing_if = "runtime::__private::query::is_none_or_empty",
+            )),
+            (Some(ListStyle::Comma), false) => Some(quote!(skip_serializing_if = "Vec::is_empty",)),
+            (_, true) => Some(quote!(skip_serializing_if = "Option::is_none",)),
+            (_, false) => None,
+        };
         let list = match f.list_style {
             Some(ListStyle::Comma) => {
                 let with = if f.is_option() {
