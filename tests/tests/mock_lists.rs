@@ -437,3 +437,23 @@ async fn segments_companies_actions_and_agents_paginate_in_their_own_styles() {
     let enabled = c.agents().list().enabled(true).send().await.unwrap();
     assert_eq!(enabled.len(), 3);
 }
+
+/// `include` is a comma-separated list: the mock honours `provenance` among
+/// other values, as sent by the client's typed list setter.
+#[tokio::test]
+async fn include_is_read_as_a_comma_separated_list() {
+    use pathbound_client::common::IncludeOption;
+    let (_server, c) = start().await;
+    let page = c
+        .events()
+        .list()
+        .limit(1)
+        .include([IncludeOption::from("history"), IncludeOption::Provenance])
+        .send()
+        .await
+        .unwrap();
+    let event = page.items.first().expect("a seeded event");
+    assert!(event.properties_provenance.is_some(), "{event:?}");
+    let page = c.events().list().limit(1).send().await.unwrap();
+    assert!(page.items[0].properties_provenance.is_none());
+}

@@ -68,7 +68,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         found.reverse();
     }
     let summary = ctx.q("fields") == Some("summary");
-    let provenance = ctx.q("include") == Some("provenance");
+    let provenance = ctx.includes("provenance");
     Ok(paginate(ctx, found, |c| {
         if summary {
             c.summary(state.company_last_activity(&c.id))

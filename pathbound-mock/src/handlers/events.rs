@@ -26,7 +26,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State) -> Outcome {
         found.reverse();
     }
     let summary = ctx.q("fields") == Some("summary");
-    let provenance = ctx.q("include") == Some("provenance");
+    let provenance = ctx.includes("provenance");
     Ok(paginate(ctx, found, |e| {
         state.event_json(e, summary, provenance)
     }))

@@ -124,6 +124,12 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Whether the comma-separated `include` list names `what`.
+    pub fn includes(&self, what: &str) -> bool {
+        self.q("include")
+            .is_some_and(|list| list.split(',').any(|item| item.trim() == what))
+    }
+
     /// A path parameter (empty when absent, which routing rules out).
     pub fn param(&self, name: &str) -> &str {
         self.params
