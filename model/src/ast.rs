@@ -104,7 +104,7 @@ pub enum SchemaKind {
 #[derive(Debug, Clone)]
 pub struct EnumValue {
     /// The wire value.
-    pub value: String,
+    pub wire: String,
     /// Rustdoc for the variant.
     pub description: Option<String>,
     /// `rust_name`, when given.

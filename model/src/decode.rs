@@ -464,7 +464,7 @@ impl<'a> Decoder<'a> {
             let at = origin.child(&format!("[{i}]"));
             if let Some(value) = scalar_text(item) {
                 out.push(EnumValue {
-                    value,
+                    wire: value,
                     description: None,
                     rust_name: None,
                     origin: at,
@@ -475,7 +475,7 @@ impl<'a> Decoder<'a> {
                 let description = self.string(&x, "description");
                 let rust_name = self.string(&x, "rust_name");
                 out.push(EnumValue {
-                    value,
+                    wire: value,
                     description,
                     rust_name,
                     origin: at,

@@ -11,7 +11,7 @@
 //! file, line and spec path through [`Model::diagnostic`].
 
 pub use crate::ast::ListStyle;
-use crate::ast::{self, BodyDef, SchemaKind, Spec};
+use crate::ast::{BodyDef, SchemaKind, Spec};
 use crate::diagnostics::Diagnostic;
 use crate::locate::{Origin, Sources};
 use crate::names;
@@ -117,54 +117,13 @@ pub struct Schema {
     pub origin: Origin,
 }
 
-/// A schema's shape.
-#[derive(Debug, Clone)]
-pub enum Kind {
-    /// A JSON object with typed fields.
-    Object {
-        /// Fields in spec order.
-        fields: Vec<Field>,
-        /// Unknown keys are kept rather than dropped.
-        keep_extra: bool,
-    },
-    /// An open string enum: these values are known, others may appear.
-    Enum {
-        /// Known values.
-        values: Vec<EnumValue>,
-    },
-    /// A value that is one of several types, tried in order.
-    Union {
-        /// Variants in decoding order.
-        variants: Vec<UnionVariant>,
-    },
-}
-
-/// A known enum value.
-#[derive(Debug, Clone)]
-pub struct EnumValue {
-    /// Wire value.
-    pub wire: String,
-    /// Its documentation.
-    pub description: Option<String>,
-    /// The spec's `rust_name`: a hint for the Rust backend, kept as written.
-    pub rust_name: Option<String>,
-    /// Where it is declared.
-    pub origin: Origin,
-}
-
-/// A union variant.
-#[derive(Debug, Clone)]
-pub struct UnionVariant {
-    /// The variant's name as written (snake_case).
-    pub name: String,
-    /// Its type.
-    pub ty: TypeExpr,
-    /// Where it is declared.
-    pub origin: Origin,
-}
+/// A schema's shape, as the spec declares it: an object's fields, an open enum's
+/// values or a union's variants need no resolving, so the model uses the spec's
+/// own definitions.
+pub use crate::ast::{EnumValue, SchemaKind as Kind, UnionVariant};
 
 /// An object field, a parameter or a body field: the spec's own definition
-/// ([`ast::FieldDef`]), which needs no resolving.
+/// ([`FieldDef`](crate::ast::FieldDef)), which needs no resolving.
 pub use crate::ast::FieldDef as Field;
 
 /// A resource: one spec file's endpoints.
@@ -303,7 +262,6 @@ pub struct Pagination {
 
 /// Builds the model of a validated spec.
 pub fn build(spec: &Spec, sources: Sources) -> Model {
-    let field = |f: &ast::FieldDef| f.clone();
     let mut schemas: Vec<Schema> = spec
         .schemas
         .iter()
@@ -311,33 +269,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             name: s.name.clone(),
             module: s.module.clone(),
             description: s.description.clone(),
-            kind: match &s.kind {
-                SchemaKind::Object { fields, keep_extra } => Kind::Object {
-                    fields: fields.iter().map(field).collect(),
-                    keep_extra: *keep_extra,
-                },
-                SchemaKind::Enum { values } => Kind::Enum {
-                    values: values
-                        .iter()
-                        .map(|v| EnumValue {
-                            wire: v.value.clone(),
-                            description: v.description.clone(),
-                            rust_name: v.rust_name.clone(),
-                            origin: v.origin.clone(),
-                        })
-                        .collect(),
-                },
-                SchemaKind::Union { variants } => Kind::Union {
-                    variants: variants
-                        .iter()
-                        .map(|v| UnionVariant {
-                            name: v.name.clone(),
-                            ty: v.ty.clone(),
-                            origin: v.origin.clone(),
-                        })
-                        .collect(),
-                },
-            },
+            kind: s.kind.clone(),
             body_of: None,
             origin: s.origin.clone(),
         })
@@ -351,7 +283,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             let body = ep.body.as_ref().map(|b| match b {
                 BodyDef::Inline(fields, origin) => {
                     let name = names::inline_body(&r.name, &ep.name);
-                    let fields: Vec<Field> = fields.iter().map(field).collect();
+                    let fields: Vec<Field> = fields.to_vec();
                     schemas.push(Schema {
                         name: name.clone(),
                         module: r.name.clone(),
@@ -377,7 +309,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                     let declared = spec.schemas.iter().find(|s| s.name == name);
                     let (fields, keep_extra) = match declared.map(|s| &s.kind) {
                         Some(SchemaKind::Object { fields, keep_extra }) => {
-                            (fields.iter().map(field).collect(), *keep_extra)
+                            (fields.to_vec(), *keep_extra)
                         }
                         _ => (Vec::new(), false),
                     };
@@ -398,7 +330,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 .map(|f| Field {
                     required: true,
                     nullable: false,
-                    ..field(f)
+                    ..f.clone()
                 })
                 .collect();
             operations.push(Operation {
@@ -427,7 +359,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 summary: ep.summary.clone(),
                 description: ep.description.clone(),
                 path_params,
-                query: ep.query.iter().map(field).collect(),
+                query: ep.query.clone(),
                 fixed_query: ep.fixed_query.clone(),
                 body,
                 response: Response {

@@ -108,10 +108,10 @@ impl<'a> Checker<'a> {
                     }
                     let mut seen = BTreeSet::new();
                     for v in values {
-                        if !seen.insert(v.value.as_str()) {
+                        if !seen.insert(v.wire.as_str()) {
                             self.error(
                                 &v.origin,
-                                format!("enum value `{}` is listed twice", v.value),
+                                format!("enum value `{}` is listed twice", v.wire),
                             );
                         }
                     }
@@ -296,7 +296,7 @@ impl<'a> Checker<'a> {
                 Some(SchemaDef {
                     kind: SchemaKind::Enum { values },
                     ..
-                }) => Some(values.iter().map(|v| v.value.as_str()).collect()),
+                }) => Some(values.iter().map(|v| v.wire.as_str()).collect()),
                 Some(_) => {
                     self.error(
                         &o.child("by"),

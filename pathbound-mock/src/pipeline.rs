@@ -26,7 +26,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Request, Response};
-use pathbound_model::model::ParamPlace;
+use pathbound_model::model::{Operation, ParamPlace};
 use serde_json::json;
 
 use crate::config::{ApiKey, RateLimit, expand_scopes};
@@ -343,13 +343,7 @@ async fn process(
     // 5. Scope.
     if let (Some(scope), Some(key)) = (&op.scope, &key) {
         if !key.scopes.iter().any(|s| s == scope) {
-            let reply = Reply::error_with(
-                403,
-                format!("Forbidden: this API key lacks the {scope} scope required by {} {}", op.method.as_str(), op.path),
-                vec![json!({ "field": "scope", "message": format!("requires {scope}"), "required_scope": scope })],
-            )
-            .with("required_scope", json!(scope));
-            return (Ok(reply), op_id);
+            return (Ok(missing_scope(op, scope, "scope", "")), op_id);
         }
     }
 
@@ -398,19 +392,8 @@ async fn process(
         });
         if let Some(scope) = needed {
             if !key.scopes.iter().any(|s| s == scope) {
-                let param = &by.param;
-                let value = value.unwrap_or_default();
-                let reply = Reply::error_with(
-                    403,
-                    format!(
-                        "Forbidden: this API key lacks the {scope} scope required by {} {} with {param} {value}",
-                        op.method.as_str(),
-                        op.path
-                    ),
-                    vec![json!({ "field": param, "message": format!("requires scope {scope}"), "required_scope": scope })],
-                )
-                .with("required_scope", json!(scope));
-                return (Ok(reply), op_id);
+                let context = format!(" with {} {}", by.param, value.unwrap_or_default());
+                return (Ok(missing_scope(op, scope, &by.param, &context)), op_id);
             }
         }
     }
@@ -696,6 +679,22 @@ fn is_json(content_type: Option<&hyper::header::HeaderValue>) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The 403 for a key that lacks `scope`: the message names the operation (and
+/// `context`, e.g. the parameter value that chose the scope), `details` the
+/// `field` that needs it, and `required_scope` the scope.
+fn missing_scope(op: &Operation, scope: &str, field: &str, context: &str) -> Reply {
+    Reply::error_with(
+        403,
+        format!(
+            "Forbidden: this API key lacks the {scope} scope required by {} {}{context}",
+            op.method.as_str(),
+            op.path
+        ),
+        vec![json!({ "field": field, "message": format!("requires {scope}"), "required_scope": scope })],
+    )
+    .with("required_scope", json!(scope))
 }
 
 #[cfg(test)]

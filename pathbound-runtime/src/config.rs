@@ -552,13 +552,6 @@ fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("it has no host"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "invalid base URL: it must not contain a user name or password (the API key is \
-             sent as a bearer token)"
-                .to_owned(),
-        ));
-    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid(
             "it must not have a query or fragment (not shown here, as it may hold a secret)",
@@ -617,7 +610,7 @@ pub(crate) fn redact_url(raw: &str) -> String {
         Some(scheme) => format!("{scheme}://{host}{path}"),
         None => format!("{host}{path}"),
     };
-    if shown.len() < raw.len() && without_tail.len() < raw.len() {
+    if without_tail.len() < raw.len() {
         shown.push_str("?…");
     }
     if shown.chars().count() > 200 {

@@ -1150,13 +1150,13 @@ async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it(
         )
     };
     let server = serve(vec![None, Some(not_found())]).await;
-    let client = builder(&server)
+    let retrying = builder(&server)
         .timeout(Duration::from_millis(300))
         .max_retries(1)
         .build()
         .unwrap();
     let options = RequestOptions::new();
-    let err = client
+    let err = retrying
         .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
         .await
         .unwrap_err();
@@ -1168,7 +1168,7 @@ async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it(
     assert_eq!(server.request_count(), 2);
 
     let server = serve(vec![Some(not_found())]).await;
-    let err = client_for(&server)
+    let err = client(&server)
         .execute(Call::new(&DELETE_CONTACT, &options).path_args(&["ct_1"]))
         .await
         .unwrap_err();
@@ -1177,10 +1177,6 @@ async fn a_404_after_a_timed_out_delete_says_the_first_attempt_may_have_done_it(
         "{err:?}"
     );
     assert!(!err.to_string().contains("may already"), "{err}");
-}
-
-fn client_for(server: &Server) -> Client {
-    builder(server).build().unwrap()
 }
 
 static AGGREGATE: Operation = Operation {

@@ -235,11 +235,7 @@ fn other_key<'de, A: MapAccess<'de>>(
         Key::Items | Key::Status => {
             map.next_value::<IgnoredAny>()?;
         }
-        Key::Meta => {
-            if let Some(meta) = map.next_value::<Option<MetaObject>>()? {
-                meta.merge_into(info);
-            }
-        }
+        Key::Meta => map.next_value_seed(MetaSeed(info))?,
         Key::Field(field) => {
             let style = info.style;
             *info.slot(style, field) = map.next_value::<Number>()?.0;
@@ -327,65 +323,45 @@ fn is_meta_key(key: &str) -> bool {
         .any(|style| style.envelope().meta == Some(key))
 }
 
-/// A metadata object (`pagination`): every key any envelope defines is read
-/// (a page style's keys first), unknown keys are ignored. Decoded without
-/// allocating: keys are classified as they are read.
-#[derive(Default)]
-struct MetaObject {
-    page: Option<u64>,
-    skip: Option<u64>,
-    offset: Option<u64>,
-    limit: Option<u64>,
-    total_items: Option<u64>,
-    total_pages: Option<u64>,
-}
+/// Reads a metadata object (`pagination`) straight into the page's
+/// [`PageInfo`]: every key any envelope defines is read (a page style's keys
+/// first), unknown keys are ignored, `null` is nothing. Keys are classified as
+/// they are read, so nothing is allocated.
+struct MetaSeed<'a>(&'a mut PageInfo);
 
-impl MetaObject {
-    fn slot(&mut self, style: PaginationStyle, field: PageField) -> &mut Option<u64> {
-        match field {
-            PageField::Limit => &mut self.limit,
-            PageField::TotalItems => &mut self.total_items,
-            PageField::TotalPages => &mut self.total_pages,
-            PageField::Position => match style {
-                PaginationStyle::Page => &mut self.page,
-                PaginationStyle::Skip => &mut self.skip,
-                PaginationStyle::Offset => &mut self.offset,
-            },
-        }
-    }
+impl<'de> DeserializeSeed<'de> for MetaSeed<'_> {
+    type Value = ();
 
-    fn merge_into(self, info: &mut PageInfo) {
-        info.page = self.page.or(info.page);
-        info.skip = self.skip.or(info.skip);
-        info.offset = self.offset.or(info.offset);
-        info.limit = self.limit.or(info.limit);
-        info.total_items = self.total_items.or(info.total_items);
-        info.total_pages = self.total_pages.or(info.total_pages);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
     }
 }
 
-impl<'de> Deserialize<'de> for MetaObject {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MetaVisitor)
-    }
-}
-
-struct MetaVisitor;
-
-impl<'de> Visitor<'de> for MetaVisitor {
-    type Value = MetaObject;
+impl<'de> Visitor<'de> for MetaSeed<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a pagination object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MetaObject, A::Error> {
-        let mut out = MetaObject::default();
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key_seed(MetaKey)? {
             match key {
                 Some((style, field)) => {
                     if let Some(value) = map.next_value::<Number>()?.0 {
-                        *out.slot(style, field) = Some(value);
+                        *self.0.slot(style, field) = Some(value);
                     }
                 }
                 None => {
@@ -393,7 +369,7 @@ impl<'de> Visitor<'de> for MetaVisitor {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -453,7 +453,7 @@ impl Checker<'_> {
         for s in &model.schemas {
             if let spec::Kind::Object { fields, .. } = &s.kind {
                 for f in fields.iter().filter(|f| !f.aliases.is_empty()) {
-                    let marker = naming::wire_names_marker(&s.name, &rust_field_name(f));
+                    let marker = naming::wire_names_marker(&s.name, &naming::field_name(f));
                     self.claim_type_name(&mut type_names, marker, &f.origin);
                 }
             }
@@ -507,7 +507,7 @@ impl Checker<'_> {
         match &s.kind {
             spec::Kind::Object { fields, keep_extra } => {
                 self.fields(fields, "field");
-                if *keep_extra && fields.iter().any(|f| rust_field_name(f) == "extra") {
+                if *keep_extra && fields.iter().any(|f| naming::field_name(f) == "extra") {
                     self.error(
                         &s.origin,
                         "a field named `extra` collides with the map that `additional: keep` adds",
@@ -606,7 +606,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            let rust = rust_field_name(f);
+            let rust = naming::field_name(f);
             if let Some(prev) = rust_names.insert(rust.clone(), f.wire.clone()) {
                 self.error(
                     &f.origin,
@@ -748,7 +748,7 @@ impl Checker<'_> {
         });
         // A path parameter is a field of the request, beside its `query` and `body`.
         for f in &op.path_params {
-            let rust = rust_field_name(f);
+            let rust = naming::field_name(f);
             let holds = match rust.as_str() {
                 "query" if !op.query.is_empty() => "query string",
                 "body" if op.body.is_some() => "body",
@@ -764,7 +764,7 @@ impl Checker<'_> {
             .help = Some("give it a `rust_name`".into());
         }
         for (f, what, origin) in params.chain(body).collect::<Vec<_>>() {
-            let rust = rust_field_name(f);
+            let rust = naming::field_name(f);
             if naming::RESERVED_METHODS.contains(&rust.as_str()) {
                 self.error(
                     origin,
@@ -782,10 +782,6 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-fn rust_field_name(f: &spec::Field) -> String {
-    naming::field_name(f)
 }
 
 /// The variant of an enum value: its `rust_name`, or its wire value in PascalCase.
@@ -813,7 +809,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
     let field = |f: &spec::Field, owner: Option<&str>| Field {
         wire: f.wire.clone(),
         aliases: f.aliases.clone(),
-        rust: rust_field_name(f),
+        rust: naming::field_name(f),
         ty: if f.secret {
             RustType::Secret
         } else {
@@ -925,7 +921,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
                         let rust = fields
                             .iter()
                             .find(|f| f.wire == by.param)
-                            .map_or_else(|| naming::snake(&by.param), |f| rust_field_name(f));
+                            .map_or_else(|| naming::snake(&by.param), |f| naming::field_name(f));
                         let access = match by.place {
                             spec::ParamPlace::Path => vec![rust],
                             spec::ParamPlace::Query => vec!["query".to_owned(), rust],
