@@ -59,26 +59,32 @@ struct Measured {
 /// One request of `scenario`; `n` makes create emails unique.
 async fn one(client: &Client, scenario: Scenario, task: usize, n: u64) -> bool {
     match scenario {
-        Scenario::Health => client.health().check().max_retries(0).send().await.is_ok(),
+        Scenario::Health => client
+            .health()
+            .check()
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
+            .send()
+            .await
+            .is_ok(),
         Scenario::List100 => client
             .contacts()
             .list()
             .limit(100)
-            .max_retries(0)
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
             .send()
             .await
             .is_ok_and(|p| p.len() == 100),
         Scenario::Create => client
             .contacts()
             .create(format!("load-{task}-{n}@example.com"))
-            .max_retries(0)
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
             .send()
             .await
             .is_ok(),
         Scenario::Segments => client
             .segments()
             .list()
-            .max_retries(0)
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
             .send()
             .await
             .is_ok_and(|p| p.len() == 4),

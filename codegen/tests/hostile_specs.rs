@@ -655,8 +655,8 @@ fn keywords_and_latin_letters_as_names_generate_code_that_parses() {
         "Groesse,",
         "Aerger,",
         "Nino,",
-        "GroesseLesen,",
-        "ContactsRead,",
+        "pub const GROESSE_LESEN: Scope",
+        "pub const CONTACTS_READ: Scope",
         "Smile,",
     ] {
         assert!(

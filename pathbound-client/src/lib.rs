@@ -45,6 +45,40 @@ pub use runtime::{
     Error, Page, PageInfo, PageStream, RequestOptions, Result, Timestamp, WithResponse,
 };
 
+/// An enum value this version does not know is read with `as_str()`, never
+/// built or matched by name: user code cannot construct the hidden variant...
+///
+/// ```compile_fail
+/// use pathbound_client::types::LifecycleStage;
+/// let _ = LifecycleStage::Unknown(pathbound_client::runtime::UnknownValue("x".into()));
+/// ```
+///
+/// ...and a match on it is refused where deprecation warnings are errors:
+///
+/// ```compile_fail
+/// #![deny(deprecated)]
+/// use pathbound_client::types::LifecycleStage;
+/// fn is_unknown(stage: &LifecycleStage) -> bool {
+///     matches!(stage, LifecycleStage::Unknown(_))
+/// }
+/// ```
+///
+/// The forward-compatible match, which keeps working when a later version
+/// knows more values:
+///
+/// ```
+/// use pathbound_client::types::LifecycleStage;
+/// let stage: LifecycleStage = serde_json::from_str("\"evangelist\"").unwrap();
+/// let label = match &stage {
+///     LifecycleStage::Customer => "customer",
+///     other => other.as_str(),
+/// };
+/// assert_eq!(label, "evangelist");
+/// assert_eq!(serde_json::to_string(&stage).unwrap(), "\"evangelist\"");
+/// ```
+#[cfg(doctest)]
+pub struct UnknownEnumValuesAreOpaque;
+
 /// Compiles the Rust examples of the workspace README as doctests, so the
 /// front page cannot drift from the API.
 #[doc = include_str!("../../README.md")]

@@ -187,15 +187,16 @@ impl Kind {
             };
         };
         // `contact.updated`: the data type and the change type in one value.
-        let (data_type, combined_action) = match &data_type {
-            WebhookDataType::Unknown(text) => match text.split_once('.') {
-                Some((data_type, action)) => (
-                    WebhookDataType::from(data_type),
-                    Some(WebhookChangeType::from(action)),
-                ),
-                None => (data_type, None),
-            },
-            _ => (data_type, None),
+        let combined = match data_type {
+            WebhookDataType::Contact | WebhookDataType::Company => None,
+            ref other => other.as_str().split_once('.'),
+        };
+        let (data_type, combined_action) = match combined {
+            Some((data_type, action)) => (
+                WebhookDataType::from(data_type),
+                Some(WebhookChangeType::from(action)),
+            ),
+            None => (data_type.clone(), None),
         };
         let action = kind.action.or(combined_action);
         match data_type {
@@ -399,7 +400,7 @@ mod tests {
             ),
             (
                 r#"{"type":"company.merged"}"#,
-                Kind::Company(Some(WebhookChangeType::Unknown("merged".into()))),
+                Kind::Company(Some(WebhookChangeType::from("merged"))),
             ),
             // An explicit action wins over the one in a combined type.
             (

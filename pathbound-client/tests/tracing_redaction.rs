@@ -25,7 +25,6 @@ static GET_CONTACT: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: true,
-    errors: &[],
 };
 
 static CREATE_CONTACT: Operation = Operation {
@@ -36,7 +35,6 @@ static CREATE_CONTACT: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: false,
-    errors: &[],
 };
 
 /// A `tracing` writer appending to a shared buffer.

@@ -244,7 +244,6 @@ mod tests {
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
 
     #[derive(Serialize)]
@@ -323,7 +322,6 @@ mod tests {
             scope_by: None,
             auth: true,
             retry_safe: false,
-            errors: &[],
         };
         let options = RequestOptions::new();
         let args = ["id_ada@example.com"];

@@ -15,6 +15,7 @@ use super::error::{ApiError, Error, Result};
 use super::operation::Operation;
 use super::response::{Body, Response};
 use super::retry;
+use super::scope::Scope;
 
 /// Error bodies are only read for their message, so they get a small cap.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -61,16 +62,19 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Scope names, trimmed, sorted and deduplicated.
+/// Scopes, trimmed, sorted and deduplicated.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct ScopeSet(Box<[String]>);
+pub(crate) struct ScopeSet(Box<[Scope]>);
 
 impl ScopeSet {
-    pub(crate) fn new(scopes: Vec<String>) -> Self {
-        let mut scopes: Vec<String> = scopes
+    pub(crate) fn new(scopes: Vec<Scope>) -> Self {
+        let mut scopes: Vec<Scope> = scopes
             .into_iter()
-            .map(|scope| scope.trim().to_owned())
-            .filter(|scope| !scope.is_empty())
+            .map(|scope| match scope.as_str().trim() {
+                trimmed if trimmed.len() == scope.as_str().len() => scope,
+                trimmed => Scope::from(trimmed),
+            })
+            .filter(|scope| !scope.as_str().is_empty())
             .collect();
         scopes.sort_unstable();
         scopes.dedup();
@@ -108,7 +112,7 @@ impl Client {
     /// // Fails with Error::MissingScope, without sending, if the key lacks contacts:write.
     /// client.contacts().create("ada@example.com").send().await?;
     /// ```
-    pub fn with_scopes(&self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Client {
+    pub fn with_scopes(&self, scopes: impl IntoIterator<Item = impl Into<Scope>>) -> Client {
         let scopes = ScopeSet::new(scopes.into_iter().map(Into::into).collect());
         Client {
             config: Arc::clone(&self.config),
@@ -127,7 +131,7 @@ impl Client {
 
     /// The scopes checked before sending (sorted), or `None` when client-side
     /// scope checks are off.
-    pub fn scopes(&self) -> Option<&[String]> {
+    pub fn scopes(&self) -> Option<&[Scope]> {
         self.scopes.as_deref().map(|set| &*set.0)
     }
 
@@ -185,6 +189,7 @@ impl Client {
         .map_err(|why| Error::invalid(Some(op.id), "options", why))?;
         let url = super::url::build_url(
             &self.config.base_url,
+            self.config.api.base_path(),
             op,
             call.path_args,
             &call.query_string()?,

@@ -15,6 +15,7 @@ use reqwest::header::HeaderValue;
 use super::client::{Client, ScopeSet};
 use super::error::{Error, Result};
 use super::retry::Backoff;
+use super::scope::Scope;
 use super::secret::SecretString;
 
 /// What a generated API tells the runtime about itself: where it lives, which
@@ -33,6 +34,20 @@ pub struct ApiDefaults {
     pub base_url_env: &'static str,
     /// The `User-Agent` sent unless one is configured.
     pub user_agent: &'static str,
+}
+
+impl ApiDefaults {
+    /// The path of the production base URL without a trailing slash, e.g.
+    /// `"/v1"`: the prefix every [`Operation::path`](crate::Operation::path)
+    /// starts with, and that is replaced by the configured base URL.
+    pub fn base_path(&self) -> &'static str {
+        let url = self.base_url;
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        let path = url[after_scheme..]
+            .find('/')
+            .map_or("", |i| &url[after_scheme + i..]);
+        path.trim_end_matches('/')
+    }
 }
 /// Total time allowed for one request attempt, including reading the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -114,7 +129,7 @@ pub struct ClientBuilder<C = Client> {
     retry_backoff: Option<(Duration, Duration)>,
     max_retry_after: Option<Duration>,
     deadline: Option<Duration>,
-    scopes: Option<Vec<String>>,
+    scopes: Option<Vec<Scope>>,
     allow_insecure_http: bool,
 }
 
@@ -367,7 +382,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
     /// the API's key-status endpoint (see [`Client::with_scopes`] to apply
     /// them to a running client). Values are trimmed; empty ones are ignored.
     /// An empty list blocks every operation that needs a scope.
-    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<Scope>>) -> Self {
         self.scopes = Some(scopes.into_iter().map(Into::into).collect());
         self
     }
@@ -851,7 +866,7 @@ mod tests {
             .scopes()
             .unwrap()
             .iter()
-            .map(String::as_str)
+            .map(crate::Scope::as_str)
             .collect();
         assert_eq!(scopes, ["contacts:read", "events:read"]);
         assert!(format!("{client:?}").contains("contacts:read"));

@@ -3,7 +3,7 @@
 //! Every failure names the operation it happened in, so a message read in a
 //! log says which call failed without a backtrace. API errors additionally
 //! explain the common statuses (a missing scope, a bad key, rate limiting)
-//! in words, using what the spec documents about the endpoint.
+//! in words, in one line that says each thing once.
 
 use std::fmt;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::operation::Operation;
+use super::scope::Scope;
 use super::snippet::{DISPLAY_LIMIT, for_display, snippet};
 
 /// `Result` with this crate's [`Error`] as the default error type.
@@ -77,7 +78,7 @@ pub enum Error {
         operation: &'static str,
         /// The HTTP method, e.g. `"POST"`.
         method: &'static str,
-        /// The path template, e.g. `"/contacts"`.
+        /// The path template as the docs write it, e.g. `"/v1/contacts"`.
         path: &'static str,
         /// The scope the operation needs, e.g. `"contacts:write"`.
         scope: &'static str,
@@ -143,9 +144,9 @@ pub enum Error {
 
 /// The details of a non-2xx response.
 ///
-/// The `Display` impl writes one sentence meant for a human: for a 403 it
-/// names the missing scope, for a 401 it points at the API key, and when the
-/// spec documents what a status means for this endpoint it says so.
+/// The `Display` impl writes one line meant for a human: the endpoint as the
+/// docs write it (`POST /v1/contacts`), the status, and what the server said;
+/// for a 403 it names the missing scope once, for a 401 it points at the API key.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -162,13 +163,11 @@ pub struct ApiError {
     pub operation: &'static str,
     /// The HTTP method, e.g. `"POST"`.
     pub method: &'static str,
-    /// The path template, e.g. `"/contacts/{contact_id}"` (no ids, so it is
-    /// safe to log and to group by).
+    /// The path template as the docs write it, e.g. `"/v1/contacts/{contact_id}"`
+    /// (no ids, so it is safe to log and to group by).
     pub path: &'static str,
     /// The scope the endpoint requires; set for every status, explained for 403.
     pub required_scope: Option<&'static str>,
-    /// What the spec documents this status to mean for this endpoint.
-    pub documented: Option<&'static str>,
     /// The start of the body (at most ~512 bytes, cut on a character boundary,
     /// marked when cut). Useful when the body is not JSON, e.g. a proxy's HTML page.
     pub body_snippet: String,
@@ -217,7 +216,6 @@ impl ApiError {
             method: op.method.as_str(),
             path: op.path,
             required_scope: op.scope,
-            documented: op.documented_error(status),
             body_snippet: snippet(body),
             request_id,
             requires_email_verification: envelope.requires_email_verification,
@@ -256,24 +254,19 @@ impl ApiError {
             .unwrap_or("Unknown Status")
     }
 
-    /// Writes `": <documented meaning> (server: <message>)"`, `": <message>"`, or the
-    /// body snippet when there is nothing better, then the request id. What the
-    /// server sent is bounded and its control characters escaped
-    /// ([`for_display`]); `Debug` keeps the fields whole.
+    /// Writes `": <message>"`, or the body snippet when the server sent no
+    /// message, then the request id. What the server sent is bounded and its
+    /// control characters escaped ([`for_display`]); `Debug` keeps the fields whole.
     fn write_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = for_display(&self.message, DISPLAY_LIMIT);
-        match (self.documented, self.has_server_message()) {
-            (Some(documented), true) if documented.trim() != self.message.trim() => {
-                write!(f, ": {documented} (server: {message})")?
-            }
-            (Some(documented), _) => write!(f, ": {documented}")?,
-            (None, true) => write!(f, ": {message}")?,
-            (None, false) if self.body_snippet.is_empty() => write!(f, ": {message}")?,
-            (None, false) => write!(
+        if self.has_server_message() || self.body_snippet.is_empty() {
+            write!(f, ": {message}")?;
+        } else {
+            write!(
                 f,
                 ": {message}; body: {}",
                 for_display(&self.body_snippet, DISPLAY_LIMIT)
-            )?,
+            )?;
         }
         if self.earlier_attempt_may_have_succeeded {
             f.write_str(
@@ -323,9 +316,10 @@ impl fmt::Display for ApiError {
                 "`{method} {path}` was refused with 403 {reason}: the account's email address \
                  must be verified first"
             )?,
-            (403, Some(scope)) => write!(
+            // The server's message often names the scope itself; then it is not repeated.
+            (403, Some(scope)) if !self.message.contains(scope) => write!(
                 f,
-                "{method} {path} needs scope {scope}; this key lacks it ({reason})"
+                "`{method} {path}` needs scope {scope}, which this key lacks: 403 {reason}"
             )?,
             (429, _) => {
                 write!(f, "`{method} {path}` was rate limited (429 {reason})")?;
@@ -473,11 +467,11 @@ impl Error {
     /// The scope the key lacks: from [`Error::MissingScope`], or from a 403
     /// response of an operation that needs a scope (unless the 403 is about
     /// an unverified email address).
-    pub fn missing_scope(&self) -> Option<&'static str> {
+    pub fn missing_scope(&self) -> Option<Scope> {
         match self {
-            Error::MissingScope { scope, .. } => Some(scope),
+            Error::MissingScope { scope, .. } => Some(Scope::from_static(scope)),
             Error::Api(api) if api.status == 403 && !api.requires_email_verification => {
-                api.required_scope
+                api.required_scope.map(Scope::from_static)
             }
             _ => None,
         }
@@ -605,8 +599,8 @@ impl fmt::Display for Error {
                 ..
             } => write!(
                 f,
-                "{method} {path} needs scope {scope}; this key lacks it (checked by the client \
-                 before sending)"
+                "`{method} {path}` needs scope {scope}, which this key lacks: not sent (checked \
+                 by the client)"
             ),
             Error::BodyTooLarge { operation, limit } => write!(
                 f,
@@ -680,23 +674,21 @@ mod tests {
     static CREATE: Operation = Operation {
         id: "contacts.create",
         method: Method::Post,
-        path: "/contacts",
+        path: "/v1/contacts",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[(409, "A contact with this email already exists.")],
     };
 
     static GET: Operation = Operation {
         id: "contacts.get",
         method: Method::Get,
-        path: "/contacts/{contact_id}",
+        path: "/v1/contacts/{contact_id}",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
 
     fn api(op: &'static Operation, status: u16, body: &str) -> Error {
@@ -711,13 +703,18 @@ mod tests {
             r#"{"status":"error","error":"Insufficient scope"}"#,
         );
         let text = err.to_string();
-        assert!(
-            text.starts_with(
-                "POST /contacts needs scope contacts:write; this key lacks it (Forbidden)"
-            ),
-            "{text}"
+        assert_eq!(
+            text,
+            "`POST /v1/contacts` needs scope contacts:write, which this key lacks: 403 \
+             Forbidden: Insufficient scope"
         );
-        assert!(text.ends_with(": Insufficient scope"), "{text}");
+        assert_eq!(text.matches("contacts:write").count(), 1);
+        // A server message that names the scope itself is not repeated.
+        let named = api(&CREATE, 403, r#"{"error":"missing scope contacts:write"}"#);
+        assert_eq!(
+            named.to_string(),
+            "`POST /v1/contacts` failed with 403 Forbidden: missing scope contacts:write"
+        );
         assert!(err.is_forbidden() && !err.is_retryable());
         assert_eq!(
             err.api_error().unwrap().required_scope,
@@ -739,7 +736,7 @@ mod tests {
     }
 
     #[test]
-    fn conflict_includes_the_documented_meaning_and_the_server_message() {
+    fn conflict_says_what_the_server_said_once() {
         let err = api(
             &CREATE,
             409,
@@ -748,8 +745,7 @@ mod tests {
         assert!(err.is_conflict());
         assert_eq!(
             err.to_string(),
-            "`POST /contacts` failed with 409 Conflict: A contact with this email already \
-             exists. (server: duplicate email)"
+            "`POST /v1/contacts` failed with 409 Conflict: duplicate email"
         );
         assert_eq!(
             err.api_error().unwrap().details,
@@ -784,7 +780,7 @@ mod tests {
         assert!(err.is_rate_limited() && err.is_retryable());
         assert_eq!(
             err.to_string(),
-            "`GET /contacts/{contact_id}` was rate limited (429 Too Many Requests); retry \
+            "`GET /v1/contacts/{contact_id}` was rate limited (429 Too Many Requests); retry \
              after 7s: Too many requests [request id req_9] (1 attempt, not retried)"
         );
     }
@@ -801,7 +797,7 @@ mod tests {
         assert_eq!(err.operation(), Some("contacts.get"));
         assert_eq!(
             err.to_string(),
-            "`GET /contacts/{contact_id}` failed with 404 Not Found: Contact not found"
+            "`GET /v1/contacts/{contact_id}` failed with 404 Not Found: Contact not found"
         );
     }
 
@@ -821,7 +817,7 @@ mod tests {
         let kept = api_err.body_snippet.split('…').next().unwrap();
         assert!(kept.len() <= 512, "{}", kept.len());
         let text = err.to_string();
-        assert!(text.starts_with("`GET /contacts/{contact_id}` failed with 502 Bad Gateway: "));
+        assert!(text.starts_with("`GET /v1/contacts/{contact_id}` failed with 502 Bad Gateway: "));
         assert!(text.contains("body: <html>"), "{text}");
         assert!(text.ends_with(" (1 attempt, not retried)"), "{text}");
         assert!(text.len() < 700, "{}", text.len());
@@ -893,7 +889,7 @@ mod tests {
         assert_eq!(err.attempts(), Some(3));
         assert_eq!(
             err.to_string(),
-            "`GET /contacts/{contact_id}` failed with 500 Internal Server Error: boom \
+            "`GET /v1/contacts/{contact_id}` failed with 500 Internal Server Error: boom \
              (after 3 attempts)"
         );
         assert!(
@@ -912,17 +908,17 @@ mod tests {
         let err = Error::missing_scope_for(&CREATE, "contacts:write");
         assert_eq!(
             err.to_string(),
-            "POST /contacts needs scope contacts:write; this key lacks it (checked by the \
-             client before sending)"
+            "`POST /v1/contacts` needs scope contacts:write, which this key lacks: not sent \
+             (checked by the client)"
         );
         assert!(err.is_forbidden() && !err.is_retryable());
-        assert_eq!(err.missing_scope(), Some("contacts:write"));
+        assert_eq!(err.missing_scope(), Some("contacts:write".into()));
         assert_eq!(err.operation(), Some("contacts.create"));
         assert_eq!((err.status(), err.attempts()), (None, None));
         assert!(err.api_error().is_none());
         // The server's 403 answers the same question.
         let server = api(&CREATE, 403, r#"{"error":"Insufficient scope"}"#);
-        assert_eq!(server.missing_scope(), Some("contacts:write"));
+        assert_eq!(server.missing_scope(), Some("contacts:write".into()));
         let unverified = api(
             &CREATE,
             403,

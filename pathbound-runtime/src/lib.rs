@@ -4,7 +4,33 @@
 //! writes from a spec) depends on this crate and owns its `Client`: a thin type
 //! over this crate's [`Client`], with one accessor per resource. Users meet this
 //! crate's types through that crate's re-exports: [`Error`], [`Page`],
-//! [`PageStream`], [`RequestOptions`], [`Timestamp`], the builder's settings.
+//! [`PageStream`], [`RequestOptions`], [`Scope`], [`Timestamp`], the builder's settings.
+//!
+//! # Requests
+//!
+//! Every operation of a generated client works the same way. The resource
+//! accessor takes the required arguments and returns a request value
+//! (`client.contacts().create("ada@example.com")`); its setters add optional
+//! parameters, and nothing is sent until it is awaited:
+//!
+//! - `.send().await` sends it and decodes the success response: the object the
+//!   envelope holds, a [`Page`] for one page of a list, or `()`.
+//! - `.send_with_response().await` also returns the status, headers and
+//!   request id ([`WithResponse`]).
+//! - `.stream()`, on lists, walks every page lazily ([`PageStream`]).
+//! - `.options(RequestOptions::new().timeout(..).max_retries(0))` overrides the
+//!   client's timeout, retries or deadline for this request only
+//!   ([`RequestOptions`]).
+//! - `Request::OPERATION` says what the request is: method, documented path,
+//!   scope ([`Operation::required_scope`]) and whether it is safe to retry.
+//!
+//! Sending fails with an [`Error`]: before anything is sent when a documented
+//! limit is broken ([`Error::InvalidRequest`]) or client-side scope checks find
+//! the key lacks the scope ([`Error::MissingScope`]); on a transport failure or
+//! timeout ([`Error::Transport`], [`Error::Timeout`]) once retries are spent;
+//! for any non-success status ([`Error::Api`], which names the endpoint, the
+//! status and what the server said); and when a success body does not decode
+//! ([`Error::Decode`]).
 //!
 //! The runtime is spec-agnostic: nothing in here names a Pathbound resource. It
 //! reads the wire format (envelopes, pagination, the error body) from
@@ -36,6 +62,8 @@
 //! | `query` | list query parameters (`style: comma` and `style: repeat`) |
 //! | `ids` | fields that arrive under several wire names |
 //! | `lenient` | decoders for fields marked `lenient` (numeric strings, epoch dates) |
+//! | `scope` | [`Scope`]: one type for every scope, constant or sent by the server |
+//! | `unknown` | [`UnknownValue`]: enum values this version does not know |
 //! | `timestamp` | [`Timestamp`] |
 //! | `secret` | the redacting wrapper around the API key |
 //! | [`webhook`] | verification of signed webhook deliveries |
@@ -59,11 +87,13 @@ mod page;
 pub mod query;
 mod response;
 mod retry;
+mod scope;
 mod secret;
 mod snippet;
 mod stream;
 mod timestamp;
 mod tls;
+mod unknown;
 mod url;
 #[doc(hidden)]
 pub mod validate;
@@ -82,9 +112,11 @@ pub use error::{ApiError, Error, Result};
 pub use operation::{Method, Operation, ScopeBy};
 pub use page::{Page, PageInfo, PaginationStyle};
 pub use response::WithResponse;
+pub use scope::Scope;
 pub use secret::SecretString;
 pub use stream::PageStream;
 pub use timestamp::Timestamp;
+pub use unknown::UnknownValue;
 
 /// Plumbing for generated code: not part of the API, and it may change with
 /// the generator. Generated code reaches it as `::pathbound_runtime::__private`.
@@ -94,6 +126,7 @@ pub mod __private {
     pub use crate::config::{ApiDefaults, FromRuntime};
     pub use crate::response::Response;
     pub use crate::stream::{PageFuture, PagedRequest};
+    pub use crate::unknown::{from_str, unknown};
     pub use crate::{ids, lenient, query, validate};
 }
 

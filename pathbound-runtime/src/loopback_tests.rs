@@ -26,7 +26,6 @@ static CREATE_NOTE: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: false,
-    errors: &[(409, "A note with this title exists.")],
 };
 
 static GET_CONTACT: Operation = Operation {
@@ -37,7 +36,6 @@ static GET_CONTACT: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: true,
-    errors: &[],
 };
 
 static PUBLIC: Operation = Operation {
@@ -48,7 +46,6 @@ static PUBLIC: Operation = Operation {
     scope_by: None,
     auth: false,
     retry_safe: true,
-    errors: &[],
 };
 
 /// A canned response: status line, extra headers, body.
@@ -822,7 +819,7 @@ async fn a_missing_scope_fails_before_anything_is_sent() {
         .await
         .unwrap_err();
     assert!(err.is_forbidden(), "{err:?}");
-    assert_eq!(err.missing_scope(), Some("notes:write"));
+    assert_eq!(err.missing_scope(), Some("notes:write".into()));
     assert!(matches!(
         err,
         Error::MissingScope {
@@ -834,8 +831,8 @@ async fn a_missing_scope_fails_before_anything_is_sent() {
     ));
     assert_eq!(
         err.to_string(),
-        "POST /contacts/{contact_id}/notes needs scope notes:write; this key lacks it \
-         (checked by the client before sending)"
+        "`POST /contacts/{contact_id}/notes` needs scope notes:write, which this key lacks: \
+         not sent (checked by the client)"
     );
     assert_eq!(server.connections.load(Ordering::SeqCst), 0);
 }
@@ -872,7 +869,7 @@ async fn with_scopes_makes_a_checked_copy_sharing_the_client() {
     assert!(std::ptr::eq(unchecked.base_url(), checked.base_url()));
     assert_eq!(
         checked.scopes(),
-        Some(&["contacts:read".to_owned(), "events:read".to_owned()][..])
+        Some(&["contacts:read", "events:read"].map(crate::Scope::from)[..])
     );
     let options = RequestOptions::new();
     let note = || Call::new(&CREATE_NOTE, &options).path_args(&["ct_1"]);
@@ -1134,7 +1131,6 @@ static DELETE_CONTACT: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: true,
-    errors: &[],
 };
 
 /// A DELETE whose first attempt timed out (the server may have deleted the
@@ -1194,7 +1190,6 @@ static AGGREGATE: Operation = Operation {
     }),
     auth: true,
     retry_safe: true,
-    errors: &[],
 };
 
 /// A scope that depends on a parameter: the client-side check and a 403's
@@ -1216,7 +1211,11 @@ async fn a_scope_chosen_by_a_parameter_is_checked_and_named_per_call() {
     client.execute(call("events")).await.unwrap();
     // companies: refused before sending, naming companies:read.
     let err = client.execute(call("companies")).await.unwrap_err();
-    assert_eq!(err.missing_scope(), Some("companies:read"), "{err:?}");
+    assert_eq!(
+        err.missing_scope(),
+        Some("companies:read".into()),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("companies:read"), "{err}");
     assert_eq!(server.request_count(), 1);
     // Without the pre-check, the server's 403 names the scope this value needed.
@@ -1226,7 +1225,11 @@ async fn a_scope_chosen_by_a_parameter_is_checked_and_named_per_call() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(403));
-    assert_eq!(err.missing_scope(), Some("companies:read"), "{err:?}");
+    assert_eq!(
+        err.missing_scope(),
+        Some("companies:read".into()),
+        "{err:?}"
+    );
     assert_eq!(server.request_count(), 2);
     assert_eq!(AGGREGATE.scope_for(Some("events")), Some("events:read"));
     assert_eq!(AGGREGATE.scope_for(Some("deals")), None);

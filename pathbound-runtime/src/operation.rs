@@ -7,6 +7,8 @@
 /// The HTTP methods the API uses, as the wire format defines them.
 pub use pathbound_wire::Method;
 
+use crate::Scope;
+
 /// The `reqwest` method for `method`.
 pub(crate) fn to_reqwest(method: Method) -> reqwest::Method {
     match method {
@@ -30,12 +32,17 @@ pub struct Operation {
     pub id: &'static str,
     /// The HTTP method.
     pub method: Method,
-    /// The path template relative to the base URL, with `{name}` placeholders,
-    /// e.g. `"/contacts/{contact_id}/notes"`. Values come from [`Call::path_args`](crate::__private::Call::path_args).
+    /// The path template as the API's documentation writes it, with `{name}`
+    /// placeholders, e.g. `"/v1/contacts/{contact_id}/notes"`: what errors and
+    /// tracing spans show. Requests go to the configured base URL followed by
+    /// the part of this path after the API's own base path (`/v1`), so a base
+    /// URL such as `http://127.0.0.1:4010/v1` works unchanged. Values come from
+    /// [`Call::path_args`](crate::__private::Call::path_args).
     pub path: &'static str,
     /// The scope the API key needs, e.g. `"contacts:write"`; `None` for public
     /// endpoints, and when the scope depends on a parameter (`scope_by`). Used to
-    /// explain a 403 and for the client-side scope check.
+    /// explain a 403 and for the client-side scope check; as a [`Scope`] through
+    /// [`Operation::required_scope`].
     pub scope: Option<&'static str>,
     /// The scope depends on the value of a request parameter (for instance the
     /// `entity` an aggregate reads); the call says the value with
@@ -46,9 +53,6 @@ pub struct Operation {
     /// Whether the request may be sent again after a failure the server may
     /// already have acted on (a timeout, a 5xx). True for idempotent endpoints.
     pub retry_safe: bool,
-    /// Documented error statuses and what they mean for this endpoint; shown
-    /// in [`super::ApiError`]'s message.
-    pub errors: &'static [(u16, &'static str)],
 }
 
 /// A scope that depends on the value of a request parameter.
@@ -76,37 +80,54 @@ impl Operation {
         }
     }
 
-    /// The documented meaning of `status` for this endpoint, if the spec gives one.
-    pub fn documented_error(&self, status: u16) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(code, _)| *code == status)
-            .map(|(_, meaning)| *meaning)
+    /// The scope the API key needs for every call of this operation; `None`
+    /// for public endpoints and when the scope depends on a parameter (see
+    /// [`scope_by`](Self::scope_by)).
+    pub fn required_scope(&self) -> Option<Scope> {
+        self.scope.map(Scope::from_static)
+    }
+
+    /// Every scope a call of this operation may need: the fixed scope, or each
+    /// scope a parameter value may select.
+    pub fn possible_scopes(&self) -> impl Iterator<Item = Scope> + '_ {
+        let by = self.scope_by.iter().flat_map(|by| by.values.iter());
+        self.scope
+            .into_iter()
+            .chain(by.map(|(_, scope)| *scope))
+            .map(Scope::from_static)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Method, Operation, to_reqwest};
+    use super::{Method, Operation, ScopeBy, to_reqwest};
+    use crate::Scope;
 
     static OP: Operation = Operation {
         id: "things.create",
         method: Method::Post,
-        path: "/things",
+        path: "/v1/things",
         scope: Some("things:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[(409, "A thing with this name exists."), (422, "Bad name.")],
     };
 
     #[test]
-    fn documented_error_looks_up_by_status() {
-        assert_eq!(
-            OP.documented_error(409),
-            Some("A thing with this name exists.")
-        );
-        assert_eq!(OP.documented_error(404), None);
+    fn scopes_are_typed() {
+        assert_eq!(OP.required_scope(), Some(Scope::from("things:write")));
+        let by = Operation {
+            scope: None,
+            scope_by: Some(ScopeBy {
+                param: "entity",
+                values: &[("a", "a:read"), ("b", "b:read")],
+            }),
+            ..OP
+        };
+        assert_eq!(by.required_scope(), None);
+        let all: Vec<Scope> = by.possible_scopes().collect();
+        assert_eq!(all, ["a:read", "b:read"].map(Scope::from));
+        assert_eq!(by.scope_for(Some("b")), Some("b:read"));
     }
 
     #[test]

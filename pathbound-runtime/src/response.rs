@@ -275,7 +275,6 @@ mod tests {
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
 
     #[derive(Debug, Deserialize, PartialEq)]

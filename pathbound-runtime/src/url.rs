@@ -11,19 +11,26 @@ use std::fmt::Write as _;
 use super::error::{Error, Result};
 use super::operation::Operation;
 
-/// `base_url` + the expanded path template + `?query` (when non-empty).
+/// `base_url` + the expanded path template + `?query` (when non-empty). The
+/// template is written as the docs write it (`/v1/contacts`); the API's own
+/// base path (`api_base_path`, `/v1`) is replaced by `base_url`.
 pub(crate) fn build_url(
     base_url: &str,
+    api_base_path: &str,
     op: &'static Operation,
     path_args: &[&str],
     query: &str,
 ) -> Result<String> {
+    let template = match op.path.strip_prefix(api_base_path) {
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => op.path,
+    };
     let mut url = String::with_capacity(base_url.len() + op.path.len() + query.len() + 32);
     url.push_str(base_url);
-    if !op.path.starts_with('/') {
+    if !template.starts_with('/') {
         url.push('/');
     }
-    expand_path(&mut url, op, path_args)?;
+    expand_path(&mut url, op, template, path_args)?;
     if !query.is_empty() {
         url.push('?');
         url.push_str(query);
@@ -31,9 +38,14 @@ pub(crate) fn build_url(
     Ok(url)
 }
 
-/// Appends `op.path` to `out`, replacing each `{name}` by the next argument.
-fn expand_path(out: &mut String, op: &'static Operation, args: &[&str]) -> Result<()> {
-    let mut rest = op.path;
+/// Appends `template` (from `op.path`) to `out`, replacing each `{name}` by the next argument.
+fn expand_path(
+    out: &mut String,
+    op: &'static Operation,
+    template: &str,
+    args: &[&str],
+) -> Result<()> {
+    let mut rest = template;
     let mut args = args.iter();
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -96,12 +108,11 @@ mod tests {
     static NOTES: Operation = Operation {
         id: "notes.list",
         method: Method::Get,
-        path: "/contacts/{contact_id}/notes/{note_id}",
+        path: "/v1/contacts/{contact_id}/notes/{note_id}",
         scope: None,
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
 
     fn encoded(s: &str) -> String {
@@ -120,11 +131,41 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_in_order() {
-        let url = build_url("https://x.test/v1", &NOTES, &["ct/1", "n 2"], "page=2").unwrap();
+        let url = build_url(
+            "https://x.test/v1",
+            "/v1",
+            &NOTES,
+            &["ct/1", "n 2"],
+            "page=2",
+        )
+        .unwrap();
         assert_eq!(url, "https://x.test/v1/contacts/ct%2F1/notes/n%202?page=2");
         // the result parses and keeps the slash encoded inside the segment
         let parsed = reqwest::Url::parse(&url).unwrap();
         assert_eq!(parsed.path_segments().unwrap().count(), 5);
+    }
+
+    #[test]
+    fn the_apis_base_path_is_replaced_by_the_configured_base_url() {
+        let url = build_url(
+            "http://127.0.0.1:4010/mock/v1",
+            "/v1",
+            &NOTES,
+            &["a", "b"],
+            "",
+        );
+        assert_eq!(
+            url.unwrap(),
+            "http://127.0.0.1:4010/mock/v1/contacts/a/notes/b"
+        );
+        // A template outside the base path, or a base path that is only a
+        // prefix of a segment, is appended whole.
+        let url = build_url("https://x.test", "/v", &NOTES, &["a", "b"], "");
+        assert_eq!(url.unwrap(), "https://x.test/v1/contacts/a/notes/b");
+        let url = build_url("https://x.test", "", &NOTES, &["a", "b"], "");
+        assert_eq!(url.unwrap(), "https://x.test/v1/contacts/a/notes/b");
+        let defaults = crate::TEST_API;
+        assert_eq!(defaults.base_path(), "/v1");
     }
 
     #[test]
@@ -136,14 +177,14 @@ mod tests {
             &["", "b"][..],
             &[".", "b"][..],
         ] {
-            match build_url("https://x.test", &NOTES, args, "") {
+            match build_url("https://x.test", "/v1", &NOTES, args, "") {
                 Err(Error::InvalidRequest { operation, .. }) => {
                     assert_eq!(operation, Some("notes.list"))
                 }
                 other => panic!("{args:?}: {other:?}"),
             }
         }
-        let Err(err) = build_url("https://x.test", &NOTES, &["a", ".."], "") else {
+        let Err(err) = build_url("https://x.test", "/v1", &NOTES, &["a", ".."], "") else {
             panic!()
         };
         assert!(

@@ -38,7 +38,6 @@ static PING: Operation = Operation {
     scope_by: None,
     auth: true,
     retry_safe: true,
-    errors: &[],
 };
 
 /// A listener that records the head of every request and answers `reply`.

@@ -89,7 +89,7 @@ async fn create_with_only_required_fields_and_an_unlisted_type() {
     let created = client
         .actions()
         .create(
-            ActionType::Unknown("post_to_discord".into()),
+            ActionType::from("post_to_discord"),
             obj(json!({"channel": "#sales"})),
             "id_abc",
         )
@@ -125,7 +125,7 @@ async fn create_403_names_the_opt_in_actions_write_scope() {
     let api = api_error(&err);
     assert_eq!(api.required_scope, Some("actions:write"));
     let shown = err.to_string();
-    assert!(shown.contains("POST /actions"), "{shown}");
+    assert!(shown.contains("POST /v1/actions"), "{shown}");
     assert!(shown.contains("actions:write"), "{shown}");
     assert_key_hidden(&err);
 }
@@ -220,11 +220,8 @@ async fn list_sends_filters_with_wire_names_and_decodes_actions() {
     assert!(!first.extra.contains_key("type"));
     let second = &page.items[1];
     assert_eq!(second.action_id, "act_2");
-    assert_eq!(
-        second.kind,
-        Some(ActionType::Unknown("slack_huddle".into()))
-    );
-    assert_eq!(second.status, Some(ActionStatus::Unknown("paused".into())));
+    assert_eq!(second.kind, Some(ActionType::from("slack_huddle")));
+    assert_eq!(second.status, Some(ActionStatus::from("paused")));
     assert_eq!(second.status.as_ref().unwrap().as_str(), "paused");
     assert!(second.extra.is_empty(), "{:?}", second.extra);
     assert!(!page.has_more());
@@ -335,7 +332,7 @@ async fn get_404_is_not_found() {
     assert!(err.is_not_found());
     assert_eq!(api_error(&err).message, "Action not found");
     assert!(
-        err.to_string().contains("GET /actions/{action_id}"),
+        err.to_string().contains("GET /v1/actions/{action_id}"),
         "{err}"
     );
 }

@@ -79,7 +79,7 @@ async fn list_sends_filters_and_decodes_top_level_totals() {
             &[
                 AgentCapability::Email,
                 AgentCapability::Notes,
-                AgentCapability::Unknown("slack".into())
+                AgentCapability::from("slack")
             ][..]
         )
     );
@@ -92,7 +92,7 @@ async fn list_sends_filters_and_decodes_top_level_totals() {
     assert_eq!(second.agent_id, "agt_2");
     assert_eq!(
         second.playbook_template,
-        Some(PlaybookTemplate::Unknown("webinar_followup".into()))
+        Some(PlaybookTemplate::from("webinar_followup"))
     );
     assert!(second.extra.is_empty(), "{:?}", second.extra);
 }
@@ -421,7 +421,7 @@ async fn trigger_403_names_agents_trigger() {
 
     let shown = err.to_string();
     assert!(shown.contains("agents:trigger"), "{shown}");
-    assert!(shown.contains("POST /agents/{agent_id}/trigger"), "{shown}");
+    assert!(shown.contains("POST /v1/agents/{agent_id}/trigger"), "{shown}");
     assert_key_hidden(&err);
 }
 
@@ -512,7 +512,7 @@ async fn approve_run_action_404_names_the_templated_path() {
     let shown = err.to_string();
     assert!(
         shown.contains(
-            "POST /agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve"
+            "`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve"
         ),
         "{shown}"
     );

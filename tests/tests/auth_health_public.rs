@@ -10,7 +10,7 @@ use pathbound_client::auth::AuthType;
 use pathbound_client::common::LifecycleStage;
 use pathbound_client::companies::CompanyProperties;
 use pathbound_client::contacts::ContactProperties;
-use pathbound_client::{Client, Error};
+use pathbound_client::{Client, Error, scopes};
 use serde_json::json;
 use support::*;
 use wiremock::matchers::body_json;
@@ -80,10 +80,7 @@ async fn auth_status_decodes_the_older_shape_and_keeps_unknown_auth_types() {
 
     let status = client.auth().status().send().await.unwrap();
 
-    assert_eq!(
-        status.auth_type,
-        Some(AuthType::Unknown("mcp_oauth".to_owned()))
-    );
+    assert_eq!(status.auth_type, Some(AuthType::from("mcp_oauth")));
     assert_eq!(status.auth_type.as_ref().unwrap().as_str(), "mcp_oauth");
     assert_eq!(status.scopes, None);
     assert_eq!(status.key_id, None);
@@ -117,7 +114,7 @@ async fn auth_status_401_points_at_the_key_without_showing_it() {
     assert_eq!(api.message, "Unauthorized");
     assert_eq!(api.request_id.as_deref(), Some("req_401abc"));
     let shown = err.to_string();
-    assert!(shown.contains("GET /auth/status"), "{shown}");
+    assert!(shown.contains("GET /v1/auth/status"), "{shown}");
     assert!(shown.contains("PATHBOUND_API_KEY"), "{shown}");
     assert!(shown.contains("[request id req_401abc]"), "{shown}");
     assert_key_hidden(&err);
@@ -145,7 +142,7 @@ async fn a_403_for_an_unverified_issuer_says_so_instead_of_naming_a_scope() {
     assert!(api.requires_email_verification);
     let shown = err.to_string();
     assert!(shown.contains("email address must be verified"), "{shown}");
-    assert!(shown.contains("GET /contacts"), "{shown}");
+    assert!(shown.contains("GET /v1/contacts"), "{shown}");
     assert_key_hidden(&err);
 }
 
@@ -308,10 +305,10 @@ async fn submit_form_403_names_the_call_but_no_scope() {
     assert_eq!(api.message, "Domain not verified");
     let shown = err.to_string();
     assert!(
-        shown.contains("POST /public/form-submission/{tenant_id}/{form_id}"),
+        shown.contains("POST /v1/public/form-submission/{tenant_id}/{form_id}"),
         "{shown}"
     );
-    assert!(shown.contains("not a verified domain"), "{shown}");
+    assert_eq!(shown.matches("Domain not verified").count(), 1, "{shown}");
     assert!(!shown.contains("needs scope"), "{shown}");
     assert_no_auth(&only_request(&server).await);
 }
@@ -391,8 +388,11 @@ async fn a_slow_answer_past_the_request_timeout_is_a_timeout_error() {
     let err = client
         .health()
         .check()
-        .timeout(Duration::from_millis(150))
-        .max_retries(0)
+        .options(
+            pathbound_client::RequestOptions::new()
+                .timeout(Duration::from_millis(150))
+                .max_retries(0),
+        )
         .send()
         .await
         .unwrap_err();
@@ -483,7 +483,7 @@ async fn scopes_from_auth_status_block_calls_the_key_cannot_make() {
     let checked = client.with_scopes(status.scopes.unwrap());
     assert_eq!(
         checked.scopes(),
-        Some(&["contacts:read".to_owned(), "events:read".to_owned()][..])
+        Some(&[scopes::CONTACTS_READ, scopes::EVENTS_READ][..])
     );
 
     let err = checked
@@ -494,10 +494,10 @@ async fn scopes_from_auth_status_block_calls_the_key_cannot_make() {
         .unwrap_err();
     assert!(matches!(err, Error::MissingScope { .. }), "{err:?}");
     assert!(err.is_forbidden());
-    assert_eq!(err.missing_scope(), Some("contacts:write"));
+    assert_eq!(err.missing_scope(), Some(scopes::CONTACTS_WRITE));
     assert_eq!(err.status(), None);
     let shown = err.to_string();
-    assert!(shown.contains("POST /contacts"), "{shown}");
+    assert!(shown.contains("`POST /v1/contacts`"), "{shown}");
     assert!(shown.contains("contacts:write"), "{shown}");
     assert_key_hidden(&err);
 
@@ -511,4 +511,33 @@ async fn scopes_from_auth_status_block_calls_the_key_cannot_make() {
         .collect();
     assert_eq!(sent, ["GET /auth/status", "GET /contacts", "GET /health"]);
     assert_eq!(client.scopes(), None, "the original client is unchanged");
+}
+
+#[test]
+fn scopes_are_given_as_constants_or_as_strings() {
+    let by_constant = Client::builder()
+        .api_key(KEY)
+        .scopes([scopes::EVENTS_READ, scopes::CONTACTS_READ])
+        .build()
+        .unwrap();
+    let by_name = Client::builder()
+        .api_key(KEY)
+        .scopes(["contacts:read", " events:read"])
+        .build()
+        .unwrap();
+    let expected = [scopes::CONTACTS_READ, scopes::EVENTS_READ];
+    assert_eq!(by_constant.scopes(), Some(&expected[..]));
+    assert_eq!(by_name.scopes(), Some(&expected[..]));
+    // As `auth().status()` reports them: owned strings.
+    let reported = vec!["events:read".to_owned(), "contacts:read".to_owned()];
+    assert_eq!(by_name.with_scopes(reported).scopes(), Some(&expected[..]));
+    assert_eq!(
+        by_name.with_scopes([scopes::ACTIONS_WRITE]).scopes(),
+        Some(&[scopes::ACTIONS_WRITE][..])
+    );
+    // What an operation needs is the same type.
+    assert_eq!(
+        pathbound_client::contacts::ContactsCreateRequest::OPERATION.required_scope(),
+        Some(scopes::CONTACTS_WRITE)
+    );
 }

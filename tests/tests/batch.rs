@@ -347,10 +347,7 @@ async fn aggregate_with_several_group_by_fields_and_a_groups_answer() {
         json!({"entity": "contacts", "group_by": ["country", "lifecyclestage"]})
     );
     // Unknown entity values are kept; `groups` is read as `results`.
-    assert_eq!(
-        result.entity,
-        Some(AggregateEntity::Unknown("deals".into()))
-    );
+    assert_eq!(result.entity, Some(AggregateEntity::from("deals")));
     assert_eq!(
         result.results,
         Some(json!([{"country": "DE", "lifecyclestage": "lead", "count": 4}]))
@@ -378,7 +375,7 @@ async fn aggregate_403_names_the_declared_scope() {
 
     assert!(err.is_forbidden());
     let shown = err.to_string();
-    assert!(shown.contains("POST /aggregate"), "{shown}");
+    assert!(shown.contains("POST /v1/aggregate"), "{shown}");
     assert!(shown.contains("contacts:read"), "{shown}");
     assert_key_hidden(&err);
 }

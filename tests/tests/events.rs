@@ -178,10 +178,7 @@ async fn list_decodes_summary_projection_bots_and_unknown_devices() {
     assert_eq!(page.items[0].contact_id.as_deref(), Some("ct_abc"));
     assert!(page.items[0].extra.is_empty(), "{:?}", page.items[0].extra);
     assert_eq!(page.items[1].is_bot, Some(true));
-    assert_eq!(
-        page.items[1].device_type,
-        Some(DeviceType::Unknown("SmartTV".into()))
-    );
+    assert_eq!(page.items[1].device_type, Some(DeviceType::from("SmartTV")));
     assert_eq!(
         page.items[1].device_type.as_ref().unwrap().as_str(),
         "SmartTV"
@@ -322,7 +319,7 @@ async fn get_404_and_403() {
     assert!(err.is_forbidden());
     let shown = err.to_string();
     assert!(shown.contains("events:read"), "{shown}");
-    assert!(shown.contains("GET /events/{event_id}"), "{shown}");
+    assert!(shown.contains("GET /v1/events/{event_id}"), "{shown}");
     assert_key_hidden(&err);
 }
 

@@ -184,7 +184,7 @@ async fn get_404_and_create_403() {
     assert!(err.is_forbidden());
     let shown = err.to_string();
     assert!(shown.contains("identities:write"), "{shown}");
-    assert!(shown.contains("POST /identities"), "{shown}");
+    assert!(shown.contains("POST /v1/identities"), "{shown}");
     assert_key_hidden(&err);
 }
 
@@ -278,7 +278,7 @@ async fn linkedin_login_status_code_and_check_flow() {
     let result = state.login_result.as_ref().unwrap();
     assert_eq!(
         result.status,
-        Some(LinkedinLoginStatus::Unknown("verification_required".into()))
+        Some(LinkedinLoginStatus::from("verification_required"))
     );
     assert_eq!(result.extra.get("challenge"), Some(&json!("2fa_code")));
 
@@ -292,7 +292,7 @@ async fn linkedin_login_status_code_and_check_flow() {
     assert_eq!(after_code.message.as_deref(), Some("Code submitted"));
     assert_eq!(
         after_code.login_result.as_ref().unwrap().status,
-        Some(LinkedinLoginStatus::Unknown("verifying".into()))
+        Some(LinkedinLoginStatus::from("verifying"))
     );
     assert!(!after_code.extra.contains_key("result"));
 
@@ -423,7 +423,7 @@ async fn linkedin_submit_code_400_keeps_details_and_names_the_call() {
     );
     let shown = err.to_string();
     assert!(
-        shown.contains("POST /identities/{identity_id}/linkedin/code/{session_id}"),
+        shown.contains("POST /v1/identities/{identity_id}/linkedin/code/{session_id}"),
         "{shown}"
     );
     assert_key_hidden(&err);

@@ -22,7 +22,13 @@ async fn a_503_is_retried_for_safe_operations_only() {
 
     // Without retries the 503 surfaces, with the envelope's message.
     server.inject_fault(Fault::status(503).for_operation("events.types").times(1));
-    let err = c.events().types().max_retries(0).send().await.unwrap_err();
+    let err = c
+        .events()
+        .types()
+        .options(pathbound_client::RequestOptions::new().max_retries(0))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert!(err.is_retryable());
     assert_eq!(api(&err).message, "Service unavailable (injected fault)");
@@ -53,7 +59,13 @@ async fn a_503_is_retried_for_safe_operations_only() {
 async fn a_429_carries_retry_after_and_is_retried_after_waiting() {
     let (server, c) = start().await;
     server.inject_fault(Fault::status(429).for_operation("segments.list").times(1));
-    let err = c.segments().list().max_retries(0).send().await.unwrap_err();
+    let err = c
+        .segments()
+        .list()
+        .options(pathbound_client::RequestOptions::new().max_retries(0))
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_rate_limited(), "{err}");
     assert_eq!(
         api(&err).retry_after,
@@ -106,9 +118,20 @@ async fn the_rate_limit_counts_per_key_and_window() {
         .unwrap();
     let c = client(&server, KEY_ALL);
     for _ in 0..3 {
-        c.auth().status().max_retries(0).send().await.unwrap();
+        c.auth()
+            .status()
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
+            .send()
+            .await
+            .unwrap();
     }
-    let err = c.auth().status().max_retries(0).send().await.unwrap_err();
+    let err = c
+        .auth()
+        .status()
+        .options(pathbound_client::RequestOptions::new().max_retries(0))
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_rate_limited(), "{err}");
     let wait = api(&err).retry_after.unwrap();
     assert!(
@@ -124,7 +147,7 @@ async fn the_rate_limit_counts_per_key_and_window() {
     client(&server, KEY_READ_ONLY)
         .auth()
         .status()
-        .max_retries(0)
+        .options(pathbound_client::RequestOptions::new().max_retries(0))
         .send()
         .await
         .unwrap();
@@ -185,8 +208,11 @@ async fn latency_slows_answers_and_trips_client_timeouts() {
     let err = c
         .health()
         .check()
-        .timeout(Duration::from_millis(50))
-        .max_retries(0)
+        .options(
+            pathbound_client::RequestOptions::new()
+                .timeout(Duration::from_millis(50))
+                .max_retries(0),
+        )
         .send()
         .await
         .unwrap_err();
@@ -246,7 +272,13 @@ async fn the_server_shuts_down_cleanly() {
     let c = client(&server, KEY_ALL);
     c.health().check().send().await.unwrap();
     server.shutdown().await;
-    let err = c.health().check().max_retries(0).send().await.unwrap_err();
+    let err = c
+        .health()
+        .check()
+        .options(pathbound_client::RequestOptions::new().max_retries(0))
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     // Dropping stops a server too.
     let dropped = MockServer::start().await;

@@ -142,7 +142,7 @@ async fn get_404_is_not_found_and_403_names_segments_read() {
     let shown = err.to_string();
     assert!(shown.contains("segments:read"), "{shown}");
     assert!(
-        shown.contains("GET /segments/{segment_id}/contacts"),
+        shown.contains("GET /v1/segments/{segment_id}/contacts"),
         "{shown}"
     );
     assert_key_hidden(&err);

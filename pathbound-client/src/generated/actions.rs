@@ -6,11 +6,13 @@
 //! performed by a sender identity. Actions can be scheduled, run directly, or wait for
 //! approval. Writing actions needs `actions:write`, which is opt-in.
 use ::pathbound_runtime as runtime;
+
 /// The `actions` operations; get one with [`Client::actions`](super::Client::actions).
 #[derive(Debug, Clone, Copy)]
 pub struct ActionsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl ActionsApi<'_> {
     /// Create (schedule, run or queue for approval) an action.
     ///
@@ -51,6 +53,7 @@ impl ActionsApi<'_> {
             },
         }
     }
+
     /// List and filter actions.
     ///
     /// `GET /v1/actions` · requires scope `actions:read`
@@ -71,19 +74,10 @@ impl ActionsApi<'_> {
         ActionsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: ActionsListQuery {
-                skip: None,
-                limit: None,
-                status: None,
-                kind: None,
-                list_id: None,
-                item_id: None,
-                identity_id: None,
-                sort_by: None,
-                sort_dir: None,
-            },
+            query: ActionsListQuery::default(),
         }
     }
+
     /// Get an action, including its current status.
     ///
     /// `GET /v1/actions/{action_id}` · requires scope `actions:read`
@@ -106,6 +100,7 @@ impl ActionsApi<'_> {
             action_id: action_id.into(),
         }
     }
+
     /// Update an action that has not run yet.
     ///
     /// `PUT /v1/actions/{action_id}` · requires scope `actions:write`
@@ -136,6 +131,7 @@ impl ActionsApi<'_> {
             },
         }
     }
+
     /// Run a scheduled or pending action now.
     ///
     /// `POST /v1/actions/{action_id}/execute` · requires scope `actions:write`
@@ -160,6 +156,7 @@ impl ActionsApi<'_> {
             action_id: action_id.into(),
         }
     }
+
     /// Cancel a scheduled action that has not run yet.
     ///
     /// `POST /v1/actions/{action_id}/cancel` · requires scope `actions:write`
@@ -183,6 +180,7 @@ impl ActionsApi<'_> {
             action_id: action_id.into(),
         }
     }
+
     /// Approve (or reject) an action waiting for approval.
     ///
     /// `POST /v1/actions/{action_id}/approve` · requires scope `actions:write`
@@ -215,6 +213,7 @@ impl ActionsApi<'_> {
             },
         }
     }
+
     /// Reject an action waiting for approval.
     ///
     /// `POST /v1/actions/{action_id}/reject` · requires scope `actions:write`
@@ -241,7 +240,8 @@ impl ActionsApi<'_> {
         }
     }
 }
-/// A prepared `actions.create` request (`POST /v1/actions`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.create` request (`POST /v1/actions`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCreateRequest {
@@ -249,33 +249,25 @@ pub struct ActionsCreateRequest {
     options: runtime::RequestOptions,
     body: ActionsCreateBody,
 }
+
 impl ActionsCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.create",
         method: runtime::Method::Post,
-        path: "/actions",
+        path: "/v1/actions",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "Invalid body (e.g. unknown `type` or bad `params`); `details` lists the fields.",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
+
     /// Run immediately, without scheduling.
     pub fn direct(mut self, direct: impl Into<bool>) -> Self {
         self.body.direct = Some(direct.into());
         self
     }
+
     /// When to run the action.
     pub fn scheduled_time(
         mut self,
@@ -284,54 +276,43 @@ impl ActionsCreateRequest {
         self.body.scheduled_time = Some(scheduled_time.into());
         self
     }
+
     /// A free-form description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
     }
+
     /// Wait for approval (status `pending_approval`) before running.
     pub fn require_approval(mut self, require_approval: impl Into<bool>) -> Self {
         self.body.require_approval = Some(require_approval.into());
         self
     }
+
     /// The associated list.
     pub fn list_id(mut self, list_id: impl Into<String>) -> Self {
         self.body.list_id = Some(list_id.into());
         self
     }
+
     /// The associated list item.
     pub fn item_id(mut self, item_id: impl Into<String>) -> Self {
         self.body.item_id = Some(item_id.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<CreatedAction> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<CreatedAction>> {
@@ -341,44 +322,31 @@ impl ActionsCreateRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// Query-string parameters of [`ActionsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ActionsListQuery {
-    /// How many actions to skip.
-    ///
-    /// (server default `0`; at least 0)
+struct ActionsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip: Option<i64>,
-    /// Actions per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    skip: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Only actions in this status.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionStatus>,
-    /// Only actions of this type.
-    ///
-    /// (wire name `type`)
+    status: Option<ActionStatus>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<ActionType>,
-    /// Only actions of this list.
+    kind: Option<ActionType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_id: Option<String>,
-    /// Only actions of this list item.
+    list_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<String>,
-    /// Only actions performed by this identity.
+    item_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
-    /// The sort key; the allowed values are not documented (?).
+    identity_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_by: Option<String>,
-    /// The sort direction (no documented default).
+    sort_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<super::common::SortDir>,
+    sort_dir: Option<super::common::SortDir>,
 }
-/// A prepared `actions.list` request (`GET /v1/actions`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.list` request (`GET /v1/actions`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsListRequest {
@@ -386,25 +354,19 @@ pub struct ActionsListRequest {
     options: runtime::RequestOptions,
     query: ActionsListQuery,
 }
+
 impl ActionsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.list",
         method: runtime::Method::Get,
-        path: "/actions",
+        path: "/v1/actions",
         scope: Some("actions:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `actions:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsRead);
+
     /// How many actions to skip.
     ///
     /// (server default `0`; at least 0)
@@ -412,6 +374,7 @@ impl ActionsListRequest {
         self.query.skip = Some(skip.into());
         self
     }
+
     /// Actions per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -419,11 +382,13 @@ impl ActionsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Only actions in this status.
     pub fn status(mut self, status: impl Into<ActionStatus>) -> Self {
         self.query.status = Some(status.into());
         self
     }
+
     /// Only actions of this type.
     ///
     /// (wire name `type`)
@@ -431,59 +396,49 @@ impl ActionsListRequest {
         self.query.kind = Some(kind.into());
         self
     }
+
     /// Only actions of this list.
     pub fn list_id(mut self, list_id: impl Into<String>) -> Self {
         self.query.list_id = Some(list_id.into());
         self
     }
+
     /// Only actions of this list item.
     pub fn item_id(mut self, item_id: impl Into<String>) -> Self {
         self.query.item_id = Some(item_id.into());
         self
     }
+
     /// Only actions performed by this identity.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.query.identity_id = Some(identity_id.into());
         self
     }
+
     /// The sort key; the allowed values are not documented (?).
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
     }
+
     /// The sort direction (no documented default).
     pub fn sort_dir(mut self, sort_dir: impl Into<super::common::SortDir>) -> Self {
         self.query.sort_dir = Some(sort_dir.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Action>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Action>>> {
@@ -510,25 +465,31 @@ impl ActionsListRequest {
             })
     }
 }
+
 impl ActionsListRequest {
     /// Every `actions` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for ActionsListRequest {
     type Item = Action;
+
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.skip.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
-/// A prepared `actions.get` request (`GET /v1/actions/{action_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.get` request (`GET /v1/actions/{action_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsGetRequest {
@@ -536,53 +497,31 @@ pub struct ActionsGetRequest {
     options: runtime::RequestOptions,
     action_id: String,
 }
+
 impl ActionsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.get",
         method: runtime::Method::Get,
-        path: "/actions/{action_id}",
+        path: "/v1/actions/{action_id}",
         scope: Some("actions:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `actions:read` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Action> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Action>> {
@@ -593,7 +532,8 @@ impl ActionsGetRequest {
         response.with_meta(|response| response.decode_key("action"))
     }
 }
-/// A prepared `actions.update` request (`PUT /v1/actions/{action_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.update` request (`PUT /v1/actions/{action_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsUpdateRequest {
@@ -602,26 +542,19 @@ pub struct ActionsUpdateRequest {
     action_id: String,
     body: ActionsUpdateBody,
 }
+
 impl ActionsUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.update",
         method: runtime::Method::Put,
-        path: "/actions/{action_id}",
+        path: "/v1/actions/{action_id}",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
+
     /// New type-specific parameters.
     pub fn params(
         mut self,
@@ -630,11 +563,13 @@ impl ActionsUpdateRequest {
         self.body.params = Some(params.into());
         self
     }
+
     /// A different sender identity.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
+
     /// A new scheduled time.
     pub fn scheduled_time(
         mut self,
@@ -643,39 +578,25 @@ impl ActionsUpdateRequest {
         self.body.scheduled_time = Some(scheduled_time.into());
         self
     }
+
     /// A new description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Action> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Action>> {
@@ -687,7 +608,8 @@ impl ActionsUpdateRequest {
         response.with_meta(|response| response.decode_key("action"))
     }
 }
-/// A prepared `actions.execute` request (`POST /v1/actions/{action_id}/execute`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.execute` request (`POST /v1/actions/{action_id}/execute`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsExecuteRequest {
@@ -695,57 +617,31 @@ pub struct ActionsExecuteRequest {
     options: runtime::RequestOptions,
     action_id: String,
 }
+
 impl ActionsExecuteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.execute",
         method: runtime::Method::Post,
-        path: "/actions/{action_id}/execute",
+        path: "/v1/actions/{action_id}/execute",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "The action cannot be executed in its current status (status assumed (?)).",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -756,7 +652,8 @@ impl ActionsExecuteRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.cancel` request (`POST /v1/actions/{action_id}/cancel`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.cancel` request (`POST /v1/actions/{action_id}/cancel`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsCancelRequest {
@@ -764,57 +661,31 @@ pub struct ActionsCancelRequest {
     options: runtime::RequestOptions,
     action_id: String,
 }
+
 impl ActionsCancelRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.cancel",
         method: runtime::Method::Post,
-        path: "/actions/{action_id}/cancel",
+        path: "/v1/actions/{action_id}/cancel",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "The action has already run or cannot be cancelled (status assumed (?)).",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -825,7 +696,8 @@ impl ActionsCancelRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.approve` request (`POST /v1/actions/{action_id}/approve`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.approve` request (`POST /v1/actions/{action_id}/approve`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsApproveRequest {
@@ -834,57 +706,31 @@ pub struct ActionsApproveRequest {
     action_id: String,
     body: ActionsApproveBody,
 }
+
 impl ActionsApproveRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.approve",
         method: runtime::Method::Post,
-        path: "/actions/{action_id}/approve",
+        path: "/v1/actions/{action_id}/approve",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "Invalid decision, or the action is not pending approval (status assumed (?)).",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -896,7 +742,8 @@ impl ActionsApproveRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `actions.reject` request (`POST /v1/actions/{action_id}/reject`): set optional parameters, then `.send().await`.
+
+/// A prepared `actions.reject` request (`POST /v1/actions/{action_id}/reject`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ActionsRejectRequest {
@@ -904,57 +751,31 @@ pub struct ActionsRejectRequest {
     options: runtime::RequestOptions,
     action_id: String,
 }
+
 impl ActionsRejectRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "actions.reject",
         method: runtime::Method::Post,
-        path: "/actions/{action_id}/reject",
+        path: "/v1/actions/{action_id}/reject",
         scope: Some("actions:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "The action is not pending approval (status assumed (?))."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the opt-in `actions:write` scope."),
-            (
-                404,
-                "No action with this id in the tenant, or no such path (status assumed (?)).",
-            ),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `actions:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ActionsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -965,6 +786,7 @@ impl ActionsRejectRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// An action and its current status. Only the id is guaranteed; the docs do not show the
 /// full object, so unknown keys (contact, agent, result, error, ...) are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1029,14 +851,17 @@ pub struct Action {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Action`]'s `action_id` field, canonical first.
 struct ActionActionIdNames;
+
 impl runtime::__private::ids::WireNames for ActionActionIdNames {
     const NAMES: &'static [&'static str] = &["action_id", "_id", "id"];
 }
+
 /// What an action does. The registry is extensible, so this list is not exhaustive.
 ///
-/// Open enum: values the server adds later decode as [`ActionType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActionType {
@@ -1072,9 +897,11 @@ pub enum ActionType {
     SendEmail,
     /// Older LinkedIn message type. (`linkedin_message`)
     LinkedinMessage,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl ActionType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [ActionType] = &[
@@ -1095,7 +922,9 @@ impl ActionType {
         ActionType::SendEmail,
         ActionType::LinkedinMessage,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             ActionType::EmailMessage => "email_message",
@@ -1114,11 +943,13 @@ impl ActionType {
             ActionType::McpToolCall => "mcp_tool_call",
             ActionType::SendEmail => "send_email",
             ActionType::LinkedinMessage => "linkedin_message",
-            ActionType::Unknown(value) => value,
+            ActionType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for ActionType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "email_message" => ActionType::EmailMessage,
@@ -1137,44 +968,42 @@ impl From<&str> for ActionType {
             "mcp_tool_call" => ActionType::McpToolCall,
             "send_email" => ActionType::SendEmail,
             "linkedin_message" => ActionType::LinkedinMessage,
-            other => ActionType::Unknown(other.to_owned()),
+            other => ActionType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for ActionType {
-    fn from(value: String) -> Self {
-        match ActionType::from(value.as_str()) {
-            ActionType::Unknown(_) => ActionType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for ActionType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ActionType::from(value))
     }
 }
+
 impl std::fmt::Display for ActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ActionType::from)
+        runtime::__private::from_str(deserializer, |value| ActionType::from(value))
     }
 }
+
 /// Where an action is in its lifecycle.
 ///
-/// Open enum: values the server adds later decode as [`ActionStatus::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActionStatus {
@@ -1196,9 +1025,11 @@ pub enum ActionStatus {
     Failed,
     /// Cancelled before it ran. (`cancelled`)
     Cancelled,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl ActionStatus {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [ActionStatus] = &[
@@ -1212,7 +1043,9 @@ impl ActionStatus {
         ActionStatus::Failed,
         ActionStatus::Cancelled,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             ActionStatus::Scheduled => "scheduled",
@@ -1224,11 +1057,13 @@ impl ActionStatus {
             ActionStatus::Completed => "completed",
             ActionStatus::Failed => "failed",
             ActionStatus::Cancelled => "cancelled",
-            ActionStatus::Unknown(value) => value,
+            ActionStatus::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for ActionStatus {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "scheduled" => ActionStatus::Scheduled,
@@ -1240,44 +1075,42 @@ impl From<&str> for ActionStatus {
             "completed" => ActionStatus::Completed,
             "failed" => ActionStatus::Failed,
             "cancelled" => ActionStatus::Cancelled,
-            other => ActionStatus::Unknown(other.to_owned()),
+            other => ActionStatus::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for ActionStatus {
-    fn from(value: String) -> Self {
-        match ActionStatus::from(value.as_str()) {
-            ActionStatus::Unknown(_) => ActionStatus::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for ActionStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ActionStatus::from(value))
     }
 }
+
 impl std::fmt::Display for ActionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ActionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ActionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ActionStatus::from)
+        runtime::__private::from_str(deserializer, |value| ActionStatus::from(value))
     }
 }
+
 /// The decision sent to the approve endpoint.
 ///
-/// Open enum: values the server adds later decode as [`ApprovalDecision::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApprovalDecision {
@@ -1285,64 +1118,68 @@ pub enum ApprovalDecision {
     Approve,
     /// Reject the action. (`reject`)
     Reject,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl ApprovalDecision {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [ApprovalDecision] = &[
         ApprovalDecision::Approve,
         ApprovalDecision::Reject,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             ApprovalDecision::Approve => "approve",
             ApprovalDecision::Reject => "reject",
-            ApprovalDecision::Unknown(value) => value,
+            ApprovalDecision::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for ApprovalDecision {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "approve" => ApprovalDecision::Approve,
             "reject" => ApprovalDecision::Reject,
-            other => ApprovalDecision::Unknown(other.to_owned()),
+            other => ApprovalDecision::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for ApprovalDecision {
-    fn from(value: String) -> Self {
-        match ApprovalDecision::from(value.as_str()) {
-            ApprovalDecision::Unknown(_) => ApprovalDecision::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for ApprovalDecision {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ApprovalDecision::from(value))
     }
 }
+
 impl std::fmt::Display for ApprovalDecision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ApprovalDecision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ApprovalDecision {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ApprovalDecision::from)
+        runtime::__private::from_str(deserializer, |value| ApprovalDecision::from(value))
     }
 }
+
 /// The body of `POST /actions`, `{status, action_id, action_summary}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreatedAction {
@@ -1362,11 +1199,14 @@ pub struct CreatedAction {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`CreatedAction`]'s `action_id` field, canonical first.
 struct CreatedActionActionIdNames;
+
 impl runtime::__private::ids::WireNames for CreatedActionActionIdNames {
     const NAMES: &'static [&'static str] = &["action_id", "_id", "id"];
 }
+
 /// The JSON body of [`ActionsCreateRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActionsCreateBody {
@@ -1398,6 +1238,7 @@ pub struct ActionsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
 }
+
 /// The JSON body of [`ActionsUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActionsUpdateBody {
@@ -1414,6 +1255,7 @@ pub struct ActionsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 /// The JSON body of [`ActionsApproveRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActionsApproveBody {

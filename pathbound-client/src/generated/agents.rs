@@ -5,11 +5,13 @@
 //! draft actions such as emails or LinkedIn requests, and can be triggered manually.
 //! Actions an agent proposes inside a run can be approved or rejected one by one.
 use ::pathbound_runtime as runtime;
+
 /// The `agents` operations; get one with [`Client::agents`](super::Client::agents).
 #[derive(Debug, Clone, Copy)]
 pub struct AgentsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl AgentsApi<'_> {
     /// List agents.
     ///
@@ -30,14 +32,10 @@ impl AgentsApi<'_> {
         AgentsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: AgentsListQuery {
-                offset: None,
-                limit: None,
-                enabled: None,
-                playbook_template: None,
-            },
+            query: AgentsListQuery::default(),
         }
     }
+
     /// Create an agent.
     ///
     /// `POST /v1/agents` · requires scope `agents:write`
@@ -70,6 +68,7 @@ impl AgentsApi<'_> {
             },
         }
     }
+
     /// Get an agent.
     ///
     /// `GET /v1/agents/{agent_id}` · requires scope `agents:read`
@@ -92,6 +91,7 @@ impl AgentsApi<'_> {
             agent_id: agent_id.into(),
         }
     }
+
     /// Change some fields of an agent.
     ///
     /// `PATCH /v1/agents/{agent_id}` · requires scope `agents:write`
@@ -127,6 +127,7 @@ impl AgentsApi<'_> {
             },
         }
     }
+
     /// Delete an agent and all of its runs.
     ///
     /// `DELETE /v1/agents/{agent_id}` · requires scope `agents:write`
@@ -149,6 +150,7 @@ impl AgentsApi<'_> {
             agent_id: agent_id.into(),
         }
     }
+
     /// List an agent's runs.
     ///
     /// `GET /v1/agents/{agent_id}/runs` · requires scope `agents:read`
@@ -171,13 +173,10 @@ impl AgentsApi<'_> {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
             agent_id: agent_id.into(),
-            query: AgentsListRunsQuery {
-                offset: None,
-                limit: None,
-                status: None,
-            },
+            query: AgentsListRunsQuery::default(),
         }
     }
+
     /// Get one agent run, enriched with contact details.
     ///
     /// `GET /v1/agents/runs/{run_id}` · requires scope `agents:read`
@@ -200,6 +199,7 @@ impl AgentsApi<'_> {
             run_id: run_id.into(),
         }
     }
+
     /// Start a manual agent run; returns the job id.
     ///
     /// `POST /v1/agents/{agent_id}/trigger` · requires scope `agents:trigger`
@@ -227,6 +227,7 @@ impl AgentsApi<'_> {
             },
         }
     }
+
     /// Approve an action an agent proposed in a run.
     ///
     /// `POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve` · requires scope `agents:approve`
@@ -257,6 +258,7 @@ impl AgentsApi<'_> {
             action_index: action_index.into(),
         }
     }
+
     /// Reject an action an agent proposed in a run.
     ///
     /// `POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject` · requires scope `agents:approve`
@@ -288,27 +290,21 @@ impl AgentsApi<'_> {
         }
     }
 }
+
 /// Query-string parameters of [`AgentsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct AgentsListQuery {
-    /// How many agents to skip.
-    ///
-    /// (server default `0`; at least 0)
+struct AgentsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// Agents per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    offset: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Only enabled (`true`) or disabled (`false`) agents.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Only agents created from this template.
+    enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub playbook_template: Option<PlaybookTemplate>,
+    playbook_template: Option<PlaybookTemplate>,
 }
-/// A prepared `agents.list` request (`GET /v1/agents`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.list` request (`GET /v1/agents`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRequest {
@@ -316,25 +312,19 @@ pub struct AgentsListRequest {
     options: runtime::RequestOptions,
     query: AgentsListQuery,
 }
+
 impl AgentsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.list",
         method: runtime::Method::Get,
-        path: "/agents",
+        path: "/v1/agents",
         scope: Some("agents:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsRead);
+
     /// How many agents to skip.
     ///
     /// (server default `0`; at least 0)
@@ -342,6 +332,7 @@ impl AgentsListRequest {
         self.query.offset = Some(offset.into());
         self
     }
+
     /// Agents per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -349,11 +340,13 @@ impl AgentsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Only enabled (`true`) or disabled (`false`) agents.
     pub fn enabled(mut self, enabled: impl Into<bool>) -> Self {
         self.query.enabled = Some(enabled.into());
         self
     }
+
     /// Only agents created from this template.
     pub fn playbook_template(
         mut self,
@@ -362,34 +355,19 @@ impl AgentsListRequest {
         self.query.playbook_template = Some(playbook_template.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Agent>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Agent>>> {
@@ -416,25 +394,31 @@ impl AgentsListRequest {
             })
     }
 }
+
 impl AgentsListRequest {
     /// Every `agents` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for AgentsListRequest {
     type Item = Agent;
+
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.offset.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
-/// A prepared `agents.create` request (`POST /v1/agents`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.create` request (`POST /v1/agents`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsCreateRequest {
@@ -442,30 +426,25 @@ pub struct AgentsCreateRequest {
     options: runtime::RequestOptions,
     body: AgentsCreateBody,
 }
+
 impl AgentsCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.create",
         method: runtime::Method::Post,
-        path: "/agents",
+        path: "/v1/agents",
         scope: Some("agents:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body (e.g. missing `name`); `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:write` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsWrite);
+
     /// A free-form description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
     }
+
     /// Start from this template, e.g. `cold_outreach`.
     pub fn playbook_template(
         mut self,
@@ -474,11 +453,13 @@ impl AgentsCreateRequest {
         self.body.playbook_template = Some(playbook_template.into());
         self
     }
+
     /// The playbook, `{playbook_md}` plus optional structured configuration.
     pub fn playbook(mut self, playbook: impl Into<AgentPlaybook>) -> Self {
         self.body.playbook = Some(playbook.into());
         self
     }
+
     /// What the agent may do, e.g. `email`, `linkedin`, `notes`, `crm_sync`.
     pub fn capabilities(
         mut self,
@@ -489,21 +470,25 @@ impl AgentsCreateRequest {
         );
         self
     }
+
     /// The default sender identity.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
+
     /// Which contacts to watch and how often.
     pub fn monitoring(mut self, monitoring: impl Into<AgentMonitoring>) -> Self {
         self.body.monitoring = Some(monitoring.into());
         self
     }
+
     /// The language model settings.
     pub fn llm_config(mut self, llm_config: impl Into<LlmConfig>) -> Self {
         self.body.llm_config = Some(llm_config.into());
         self
     }
+
     /// Whether the agent runs.
     ///
     /// (server default `false`)
@@ -511,34 +496,19 @@ impl AgentsCreateRequest {
         self.body.enabled = Some(enabled.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Agent> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Agent>> {
@@ -548,7 +518,8 @@ impl AgentsCreateRequest {
         response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.get` request (`GET /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.get` request (`GET /v1/agents/{agent_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRequest {
@@ -556,53 +527,31 @@ pub struct AgentsGetRequest {
     options: runtime::RequestOptions,
     agent_id: String,
 }
+
 impl AgentsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.get",
         method: runtime::Method::Get,
-        path: "/agents/{agent_id}",
+        path: "/v1/agents/{agent_id}",
         scope: Some("agents:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:read` scope."),
-            (404, "No agent with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Agent> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Agent>> {
@@ -613,7 +562,8 @@ impl AgentsGetRequest {
         response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.update` request (`PATCH /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.update` request (`PATCH /v1/agents/{agent_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsUpdateRequest {
@@ -622,36 +572,31 @@ pub struct AgentsUpdateRequest {
     agent_id: String,
     body: AgentsUpdateBody,
 }
+
 impl AgentsUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.update",
         method: runtime::Method::Patch,
-        path: "/agents/{agent_id}",
+        path: "/v1/agents/{agent_id}",
         scope: Some("agents:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:write` scope."),
-            (404, "No agent with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsWrite);
+
     /// The agent's name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.body.name = Some(name.into());
         self
     }
+
     /// A free-form description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
     }
+
     /// The playbook template.
     pub fn playbook_template(
         mut self,
@@ -660,11 +605,13 @@ impl AgentsUpdateRequest {
         self.body.playbook_template = Some(playbook_template.into());
         self
     }
+
     /// The playbook.
     pub fn playbook(mut self, playbook: impl Into<AgentPlaybook>) -> Self {
         self.body.playbook = Some(playbook.into());
         self
     }
+
     /// What the agent may do.
     pub fn capabilities(
         mut self,
@@ -675,54 +622,43 @@ impl AgentsUpdateRequest {
         );
         self
     }
+
     /// The default sender identity.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
+
     /// Which contacts to watch and how often.
     pub fn monitoring(mut self, monitoring: impl Into<AgentMonitoring>) -> Self {
         self.body.monitoring = Some(monitoring.into());
         self
     }
+
     /// The language model settings.
     pub fn llm_config(mut self, llm_config: impl Into<LlmConfig>) -> Self {
         self.body.llm_config = Some(llm_config.into());
         self
     }
+
     /// Whether the agent runs.
     pub fn enabled(mut self, enabled: impl Into<bool>) -> Self {
         self.body.enabled = Some(enabled.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Agent> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Agent>> {
@@ -734,7 +670,8 @@ impl AgentsUpdateRequest {
         response.with_meta(|response| response.decode_key("agent"))
     }
 }
-/// A prepared `agents.delete` request (`DELETE /v1/agents/{agent_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.delete` request (`DELETE /v1/agents/{agent_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsDeleteRequest {
@@ -742,53 +679,31 @@ pub struct AgentsDeleteRequest {
     options: runtime::RequestOptions,
     agent_id: String,
 }
+
 impl AgentsDeleteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.delete",
         method: runtime::Method::Delete,
-        path: "/agents/{agent_id}",
+        path: "/v1/agents/{agent_id}",
         scope: Some("agents:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:write` scope."),
-            (404, "No agent with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -799,24 +714,19 @@ impl AgentsDeleteRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// Query-string parameters of [`AgentsListRunsRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct AgentsListRunsQuery {
-    /// How many runs to skip.
-    ///
-    /// (server default `0`; at least 0)
+struct AgentsListRunsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// Runs per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    offset: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Only runs in this status. The values are not documented (?).
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    status: Option<String>,
 }
-/// A prepared `agents.list_runs` request (`GET /v1/agents/{agent_id}/runs`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.list_runs` request (`GET /v1/agents/{agent_id}/runs`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsListRunsRequest {
@@ -825,26 +735,19 @@ pub struct AgentsListRunsRequest {
     agent_id: String,
     query: AgentsListRunsQuery,
 }
+
 impl AgentsListRunsRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.list_runs",
         method: runtime::Method::Get,
-        path: "/agents/{agent_id}/runs",
+        path: "/v1/agents/{agent_id}/runs",
         scope: Some("agents:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:read` scope."),
-            (404, "No agent with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsRead);
+
     /// How many runs to skip.
     ///
     /// (server default `0`; at least 0)
@@ -852,6 +755,7 @@ impl AgentsListRunsRequest {
         self.query.offset = Some(offset.into());
         self
     }
+
     /// Runs per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -859,39 +763,25 @@ impl AgentsListRunsRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Only runs in this status. The values are not documented (?).
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.query.status = Some(status.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<AgentRun>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<AgentRun>>> {
@@ -920,25 +810,31 @@ impl AgentsListRunsRequest {
             })
     }
 }
+
 impl AgentsListRunsRequest {
     /// Every `runs` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for AgentsListRunsRequest {
     type Item = AgentRun;
+
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.offset.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
-/// A prepared `agents.get_run` request (`GET /v1/agents/runs/{run_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.get_run` request (`GET /v1/agents/runs/{run_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsGetRunRequest {
@@ -946,53 +842,31 @@ pub struct AgentsGetRunRequest {
     options: runtime::RequestOptions,
     run_id: String,
 }
+
 impl AgentsGetRunRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.get_run",
         method: runtime::Method::Get,
-        path: "/agents/runs/{run_id}",
+        path: "/v1/agents/runs/{run_id}",
         scope: Some("agents:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:read` scope."),
-            (404, "No run with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<AgentRun> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<AgentRun>> {
@@ -1003,7 +877,8 @@ impl AgentsGetRunRequest {
         response.with_meta(|response| response.decode_key("run"))
     }
 }
-/// A prepared `agents.trigger` request (`POST /v1/agents/{agent_id}/trigger`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.trigger` request (`POST /v1/agents/{agent_id}/trigger`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsTriggerRequest {
@@ -1012,26 +887,19 @@ pub struct AgentsTriggerRequest {
     agent_id: String,
     body: AgentsTriggerBody,
 }
+
 impl AgentsTriggerRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.trigger",
         method: runtime::Method::Post,
-        path: "/agents/{agent_id}/trigger",
+        path: "/v1/agents/{agent_id}/trigger",
         scope: Some("agents:trigger"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:trigger` scope."),
-            (404, "No agent with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:trigger`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsTrigger);
+
     /// The contacts to run on; omit for the agent's default targeting.
     pub fn contact_ids(
         mut self,
@@ -1040,34 +908,19 @@ impl AgentsTriggerRequest {
         self.body.contact_ids = Some(contact_ids.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<String> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<String>> {
@@ -1079,7 +932,8 @@ impl AgentsTriggerRequest {
         response.with_meta(|response| response.decode_key("job_id"))
     }
 }
-/// A prepared `agents.approve_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.approve_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsApproveRunActionRequest {
@@ -1089,53 +943,31 @@ pub struct AgentsApproveRunActionRequest {
     contact_id: String,
     action_index: i64,
 }
+
 impl AgentsApproveRunActionRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.approve_run_action",
         method: runtime::Method::Post,
-        path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve",
+        path: "/v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve",
         scope: Some("agents:approve"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:approve` scope."),
-            (404, "No such run, contact or proposed action (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:approve`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsApprove);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -1158,7 +990,8 @@ impl AgentsApproveRunActionRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `agents.reject_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject`): set optional parameters, then `.send().await`.
+
+/// A prepared `agents.reject_run_action` request (`POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AgentsRejectRunActionRequest {
@@ -1168,53 +1001,31 @@ pub struct AgentsRejectRunActionRequest {
     contact_id: String,
     action_index: i64,
 }
+
 impl AgentsRejectRunActionRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "agents.reject_run_action",
         method: runtime::Method::Post,
-        path: "/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject",
+        path: "/v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject",
         scope: Some("agents:approve"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `agents:approve` scope."),
-            (404, "No such run, contact or proposed action (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `agents:approve`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::AgentsApprove);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -1237,6 +1048,7 @@ impl AgentsRejectRunActionRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// An agent. Only the id is guaranteed; its id key and timestamps are not documented,
 /// so unknown keys are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1289,14 +1101,17 @@ pub struct Agent {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Agent`]'s `agent_id` field, canonical first.
 struct AgentAgentIdNames;
+
 impl runtime::__private::ids::WireNames for AgentAgentIdNames {
     const NAMES: &'static [&'static str] = &["agent_id", "_id", "id"];
 }
+
 /// A built-in playbook template. The full list is not documented.
 ///
-/// Open enum: values the server adds later decode as [`PlaybookTemplate::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlaybookTemplate {
@@ -1304,67 +1119,71 @@ pub enum PlaybookTemplate {
     ColdOutreach,
     /// Follow up with visitors of the pricing page. (`pricing_visitor_followup`)
     PricingVisitorFollowup,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl PlaybookTemplate {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [PlaybookTemplate] = &[
         PlaybookTemplate::ColdOutreach,
         PlaybookTemplate::PricingVisitorFollowup,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             PlaybookTemplate::ColdOutreach => "cold_outreach",
             PlaybookTemplate::PricingVisitorFollowup => "pricing_visitor_followup",
-            PlaybookTemplate::Unknown(value) => value,
+            PlaybookTemplate::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for PlaybookTemplate {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "cold_outreach" => PlaybookTemplate::ColdOutreach,
             "pricing_visitor_followup" => PlaybookTemplate::PricingVisitorFollowup,
-            other => PlaybookTemplate::Unknown(other.to_owned()),
+            other => PlaybookTemplate::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for PlaybookTemplate {
-    fn from(value: String) -> Self {
-        match PlaybookTemplate::from(value.as_str()) {
-            PlaybookTemplate::Unknown(_) => PlaybookTemplate::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for PlaybookTemplate {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PlaybookTemplate::from(value))
     }
 }
+
 impl std::fmt::Display for PlaybookTemplate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlaybookTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlaybookTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(PlaybookTemplate::from)
+        runtime::__private::from_str(deserializer, |value| PlaybookTemplate::from(value))
     }
 }
+
 /// Something an agent is allowed to do. The full list is not documented.
 ///
-/// Open enum: values the server adds later decode as [`AgentCapability::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AgentCapability {
@@ -1376,9 +1195,11 @@ pub enum AgentCapability {
     Notes,
     /// Sync to a connected CRM. (`crm_sync`)
     CrmSync,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl AgentCapability {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [AgentCapability] = &[
@@ -1387,59 +1208,61 @@ impl AgentCapability {
         AgentCapability::Notes,
         AgentCapability::CrmSync,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             AgentCapability::Email => "email",
             AgentCapability::Linkedin => "linkedin",
             AgentCapability::Notes => "notes",
             AgentCapability::CrmSync => "crm_sync",
-            AgentCapability::Unknown(value) => value,
+            AgentCapability::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for AgentCapability {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "email" => AgentCapability::Email,
             "linkedin" => AgentCapability::Linkedin,
             "notes" => AgentCapability::Notes,
             "crm_sync" => AgentCapability::CrmSync,
-            other => AgentCapability::Unknown(other.to_owned()),
+            other => AgentCapability::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for AgentCapability {
-    fn from(value: String) -> Self {
-        match AgentCapability::from(value.as_str()) {
-            AgentCapability::Unknown(_) => AgentCapability::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for AgentCapability {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AgentCapability::from(value))
     }
 }
+
 impl std::fmt::Display for AgentCapability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AgentCapability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AgentCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AgentCapability::from)
+        runtime::__private::from_str(deserializer, |value| AgentCapability::from(value))
     }
 }
+
 /// An agent's playbook, in markdown plus optional structured configuration (kept in `extra`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentPlaybook {
@@ -1450,6 +1273,7 @@ pub struct AgentPlaybook {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Which contacts an agent watches and on what schedule.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentMonitoring {
@@ -1466,6 +1290,7 @@ pub struct AgentMonitoring {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The language model settings of an agent.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LlmConfig {
@@ -1485,6 +1310,7 @@ pub struct LlmConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// One run of an agent, enriched with contact details. Only the id is guaranteed; the
 /// run object is not documented, so unknown keys are kept in `extra` (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1511,11 +1337,14 @@ pub struct AgentRun {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`AgentRun`]'s `run_id` field, canonical first.
 struct AgentRunRunIdNames;
+
 impl runtime::__private::ids::WireNames for AgentRunRunIdNames {
     const NAMES: &'static [&'static str] = &["run_id", "_id", "id"];
 }
+
 /// The JSON body of [`AgentsCreateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentsCreateBody {
@@ -1548,6 +1377,7 @@ pub struct AgentsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 /// The JSON body of [`AgentsUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentsUpdateBody {
@@ -1579,6 +1409,7 @@ pub struct AgentsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 /// The JSON body of [`AgentsTriggerRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentsTriggerBody {

@@ -4,11 +4,13 @@
 //! Check which key the client is using: whether it is valid, which user and tenant it
 //! belongs to, and which scopes it grants.
 use ::pathbound_runtime as runtime;
+
 /// The `auth` operations; get one with [`Client::auth`](super::Client::auth).
 #[derive(Debug, Clone, Copy)]
 pub struct AuthApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl AuthApi<'_> {
     /// Verify the API key and show its user, tenant and scopes.
     ///
@@ -30,61 +32,39 @@ impl AuthApi<'_> {
         }
     }
 }
-/// A prepared `auth.status` request (`GET /v1/auth/status`): set optional parameters, then `.send().await`.
+
+/// A prepared `auth.status` request (`GET /v1/auth/status`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct AuthStatusRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl AuthStatusRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "auth.status",
         method: runtime::Method::Get,
-        path: "/auth/status",
+        path: "/v1/auth/status",
         scope: None,
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (
-                401,
-                "Missing or invalid API key, or the key's issuer has not verified their email (status assumed (?)).",
-            ),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// This operation needs no particular scope.
-    pub const SCOPE: Option<super::Scope> = None;
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<AuthStatus> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<AuthStatus>> {
@@ -93,6 +73,7 @@ impl AuthStatusRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// The body of `GET /auth/status`. `auth_type`, `key_id` and `scopes` are only sent by
 /// newer servers. For a legacy key `scopes` lists the expanded grant (every non-opt-in
 /// scope), not `[]`.
@@ -117,67 +98,72 @@ pub struct AuthStatus {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// How a request was authenticated.
 ///
-/// Open enum: values the server adds later decode as [`AuthType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthType {
     /// A REST API key. (`api_key`)
     ApiKey,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl AuthType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [AuthType] = &[AuthType::ApiKey];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             AuthType::ApiKey => "api_key",
-            AuthType::Unknown(value) => value,
+            AuthType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for AuthType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "api_key" => AuthType::ApiKey,
-            other => AuthType::Unknown(other.to_owned()),
+            other => AuthType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for AuthType {
-    fn from(value: String) -> Self {
-        match AuthType::from(value.as_str()) {
-            AuthType::Unknown(_) => AuthType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for AuthType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AuthType::from(value))
     }
 }
+
 impl std::fmt::Display for AuthType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AuthType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AuthType::from)
+        runtime::__private::from_str(deserializer, |value| AuthType::from(value))
     }
 }
+
 /// The user behind an API key.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuthUser {

@@ -5,11 +5,13 @@
 //! `POST` but only read, so the client may retry them. Unknown or other-tenant ids are
 //! silently dropped instead of failing the call.
 use ::pathbound_runtime as runtime;
+
 /// The `batch` operations; get one with [`Client::batch`](super::Client::batch).
 #[derive(Debug, Clone, Copy)]
 pub struct BatchApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl BatchApi<'_> {
     /// Fetch up to 25 contacts or companies by id in one call.
     ///
@@ -41,6 +43,7 @@ impl BatchApi<'_> {
             },
         }
     }
+
     /// Fetch the recent events of up to 25 contacts in one call.
     ///
     /// `POST /v1/batch/activity` · requires scope `contacts:read`
@@ -72,6 +75,7 @@ impl BatchApi<'_> {
             },
         }
     }
+
     /// Group contacts, companies or events server-side.
     ///
     /// `POST /v1/aggregate` · requires the scope `entity` selects: `contacts:read` for `contacts`, `companies:read` for `companies`, `events:read` for `events`
@@ -103,7 +107,8 @@ impl BatchApi<'_> {
         }
     }
 }
-/// A prepared `batch.details` request (`POST /v1/batch/details`): set optional parameters, then `.send().await`.
+
+/// A prepared `batch.details` request (`POST /v1/batch/details`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchDetailsRequest {
@@ -111,53 +116,31 @@ pub struct BatchDetailsRequest {
     options: runtime::RequestOptions,
     body: BatchDetailsBody,
 }
+
 impl BatchDetailsRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.details",
         method: runtime::Method::Post,
-        path: "/batch/details",
+        path: "/v1/batch/details",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body (e.g. more than 25 ids); `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<BatchDetails> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<BatchDetails>> {
@@ -174,7 +157,8 @@ impl BatchDetailsRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `batch.activity` request (`POST /v1/batch/activity`): set optional parameters, then `.send().await`.
+
+/// A prepared `batch.activity` request (`POST /v1/batch/activity`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchActivityRequest {
@@ -182,28 +166,19 @@ pub struct BatchActivityRequest {
     options: runtime::RequestOptions,
     body: BatchActivityBody,
 }
+
 impl BatchActivityRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.activity",
         method: runtime::Method::Post,
-        path: "/batch/activity",
+        path: "/v1/batch/activity",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (
-                400,
-                "Invalid body (e.g. more than 25 ids or `events_limit` out of range).",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
+
     /// Events returned per contact.
     ///
     /// (server default `5`; between 1 and 20)
@@ -211,44 +186,31 @@ impl BatchActivityRequest {
         self.body.events_limit = Some(events_limit.into());
         self
     }
+
     /// Only events at or after this time.
     pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.body.date_after = Some(date_after.into());
         self
     }
+
     /// Only events at or before this time.
     pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.body.date_before = Some(date_before.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<BatchActivity> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<BatchActivity>> {
@@ -272,7 +234,8 @@ impl BatchActivityRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `batch.aggregate` request (`POST /v1/aggregate`): set optional parameters, then `.send().await`.
+
+/// A prepared `batch.aggregate` request (`POST /v1/aggregate`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct BatchAggregateRequest {
@@ -280,12 +243,13 @@ pub struct BatchAggregateRequest {
     options: runtime::RequestOptions,
     body: BatchAggregateBody,
 }
+
 impl BatchAggregateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "batch.aggregate",
         method: runtime::Method::Post,
-        path: "/aggregate",
+        path: "/v1/aggregate",
         scope: None,
         scope_by: Some(runtime::ScopeBy {
             param: "entity",
@@ -297,15 +261,8 @@ impl BatchAggregateRequest {
         }),
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the scope for this `entity`."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope depends on `entity`: see [`OPERATION`](Self::OPERATION)'s `scope_by`.
-    pub const SCOPE: Option<super::Scope> = None;
+
     /// Filters, e.g. `{"segment_id": "seg_…"}`.
     pub fn filters(
         mut self,
@@ -314,39 +271,25 @@ impl BatchAggregateRequest {
         self.body.filters = Some(filters.into());
         self
     }
+
     /// The field(s) to group by. Assumed name and shape (?).
     pub fn group_by(mut self, group_by: impl Into<GroupBy>) -> Self {
         self.body.group_by = Some(group_by.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<AggregateResult> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<AggregateResult>> {
@@ -357,9 +300,10 @@ impl BatchAggregateRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// The kind of record a batch details call reads.
 ///
-/// Open enum: values the server adds later decode as [`EntityType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EntityType {
@@ -367,67 +311,71 @@ pub enum EntityType {
     Contacts,
     /// Companies. (`companies`)
     Companies,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl EntityType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [EntityType] = &[
         EntityType::Contacts,
         EntityType::Companies,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             EntityType::Contacts => "contacts",
             EntityType::Companies => "companies",
-            EntityType::Unknown(value) => value,
+            EntityType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for EntityType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "contacts" => EntityType::Contacts,
             "companies" => EntityType::Companies,
-            other => EntityType::Unknown(other.to_owned()),
+            other => EntityType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for EntityType {
-    fn from(value: String) -> Self {
-        match EntityType::from(value.as_str()) {
-            EntityType::Unknown(_) => EntityType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for EntityType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(EntityType::from(value))
     }
 }
+
 impl std::fmt::Display for EntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EntityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(EntityType::from)
+        runtime::__private::from_str(deserializer, |value| EntityType::from(value))
     }
 }
+
 /// The kind of record an aggregate groups. The scope needed depends on it.
 ///
-/// Open enum: values the server adds later decode as [`AggregateEntity::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AggregateEntity {
@@ -437,9 +385,11 @@ pub enum AggregateEntity {
     Companies,
     /// Events (needs `events:read`). (`events`)
     Events,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl AggregateEntity {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [AggregateEntity] = &[
@@ -447,57 +397,59 @@ impl AggregateEntity {
         AggregateEntity::Companies,
         AggregateEntity::Events,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             AggregateEntity::Contacts => "contacts",
             AggregateEntity::Companies => "companies",
             AggregateEntity::Events => "events",
-            AggregateEntity::Unknown(value) => value,
+            AggregateEntity::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for AggregateEntity {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "contacts" => AggregateEntity::Contacts,
             "companies" => AggregateEntity::Companies,
             "events" => AggregateEntity::Events,
-            other => AggregateEntity::Unknown(other.to_owned()),
+            other => AggregateEntity::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for AggregateEntity {
-    fn from(value: String) -> Self {
-        match AggregateEntity::from(value.as_str()) {
-            AggregateEntity::Unknown(_) => AggregateEntity::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for AggregateEntity {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AggregateEntity::from(value))
     }
 }
+
 impl std::fmt::Display for AggregateEntity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AggregateEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AggregateEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AggregateEntity::from)
+        runtime::__private::from_str(deserializer, |value| AggregateEntity::from(value))
     }
 }
+
 /// The body of `POST /batch/details`: the found records under `contacts` or
 /// `companies`, matching the requested `entity_type`. The `companies` key is assumed (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -512,6 +464,7 @@ pub struct BatchDetails {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The body of `POST /batch/activity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BatchActivity {
@@ -525,6 +478,7 @@ pub struct BatchActivity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// One contact's recent events in a batch activity result.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactActivity {
@@ -538,6 +492,7 @@ pub struct ContactActivity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// A compact event in a batch activity result.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActivityEvent {
@@ -566,11 +521,14 @@ pub struct ActivityEvent {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`ActivityEvent`]'s `event_id` field, canonical first.
 struct ActivityEventEventIdNames;
+
 impl runtime::__private::ids::WireNames for ActivityEventEventIdNames {
     const NAMES: &'static [&'static str] = &["event_id", "_id", "id"];
 }
+
 /// One field to group by, or several. Assumed shape (?).
 ///
 /// Decoded by trying each variant in order.
@@ -582,21 +540,25 @@ pub enum GroupBy {
     /// `string[]`
     Many(Vec<String>),
 }
+
 impl From<String> for GroupBy {
     fn from(value: String) -> Self {
         GroupBy::One(value)
     }
 }
+
 impl From<&str> for GroupBy {
     fn from(value: &str) -> Self {
         GroupBy::One(value.to_owned())
     }
 }
+
 impl From<Vec<String>> for GroupBy {
     fn from(value: Vec<String>) -> Self {
         GroupBy::Many(value)
     }
 }
+
 /// The body of `POST /aggregate`. Assumed: the docs do not show it; we expect the groups
 /// under `results` (or `groups`) and keep every other key in `extra` (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -617,11 +579,14 @@ pub struct AggregateResult {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`AggregateResult`]'s `results` field, canonical first.
 struct AggregateResultResultsNames;
+
 impl runtime::__private::ids::WireNames for AggregateResultResultsNames {
     const NAMES: &'static [&'static str] = &["results", "groups"];
 }
+
 /// The JSON body of [`BatchDetailsRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchDetailsBody {
@@ -632,6 +597,7 @@ pub struct BatchDetailsBody {
     /// (1 to 25 items)
     pub ids: Vec<String>,
 }
+
 /// The JSON body of [`BatchActivityRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BatchActivityBody {
@@ -651,6 +617,7 @@ pub struct BatchActivityBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_before: Option<runtime::Timestamp>,
 }
+
 /// The JSON body of [`BatchAggregateRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchAggregateBody {

@@ -3,9 +3,10 @@
 
 //! Types shared by several resources.
 use ::pathbound_runtime as runtime;
+
 /// Sort direction.
 ///
-/// Open enum: values the server adds later decode as [`SortDir::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortDir {
@@ -13,65 +14,69 @@ pub enum SortDir {
     Asc,
     /// Descending. (`desc`)
     Desc,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl SortDir {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [SortDir] = &[SortDir::Asc, SortDir::Desc];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             SortDir::Asc => "asc",
             SortDir::Desc => "desc",
-            SortDir::Unknown(value) => value,
+            SortDir::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for SortDir {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "asc" => SortDir::Asc,
             "desc" => SortDir::Desc,
-            other => SortDir::Unknown(other.to_owned()),
+            other => SortDir::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for SortDir {
-    fn from(value: String) -> Self {
-        match SortDir::from(value.as_str()) {
-            SortDir::Unknown(_) => SortDir::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for SortDir {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SortDir::from(value))
     }
 }
+
 impl std::fmt::Display for SortDir {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SortDir {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SortDir {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SortDir::from)
+        runtime::__private::from_str(deserializer, |value| SortDir::from(value))
     }
 }
+
 /// Where a contact or company is in the funnel (HubSpot-style). The property key is
 /// `lifecyclestage`; the contact list filter is `lifecycle_stage`.
 ///
-/// Open enum: values the server adds later decode as [`LifecycleStage::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LifecycleStage {
@@ -93,9 +98,11 @@ pub enum LifecycleStage {
     Subscriber,
     /// Any other stage. (`other`)
     Other,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl LifecycleStage {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [LifecycleStage] = &[
@@ -109,7 +116,9 @@ impl LifecycleStage {
         LifecycleStage::Subscriber,
         LifecycleStage::Other,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             LifecycleStage::Lead => "lead",
@@ -121,11 +130,13 @@ impl LifecycleStage {
             LifecycleStage::Evangelist => "evangelist",
             LifecycleStage::Subscriber => "subscriber",
             LifecycleStage::Other => "other",
-            LifecycleStage::Unknown(value) => value,
+            LifecycleStage::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for LifecycleStage {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "lead" => LifecycleStage::Lead,
@@ -137,164 +148,170 @@ impl From<&str> for LifecycleStage {
             "evangelist" => LifecycleStage::Evangelist,
             "subscriber" => LifecycleStage::Subscriber,
             "other" => LifecycleStage::Other,
-            other => LifecycleStage::Unknown(other.to_owned()),
+            other => LifecycleStage::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for LifecycleStage {
-    fn from(value: String) -> Self {
-        match LifecycleStage::from(value.as_str()) {
-            LifecycleStage::Unknown(_) => LifecycleStage::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for LifecycleStage {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(LifecycleStage::from(value))
     }
 }
+
 impl std::fmt::Display for LifecycleStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LifecycleStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LifecycleStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(LifecycleStage::from)
+        runtime::__private::from_str(deserializer, |value| LifecycleStage::from(value))
     }
 }
+
 /// A compact response projection chosen with the `fields` query parameter. Summary
 /// projections carry the id as `id` and leave out enrichment.
 ///
-/// Open enum: values the server adds later decode as [`FieldsProjection::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FieldsProjection {
     /// Compact projection (about 200 bytes per contact; no enrichment on events). (`summary`)
     Summary,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl FieldsProjection {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [FieldsProjection] = &[FieldsProjection::Summary];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             FieldsProjection::Summary => "summary",
-            FieldsProjection::Unknown(value) => value,
+            FieldsProjection::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for FieldsProjection {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "summary" => FieldsProjection::Summary,
-            other => FieldsProjection::Unknown(other.to_owned()),
+            other => FieldsProjection::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for FieldsProjection {
-    fn from(value: String) -> Self {
-        match FieldsProjection::from(value.as_str()) {
-            FieldsProjection::Unknown(_) => FieldsProjection::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for FieldsProjection {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FieldsProjection::from(value))
     }
 }
+
 impl std::fmt::Display for FieldsProjection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FieldsProjection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FieldsProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(FieldsProjection::from)
+        runtime::__private::from_str(deserializer, |value| FieldsProjection::from(value))
     }
 }
+
 /// Extra data added to a response with the `include` query parameter.
 ///
-/// Open enum: values the server adds later decode as [`IncludeOption::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IncludeOption {
     /// Adds `properties_provenance`, the source and timestamp of every property. (`provenance`)
     Provenance,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl IncludeOption {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [IncludeOption] = &[IncludeOption::Provenance];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             IncludeOption::Provenance => "provenance",
-            IncludeOption::Unknown(value) => value,
+            IncludeOption::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for IncludeOption {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "provenance" => IncludeOption::Provenance,
-            other => IncludeOption::Unknown(other.to_owned()),
+            other => IncludeOption::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for IncludeOption {
-    fn from(value: String) -> Self {
-        match IncludeOption::from(value.as_str()) {
-            IncludeOption::Unknown(_) => IncludeOption::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for IncludeOption {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(IncludeOption::from(value))
     }
 }
+
 impl std::fmt::Display for IncludeOption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IncludeOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IncludeOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(IncludeOption::from)
+        runtime::__private::from_str(deserializer, |value| IncludeOption::from(value))
     }
 }
+
 /// A free-form note on a contact or company. Only `content` is documented; the other
 /// fields are assumed (?) and every unknown key is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -321,11 +338,14 @@ pub struct Note {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Note`]'s `note_id` field, canonical first.
 struct NoteNoteIdNames;
+
 impl runtime::__private::ids::WireNames for NoteNoteIdNames {
     const NAMES: &'static [&'static str] = &["note_id", "_id", "id"];
 }
+
 /// A generic acknowledgement, `{status, message, timestamp}`. Used for responses whose
 /// shape the docs do not show; any other key the server sends is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,11 +4,13 @@
 //! Companies are the organizations your contacts work for, keyed by a unique domain.
 //! Deleting a company keeps its contacts; they only lose the association.
 use ::pathbound_runtime as runtime;
+
 /// The `companies` operations; get one with [`Client::companies`](super::Client::companies).
 #[derive(Debug, Clone, Copy)]
 pub struct CompaniesApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl CompaniesApi<'_> {
     /// Create a company.
     ///
@@ -36,6 +38,7 @@ impl CompaniesApi<'_> {
             },
         }
     }
+
     /// List, filter and search companies.
     ///
     /// `GET /v1/companies` · requires scope `companies:read`
@@ -55,19 +58,10 @@ impl CompaniesApi<'_> {
         CompaniesListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: CompaniesListQuery {
-                page: None,
-                limit: None,
-                search: None,
-                industry: None,
-                country: None,
-                sort_by: None,
-                sort_dir: None,
-                fields: None,
-                include: None,
-            },
+            query: CompaniesListQuery::default(),
         }
     }
+
     /// Get a company with up to 25 of its contacts.
     ///
     /// `GET /v1/companies/{company_id}` · requires scope `companies:read`
@@ -91,6 +85,7 @@ impl CompaniesApi<'_> {
             company_id: company_id.into(),
         }
     }
+
     /// Merge properties into a company.
     ///
     /// `PUT /v1/companies/{company_id}` · requires scope `companies:write`
@@ -117,6 +112,7 @@ impl CompaniesApi<'_> {
             },
         }
     }
+
     /// Permanently delete a company (its contacts are kept).
     ///
     /// `DELETE /v1/companies/{company_id}` · requires scope `companies:write`
@@ -140,6 +136,7 @@ impl CompaniesApi<'_> {
             company_id: company_id.into(),
         }
     }
+
     /// List a company's notes.
     ///
     /// `GET /v1/companies/{company_id}/notes` · requires scope `companies:read`
@@ -165,6 +162,7 @@ impl CompaniesApi<'_> {
             company_id: company_id.into(),
         }
     }
+
     /// Add a note to a company.
     ///
     /// `POST /v1/companies/{company_id}/notes` · requires scope `companies:write`
@@ -196,6 +194,7 @@ impl CompaniesApi<'_> {
             },
         }
     }
+
     /// Replace the text of a company note.
     ///
     /// `PUT /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
@@ -229,6 +228,7 @@ impl CompaniesApi<'_> {
             },
         }
     }
+
     /// Delete a company note.
     ///
     /// `DELETE /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
@@ -257,7 +257,8 @@ impl CompaniesApi<'_> {
         }
     }
 }
-/// A prepared `companies.create` request (`POST /v1/companies`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.create` request (`POST /v1/companies`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateRequest {
@@ -265,59 +266,37 @@ pub struct CompaniesCreateRequest {
     options: runtime::RequestOptions,
     body: CompaniesCreateBody,
 }
+
 impl CompaniesCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.create",
         method: runtime::Method::Post,
-        path: "/companies",
+        path: "/v1/companies",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body (e.g. missing `domain`); `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (409, "A company with this domain already exists."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
+
     /// Properties to set (known keys and any custom key/value pairs).
     pub fn properties(mut self, properties: impl Into<CompanyProperties>) -> Self {
         self.body.properties = Some(properties.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Company> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Company>> {
@@ -327,47 +306,34 @@ impl CompaniesCreateRequest {
         response.with_meta(|response| response.decode_key("company"))
     }
 }
+
 /// Query-string parameters of [`CompaniesListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct CompaniesListQuery {
-    /// The page number, from 1.
-    ///
-    /// (server default `1`; at least 1)
+struct CompaniesListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Companies per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Free-text search over name, domain and industry.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// Only companies in this industry.
+    search: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// Only companies in this country.
+    industry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// The sort key. The allowed values are not documented (?); presumably property names such as `name` or `domain`.
+    country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_by: Option<String>,
-    /// The sort direction.
-    ///
-    /// (server default `desc`)
+    sort_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<super::common::SortDir>,
-    /// `summary` returns `company_id, id, name, domain, industry, last_activity_at` only.
+    sort_dir: Option<super::common::SortDir>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::FieldsProjection>,
-    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    fields: Option<super::common::FieldsProjection>,
     #[serde(
         skip_serializing_if = "runtime::__private::query::is_none_or_empty",
         serialize_with = "runtime::__private::query::comma_opt",
     )]
-    pub include: Option<Vec<super::common::IncludeOption>>,
+    include: Option<Vec<super::common::IncludeOption>>,
 }
-/// A prepared `companies.list` request (`GET /v1/companies`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.list` request (`GET /v1/companies`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListRequest {
@@ -375,25 +341,19 @@ pub struct CompaniesListRequest {
     options: runtime::RequestOptions,
     query: CompaniesListQuery,
 }
+
 impl CompaniesListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.list",
         method: runtime::Method::Get,
-        path: "/companies",
+        path: "/v1/companies",
         scope: Some("companies:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter; `details` lists them."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesRead);
+
     /// The page number, from 1.
     ///
     /// (server default `1`; at least 1)
@@ -401,6 +361,7 @@ impl CompaniesListRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// Companies per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -408,26 +369,31 @@ impl CompaniesListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Free-text search over name, domain and industry.
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.query.search = Some(search.into());
         self
     }
+
     /// Only companies in this industry.
     pub fn industry(mut self, industry: impl Into<String>) -> Self {
         self.query.industry = Some(industry.into());
         self
     }
+
     /// Only companies in this country.
     pub fn country(mut self, country: impl Into<String>) -> Self {
         self.query.country = Some(country.into());
         self
     }
+
     /// The sort key. The allowed values are not documented (?); presumably property names such as `name` or `domain`.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
     }
+
     /// The sort direction.
     ///
     /// (server default `desc`)
@@ -435,11 +401,13 @@ impl CompaniesListRequest {
         self.query.sort_dir = Some(sort_dir.into());
         self
     }
+
     /// `summary` returns `company_id, id, name, domain, industry, last_activity_at` only.
     pub fn fields(mut self, fields: impl Into<super::common::FieldsProjection>) -> Self {
         self.query.fields = Some(fields.into());
         self
     }
+
     /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
     pub fn include(
         mut self,
@@ -448,34 +416,19 @@ impl CompaniesListRequest {
         self.query.include = Some(include.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Company>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Company>>> {
@@ -502,25 +455,31 @@ impl CompaniesListRequest {
             })
     }
 }
+
 impl CompaniesListRequest {
     /// Every `companies` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for CompaniesListRequest {
     type Item = Company;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
-/// A prepared `companies.get` request (`GET /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.get` request (`GET /v1/companies/{company_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesGetRequest {
@@ -528,53 +487,31 @@ pub struct CompaniesGetRequest {
     options: runtime::RequestOptions,
     company_id: String,
 }
+
 impl CompaniesGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.get",
         method: runtime::Method::Get,
-        path: "/companies/{company_id}",
+        path: "/v1/companies/{company_id}",
         scope: Some("companies:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:read` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<CompanyDetails> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<CompanyDetails>> {
@@ -585,7 +522,8 @@ impl CompaniesGetRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `companies.update` request (`PUT /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.update` request (`PUT /v1/companies/{company_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateRequest {
@@ -594,59 +532,37 @@ pub struct CompaniesUpdateRequest {
     company_id: String,
     body: CompaniesUpdateBody,
 }
+
 impl CompaniesUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.update",
         method: runtime::Method::Put,
-        path: "/companies/{company_id}",
+        path: "/v1/companies/{company_id}",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
+
     /// Properties to merge into the existing ones.
     pub fn properties(mut self, properties: impl Into<CompanyProperties>) -> Self {
         self.body.properties = Some(properties.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Company> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Company>> {
@@ -658,7 +574,8 @@ impl CompaniesUpdateRequest {
         response.with_meta(|response| response.decode_key("company"))
     }
 }
-/// A prepared `companies.delete` request (`DELETE /v1/companies/{company_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.delete` request (`DELETE /v1/companies/{company_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteRequest {
@@ -666,53 +583,31 @@ pub struct CompaniesDeleteRequest {
     options: runtime::RequestOptions,
     company_id: String,
 }
+
 impl CompaniesDeleteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.delete",
         method: runtime::Method::Delete,
-        path: "/companies/{company_id}",
+        path: "/v1/companies/{company_id}",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -723,7 +618,8 @@ impl CompaniesDeleteRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `companies.list_notes` request (`GET /v1/companies/{company_id}/notes`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.list_notes` request (`GET /v1/companies/{company_id}/notes`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesListNotesRequest {
@@ -731,53 +627,31 @@ pub struct CompaniesListNotesRequest {
     options: runtime::RequestOptions,
     company_id: String,
 }
+
 impl CompaniesListNotesRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.list_notes",
         method: runtime::Method::Get,
-        path: "/companies/{company_id}/notes",
+        path: "/v1/companies/{company_id}/notes",
         scope: Some("companies:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:read` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Vec<super::common::Note>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<super::common::Note>>> {
@@ -788,7 +662,8 @@ impl CompaniesListNotesRequest {
         response.with_meta(|response| response.decode_key("notes"))
     }
 }
-/// A prepared `companies.create_note` request (`POST /v1/companies/{company_id}/notes`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.create_note` request (`POST /v1/companies/{company_id}/notes`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesCreateNoteRequest {
@@ -797,54 +672,31 @@ pub struct CompaniesCreateNoteRequest {
     company_id: String,
     body: CompaniesCreateNoteBody,
 }
+
 impl CompaniesCreateNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.create_note",
         method: runtime::Method::Post,
-        path: "/companies/{company_id}/notes",
+        path: "/v1/companies/{company_id}/notes",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body (e.g. empty `content`)."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Note> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
@@ -856,7 +708,8 @@ impl CompaniesCreateNoteRequest {
         response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `companies.update_note` request (`PUT /v1/companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.update_note` request (`PUT /v1/companies/{company_id}/notes/{note_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesUpdateNoteRequest {
@@ -866,54 +719,31 @@ pub struct CompaniesUpdateNoteRequest {
     note_id: String,
     body: CompaniesUpdateNoteBody,
 }
+
 impl CompaniesUpdateNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.update_note",
         method: runtime::Method::Put,
-        path: "/companies/{company_id}/notes/{note_id}",
+        path: "/v1/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body (e.g. empty `content`)."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (404, "No such company or note in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Note> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
@@ -925,7 +755,8 @@ impl CompaniesUpdateNoteRequest {
         response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `companies.delete_note` request (`DELETE /v1/companies/{company_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `companies.delete_note` request (`DELETE /v1/companies/{company_id}/notes/{note_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct CompaniesDeleteNoteRequest {
@@ -934,53 +765,31 @@ pub struct CompaniesDeleteNoteRequest {
     company_id: String,
     note_id: String,
 }
+
 impl CompaniesDeleteNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "companies.delete_note",
         method: runtime::Method::Delete,
-        path: "/companies/{company_id}/notes/{note_id}",
+        path: "/v1/companies/{company_id}/notes/{note_id}",
         scope: Some("companies:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `companies:write` scope."),
-            (404, "No such company or note in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `companies:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::CompaniesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -991,6 +800,7 @@ impl CompaniesDeleteNoteRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// A company in the CRM. Only the id is guaranteed. A `fields=summary` projection sends
 /// `company_id, id, name, domain, industry, last_activity_at` at the top level instead
 /// of `properties`. Unknown keys are kept in `extra`.
@@ -1038,11 +848,14 @@ pub struct Company {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Company`]'s `company_id` field, canonical first.
 struct CompanyCompanyIdNames;
+
 impl runtime::__private::ids::WireNames for CompanyCompanyIdNames {
     const NAMES: &'static [&'static str] = &["company_id", "_id", "id"];
 }
+
 /// Company properties. The known keys are typed; custom properties are kept (and sent)
 /// through `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1074,6 +887,7 @@ pub struct CompanyProperties {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The body of `GET /companies/{company_id}`: the company and up to 25 of its contacts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyDetails {
@@ -1086,6 +900,7 @@ pub struct CompanyDetails {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The JSON body of [`CompaniesCreateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompaniesCreateBody {
@@ -1095,6 +910,7 @@ pub struct CompaniesCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<CompanyProperties>,
 }
+
 /// The JSON body of [`CompaniesUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompaniesUpdateBody {
@@ -1102,12 +918,14 @@ pub struct CompaniesUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<CompanyProperties>,
 }
+
 /// The JSON body of [`CompaniesCreateNoteRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompaniesCreateNoteBody {
     /// The note text.
     pub content: String,
 }
+
 /// The JSON body of [`CompaniesUpdateNoteRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompaniesUpdateNoteBody {

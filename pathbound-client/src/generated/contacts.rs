@@ -5,11 +5,13 @@
 //! `identify`, the tracker or CRM syncs. A contact has HubSpot-style `properties`, may be
 //! associated with a company and collects tracked events and notes.
 use ::pathbound_runtime as runtime;
+
 /// The `contacts` operations; get one with [`Client::contacts`](super::Client::contacts).
 #[derive(Debug, Clone, Copy)]
 pub struct ContactsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl ContactsApi<'_> {
     /// Create a contact.
     ///
@@ -39,6 +41,7 @@ impl ContactsApi<'_> {
             },
         }
     }
+
     /// List, filter and search contacts.
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
@@ -59,28 +62,10 @@ impl ContactsApi<'_> {
         ContactsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: ContactsListQuery {
-                page: None,
-                limit: None,
-                status: None,
-                lifecycle_stage: None,
-                lead_status: None,
-                country: None,
-                industry: None,
-                city: None,
-                state: None,
-                job_title: None,
-                has_linkedin: None,
-                company_id: None,
-                created_after: None,
-                created_before: None,
-                search: None,
-                sort_by: None,
-                sort_dir: None,
-                fields: None,
-            },
+            query: ContactsListQuery::default(),
         }
     }
+
     /// Count the contacts matching the filters, without fetching them.
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
@@ -101,23 +86,10 @@ impl ContactsApi<'_> {
         ContactsCountRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: ContactsCountQuery {
-                status: None,
-                lifecycle_stage: None,
-                lead_status: None,
-                country: None,
-                industry: None,
-                city: None,
-                state: None,
-                job_title: None,
-                has_linkedin: None,
-                company_id: None,
-                created_after: None,
-                created_before: None,
-                search: None,
-            },
+            query: ContactsCountQuery::default(),
         }
     }
+
     /// Get a contact with its unified profile, recent actions and recent events.
     ///
     /// `GET /v1/contacts/{contact_id}` · requires scope `contacts:read`
@@ -141,6 +113,7 @@ impl ContactsApi<'_> {
             contact_id: contact_id.into(),
         }
     }
+
     /// Update or add properties of a contact and associate visitor ids.
     ///
     /// `PUT /v1/contacts/{contact_id}` · requires scope `contacts:write`
@@ -169,6 +142,7 @@ impl ContactsApi<'_> {
             },
         }
     }
+
     /// Permanently delete a contact.
     ///
     /// `DELETE /v1/contacts/{contact_id}` · requires scope `contacts:write`
@@ -191,6 +165,7 @@ impl ContactsApi<'_> {
             contact_id: contact_id.into(),
         }
     }
+
     /// List a contact's tracked events.
     ///
     /// `GET /v1/contacts/events/{contact_id}` · requires scope `contacts:read`
@@ -215,12 +190,10 @@ impl ContactsApi<'_> {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
             contact_id: contact_id.into(),
-            query: ContactsListEventsQuery {
-                event_type: None,
-                sort_dir: None,
-            },
+            query: ContactsListEventsQuery::default(),
         }
     }
+
     /// List a contact's notes.
     ///
     /// `GET /v1/contacts/{contact_id}/notes` · requires scope `contacts:read`
@@ -243,6 +216,7 @@ impl ContactsApi<'_> {
             contact_id: contact_id.into(),
         }
     }
+
     /// Add a note to a contact.
     ///
     /// `POST /v1/contacts/{contact_id}/notes` · requires scope `contacts:write`
@@ -273,6 +247,7 @@ impl ContactsApi<'_> {
             },
         }
     }
+
     /// Replace the text of a contact note.
     ///
     /// `PUT /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
@@ -306,6 +281,7 @@ impl ContactsApi<'_> {
             },
         }
     }
+
     /// Delete a contact note.
     ///
     /// `DELETE /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
@@ -333,6 +309,7 @@ impl ContactsApi<'_> {
             note_id: note_id.into(),
         }
     }
+
     /// Link a logged-in user to their anonymous visitor history.
     ///
     /// `POST /v1/identify` · requires scope `contacts:write`
@@ -363,7 +340,8 @@ impl ContactsApi<'_> {
         }
     }
 }
-/// A prepared `contacts.create` request (`POST /v1/contacts`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.create` request (`POST /v1/contacts`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateRequest {
@@ -371,72 +349,49 @@ pub struct ContactsCreateRequest {
     options: runtime::RequestOptions,
     body: ContactsCreateBody,
 }
+
 impl ContactsCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.create",
         method: runtime::Method::Post,
-        path: "/contacts",
+        path: "/v1/contacts",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "Invalid body (e.g. missing or malformed `email`); `details` lists the fields.",
-            ),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (409, "A contact with this email already exists."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
+
     /// Properties to set (known keys and any custom key/value pairs).
     pub fn properties(mut self, properties: impl Into<ContactProperties>) -> Self {
         self.body.properties = Some(properties.into());
         self
     }
+
     /// Tracker visitor id(s) to associate with the contact.
     pub fn visitor_id(mut self, visitor_id: impl Into<VisitorIds>) -> Self {
         self.body.visitor_id = Some(visitor_id.into());
         self
     }
+
     /// Associate the contact with this company (`co_…`).
     pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
         self.body.company_id = Some(company_id.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Contact> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Contact>> {
@@ -446,71 +401,49 @@ impl ContactsCreateRequest {
         response.with_meta(|response| response.decode_key("contact"))
     }
 }
+
 /// Query-string parameters of [`ContactsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ContactsListQuery {
-    /// The page number, from 1.
-    ///
-    /// (server default `1`; at least 1)
+struct ContactsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Contacts per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Only enriched or only not-enriched contacts.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ContactStatusFilter>,
-    /// Only contacts in this lifecycle stage.
+    status: Option<ContactStatusFilter>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lifecycle_stage: Option<super::common::LifecycleStage>,
-    /// Only contacts with this lead status.
+    lifecycle_stage: Option<super::common::LifecycleStage>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_status: Option<String>,
-    /// Only contacts in this country.
+    lead_status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Only contacts in this industry.
+    country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// Only contacts in this city.
+    industry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Only contacts in this state or region.
+    city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// Only contacts with this job title (case-insensitive).
+    state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
-    /// Only contacts with (`true`) or without (`false`) a LinkedIn profile.
+    job_title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_linkedin: Option<bool>,
-    /// Only contacts associated with this company (`co_…`).
+    has_linkedin: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
-    /// Only contacts created at or after this time.
+    company_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_after: Option<runtime::Timestamp>,
-    /// Only contacts created at or before this time.
+    created_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_before: Option<runtime::Timestamp>,
-    /// Free-text search over name, email, company and job title.
+    created_before: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// The sort key.
+    search: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_by: Option<ContactSortBy>,
-    /// The sort direction.
-    ///
-    /// (server default `desc`)
+    sort_by: Option<ContactSortBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<super::common::SortDir>,
-    /// `summary` returns a compact projection (about 200 bytes per contact).
+    sort_dir: Option<super::common::SortDir>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::FieldsProjection>,
+    fields: Option<super::common::FieldsProjection>,
 }
-/// A prepared `contacts.list` request (`GET /v1/contacts`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.list` request (`GET /v1/contacts`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListRequest {
@@ -518,25 +451,19 @@ pub struct ContactsListRequest {
     options: runtime::RequestOptions,
     query: ContactsListQuery,
 }
+
 impl ContactsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list",
         method: runtime::Method::Get,
-        path: "/contacts",
+        path: "/v1/contacts",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter; `details` lists them."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
+
     /// The page number, from 1.
     ///
     /// (server default `1`; at least 1)
@@ -544,6 +471,7 @@ impl ContactsListRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// Contacts per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -551,11 +479,13 @@ impl ContactsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Only enriched or only not-enriched contacts.
     pub fn status(mut self, status: impl Into<ContactStatusFilter>) -> Self {
         self.query.status = Some(status.into());
         self
     }
+
     /// Only contacts in this lifecycle stage.
     pub fn lifecycle_stage(
         mut self,
@@ -564,46 +494,55 @@ impl ContactsListRequest {
         self.query.lifecycle_stage = Some(lifecycle_stage.into());
         self
     }
+
     /// Only contacts with this lead status.
     pub fn lead_status(mut self, lead_status: impl Into<String>) -> Self {
         self.query.lead_status = Some(lead_status.into());
         self
     }
+
     /// Only contacts in this country.
     pub fn country(mut self, country: impl Into<String>) -> Self {
         self.query.country = Some(country.into());
         self
     }
+
     /// Only contacts in this industry.
     pub fn industry(mut self, industry: impl Into<String>) -> Self {
         self.query.industry = Some(industry.into());
         self
     }
+
     /// Only contacts in this city.
     pub fn city(mut self, city: impl Into<String>) -> Self {
         self.query.city = Some(city.into());
         self
     }
+
     /// Only contacts in this state or region.
     pub fn state(mut self, state: impl Into<String>) -> Self {
         self.query.state = Some(state.into());
         self
     }
+
     /// Only contacts with this job title (case-insensitive).
     pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
         self.query.job_title = Some(job_title.into());
         self
     }
+
     /// Only contacts with (`true`) or without (`false`) a LinkedIn profile.
     pub fn has_linkedin(mut self, has_linkedin: impl Into<bool>) -> Self {
         self.query.has_linkedin = Some(has_linkedin.into());
         self
     }
+
     /// Only contacts associated with this company (`co_…`).
     pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
         self.query.company_id = Some(company_id.into());
         self
     }
+
     /// Only contacts created at or after this time.
     pub fn created_after(
         mut self,
@@ -612,6 +551,7 @@ impl ContactsListRequest {
         self.query.created_after = Some(created_after.into());
         self
     }
+
     /// Only contacts created at or before this time.
     pub fn created_before(
         mut self,
@@ -620,16 +560,19 @@ impl ContactsListRequest {
         self.query.created_before = Some(created_before.into());
         self
     }
+
     /// Free-text search over name, email, company and job title.
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.query.search = Some(search.into());
         self
     }
+
     /// The sort key.
     pub fn sort_by(mut self, sort_by: impl Into<ContactSortBy>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
     }
+
     /// The sort direction.
     ///
     /// (server default `desc`)
@@ -637,39 +580,25 @@ impl ContactsListRequest {
         self.query.sort_dir = Some(sort_dir.into());
         self
     }
+
     /// `summary` returns a compact projection (about 200 bytes per contact).
     pub fn fields(mut self, fields: impl Into<super::common::FieldsProjection>) -> Self {
         self.query.fields = Some(fields.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Contact>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Contact>>> {
@@ -696,68 +625,62 @@ impl ContactsListRequest {
             })
     }
 }
+
 impl ContactsListRequest {
     /// Every `contacts` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for ContactsListRequest {
     type Item = Contact;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// Query-string parameters of [`ContactsCountRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ContactsCountQuery {
-    /// Only enriched or only not-enriched contacts.
+struct ContactsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ContactStatusFilter>,
-    /// Only contacts in this lifecycle stage.
+    status: Option<ContactStatusFilter>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lifecycle_stage: Option<super::common::LifecycleStage>,
-    /// Only contacts with this lead status.
+    lifecycle_stage: Option<super::common::LifecycleStage>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_status: Option<String>,
-    /// Only contacts in this country.
+    lead_status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Only contacts in this industry.
+    country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// Only contacts in this city.
+    industry: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Only contacts in this state or region.
+    city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// Only contacts with this job title (case-insensitive).
+    state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
-    /// Only contacts with (`true`) or without (`false`) a LinkedIn profile.
+    job_title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_linkedin: Option<bool>,
-    /// Only contacts associated with this company (`co_…`).
+    has_linkedin: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
-    /// Only contacts created at or after this time.
+    company_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_after: Option<runtime::Timestamp>,
-    /// Only contacts created at or before this time.
+    created_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_before: Option<runtime::Timestamp>,
-    /// Free-text search over name, email, company and job title.
+    created_before: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
+    search: Option<String>,
 }
-/// A prepared `contacts.count` request (`GET /v1/contacts`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.count` request (`GET /v1/contacts`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCountRequest {
@@ -765,30 +688,25 @@ pub struct ContactsCountRequest {
     options: runtime::RequestOptions,
     query: ContactsCountQuery,
 }
+
 impl ContactsCountRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.count",
         method: runtime::Method::Get,
-        path: "/contacts",
+        path: "/v1/contacts",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter; `details` lists them."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
+
     /// Only enriched or only not-enriched contacts.
     pub fn status(mut self, status: impl Into<ContactStatusFilter>) -> Self {
         self.query.status = Some(status.into());
         self
     }
+
     /// Only contacts in this lifecycle stage.
     pub fn lifecycle_stage(
         mut self,
@@ -797,46 +715,55 @@ impl ContactsCountRequest {
         self.query.lifecycle_stage = Some(lifecycle_stage.into());
         self
     }
+
     /// Only contacts with this lead status.
     pub fn lead_status(mut self, lead_status: impl Into<String>) -> Self {
         self.query.lead_status = Some(lead_status.into());
         self
     }
+
     /// Only contacts in this country.
     pub fn country(mut self, country: impl Into<String>) -> Self {
         self.query.country = Some(country.into());
         self
     }
+
     /// Only contacts in this industry.
     pub fn industry(mut self, industry: impl Into<String>) -> Self {
         self.query.industry = Some(industry.into());
         self
     }
+
     /// Only contacts in this city.
     pub fn city(mut self, city: impl Into<String>) -> Self {
         self.query.city = Some(city.into());
         self
     }
+
     /// Only contacts in this state or region.
     pub fn state(mut self, state: impl Into<String>) -> Self {
         self.query.state = Some(state.into());
         self
     }
+
     /// Only contacts with this job title (case-insensitive).
     pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
         self.query.job_title = Some(job_title.into());
         self
     }
+
     /// Only contacts with (`true`) or without (`false`) a LinkedIn profile.
     pub fn has_linkedin(mut self, has_linkedin: impl Into<bool>) -> Self {
         self.query.has_linkedin = Some(has_linkedin.into());
         self
     }
+
     /// Only contacts associated with this company (`co_…`).
     pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
         self.query.company_id = Some(company_id.into());
         self
     }
+
     /// Only contacts created at or after this time.
     pub fn created_after(
         mut self,
@@ -845,6 +772,7 @@ impl ContactsCountRequest {
         self.query.created_after = Some(created_after.into());
         self
     }
+
     /// Only contacts created at or before this time.
     pub fn created_before(
         mut self,
@@ -853,39 +781,25 @@ impl ContactsCountRequest {
         self.query.created_before = Some(created_before.into());
         self
     }
+
     /// Free-text search over name, email, company and job title.
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.query.search = Some(search.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<i64> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<i64>> {
@@ -896,7 +810,8 @@ impl ContactsCountRequest {
         response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `contacts.get` request (`GET /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.get` request (`GET /v1/contacts/{contact_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsGetRequest {
@@ -904,53 +819,31 @@ pub struct ContactsGetRequest {
     options: runtime::RequestOptions,
     contact_id: String,
 }
+
 impl ContactsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.get",
         method: runtime::Method::Get,
-        path: "/contacts/{contact_id}",
+        path: "/v1/contacts/{contact_id}",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<ContactDetails> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<ContactDetails>> {
@@ -961,7 +854,8 @@ impl ContactsGetRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `contacts.update` request (`PUT /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.update` request (`PUT /v1/contacts/{contact_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateRequest {
@@ -970,64 +864,43 @@ pub struct ContactsUpdateRequest {
     contact_id: String,
     body: ContactsUpdateBody,
 }
+
 impl ContactsUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.update",
         method: runtime::Method::Put,
-        path: "/contacts/{contact_id}",
+        path: "/v1/contacts/{contact_id}",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
+
     /// Properties to update or add.
     pub fn properties(mut self, properties: impl Into<ContactProperties>) -> Self {
         self.body.properties = Some(properties.into());
         self
     }
+
     /// Tracker visitor id(s) to associate with the contact.
     pub fn visitor_id(mut self, visitor_id: impl Into<VisitorIds>) -> Self {
         self.body.visitor_id = Some(visitor_id.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Contact> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Contact>> {
@@ -1039,7 +912,8 @@ impl ContactsUpdateRequest {
         response.with_meta(|response| response.decode_key("contact"))
     }
 }
-/// A prepared `contacts.delete` request (`DELETE /v1/contacts/{contact_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.delete` request (`DELETE /v1/contacts/{contact_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteRequest {
@@ -1047,53 +921,31 @@ pub struct ContactsDeleteRequest {
     options: runtime::RequestOptions,
     contact_id: String,
 }
+
 impl ContactsDeleteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.delete",
         method: runtime::Method::Delete,
-        path: "/contacts/{contact_id}",
+        path: "/v1/contacts/{contact_id}",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -1104,19 +956,17 @@ impl ContactsDeleteRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// Query-string parameters of [`ContactsListEventsRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct ContactsListEventsQuery {
-    /// Only events with this exact name, e.g. `page_view`.
+struct ContactsListEventsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// Sort direction by timestamp.
-    ///
-    /// (server default `desc`)
+    event_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<super::common::SortDir>,
+    sort_dir: Option<super::common::SortDir>,
 }
-/// A prepared `contacts.list_events` request (`GET /v1/contacts/events/{contact_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.list_events` request (`GET /v1/contacts/events/{contact_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListEventsRequest {
@@ -1125,30 +975,25 @@ pub struct ContactsListEventsRequest {
     contact_id: String,
     query: ContactsListEventsQuery,
 }
+
 impl ContactsListEventsRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list_events",
         method: runtime::Method::Get,
-        path: "/contacts/events/{contact_id}",
+        path: "/v1/contacts/events/{contact_id}",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
+
     /// Only events with this exact name, e.g. `page_view`.
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.query.event_type = Some(event_type.into());
         self
     }
+
     /// Sort direction by timestamp.
     ///
     /// (server default `desc`)
@@ -1156,34 +1001,19 @@ impl ContactsListEventsRequest {
         self.query.sort_dir = Some(sort_dir.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Vec<super::events::Event>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<super::events::Event>>> {
@@ -1195,7 +1025,8 @@ impl ContactsListEventsRequest {
         response.with_meta(|response| response.decode_key("events"))
     }
 }
-/// A prepared `contacts.list_notes` request (`GET /v1/contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.list_notes` request (`GET /v1/contacts/{contact_id}/notes`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsListNotesRequest {
@@ -1203,53 +1034,31 @@ pub struct ContactsListNotesRequest {
     options: runtime::RequestOptions,
     contact_id: String,
 }
+
 impl ContactsListNotesRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.list_notes",
         method: runtime::Method::Get,
-        path: "/contacts/{contact_id}/notes",
+        path: "/v1/contacts/{contact_id}/notes",
         scope: Some("contacts:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Vec<super::common::Note>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<super::common::Note>>> {
@@ -1260,7 +1069,8 @@ impl ContactsListNotesRequest {
         response.with_meta(|response| response.decode_key("notes"))
     }
 }
-/// A prepared `contacts.create_note` request (`POST /v1/contacts/{contact_id}/notes`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.create_note` request (`POST /v1/contacts/{contact_id}/notes`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsCreateNoteRequest {
@@ -1269,54 +1079,31 @@ pub struct ContactsCreateNoteRequest {
     contact_id: String,
     body: ContactsCreateNoteBody,
 }
+
 impl ContactsCreateNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.create_note",
         method: runtime::Method::Post,
-        path: "/contacts/{contact_id}/notes",
+        path: "/v1/contacts/{contact_id}/notes",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body (e.g. empty `content`)."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Note> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
@@ -1328,7 +1115,8 @@ impl ContactsCreateNoteRequest {
         response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `contacts.update_note` request (`PUT /v1/contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.update_note` request (`PUT /v1/contacts/{contact_id}/notes/{note_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsUpdateNoteRequest {
@@ -1338,54 +1126,31 @@ pub struct ContactsUpdateNoteRequest {
     note_id: String,
     body: ContactsUpdateNoteBody,
 }
+
 impl ContactsUpdateNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.update_note",
         method: runtime::Method::Put,
-        path: "/contacts/{contact_id}/notes/{note_id}",
+        path: "/v1/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body (e.g. empty `content`)."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (404, "No such contact or note in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Note> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Note>> {
@@ -1397,7 +1162,8 @@ impl ContactsUpdateNoteRequest {
         response.with_meta(|response| response.decode_key("note"))
     }
 }
-/// A prepared `contacts.delete_note` request (`DELETE /v1/contacts/{contact_id}/notes/{note_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.delete_note` request (`DELETE /v1/contacts/{contact_id}/notes/{note_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsDeleteNoteRequest {
@@ -1406,53 +1172,31 @@ pub struct ContactsDeleteNoteRequest {
     contact_id: String,
     note_id: String,
 }
+
 impl ContactsDeleteNoteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.delete_note",
         method: runtime::Method::Delete,
-        path: "/contacts/{contact_id}/notes/{note_id}",
+        path: "/v1/contacts/{contact_id}/notes/{note_id}",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (404, "No such contact or note in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -1463,7 +1207,8 @@ impl ContactsDeleteNoteRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `contacts.identify` request (`POST /v1/identify`): set optional parameters, then `.send().await`.
+
+/// A prepared `contacts.identify` request (`POST /v1/identify`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ContactsIdentifyRequest {
@@ -1471,63 +1216,43 @@ pub struct ContactsIdentifyRequest {
     options: runtime::RequestOptions,
     body: ContactsIdentifyBody,
 }
+
 impl ContactsIdentifyRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "contacts.identify",
         method: runtime::Method::Post,
-        path: "/identify",
+        path: "/v1/identify",
         scope: Some("contacts:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `contacts:write` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `contacts:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::ContactsWrite);
+
     /// The value of the visitor's `pathbound_visitor_id` cookie.
     pub fn anonymous_id(mut self, anonymous_id: impl Into<String>) -> Self {
         self.body.anonymous_id = Some(anonymous_id.into());
         self
     }
+
     /// Contact properties to set, e.g. `email`, `firstname`, `lastname`, `company`.
     pub fn traits(mut self, traits: impl Into<ContactProperties>) -> Self {
         self.body.traits = Some(traits.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<IdentifyResult> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<IdentifyResult>> {
@@ -1537,6 +1262,7 @@ impl ContactsIdentifyRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// A person in the CRM. Only the id is guaranteed; a `fields=summary` projection carries
 /// a compact subset (its exact keys are not documented) with the id as `id`. Unknown
 /// keys are kept in `extra`.
@@ -1604,11 +1330,14 @@ pub struct Contact {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Contact`]'s `contact_id` field, canonical first.
 struct ContactContactIdNames;
+
 impl runtime::__private::ids::WireNames for ContactContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id", "id"];
 }
+
 /// HubSpot-style contact properties. The known keys are typed; custom properties are
 /// kept (and sent) through `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1658,6 +1387,7 @@ pub struct ContactProperties {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Records associated with a contact.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactAssociations {
@@ -1668,6 +1398,7 @@ pub struct ContactAssociations {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The body of `GET /contacts/{contact_id}`: the contact with its unified profile,
 /// recent actions and recent events.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1687,9 +1418,10 @@ pub struct ContactDetails {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Enrichment status, as used by the `status` filter of the contact list.
 ///
-/// Open enum: values the server adds later decode as [`ContactStatusFilter::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactStatusFilter {
@@ -1697,67 +1429,74 @@ pub enum ContactStatusFilter {
     Enriched,
     /// Contacts not enriched yet. (`not_enriched`)
     NotEnriched,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl ContactStatusFilter {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [ContactStatusFilter] = &[
         ContactStatusFilter::Enriched,
         ContactStatusFilter::NotEnriched,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             ContactStatusFilter::Enriched => "enriched",
             ContactStatusFilter::NotEnriched => "not_enriched",
-            ContactStatusFilter::Unknown(value) => value,
+            ContactStatusFilter::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for ContactStatusFilter {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "enriched" => ContactStatusFilter::Enriched,
             "not_enriched" => ContactStatusFilter::NotEnriched,
-            other => ContactStatusFilter::Unknown(other.to_owned()),
+            other => ContactStatusFilter::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for ContactStatusFilter {
-    fn from(value: String) -> Self {
-        match ContactStatusFilter::from(value.as_str()) {
-            ContactStatusFilter::Unknown(_) => ContactStatusFilter::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for ContactStatusFilter {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ContactStatusFilter::from(value))
     }
 }
+
 impl std::fmt::Display for ContactStatusFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContactStatusFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContactStatusFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ContactStatusFilter::from)
+        runtime::__private::from_str(
+            deserializer,
+            |value| ContactStatusFilter::from(value),
+        )
     }
 }
+
 /// Sort keys of the contact list.
 ///
-/// Open enum: values the server adds later decode as [`ContactSortBy::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSortBy {
@@ -1771,9 +1510,11 @@ pub enum ContactSortBy {
     Company,
     /// By creation date. (`createdate`)
     Createdate,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl ContactSortBy {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [ContactSortBy] = &[
@@ -1783,7 +1524,9 @@ impl ContactSortBy {
         ContactSortBy::Company,
         ContactSortBy::Createdate,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             ContactSortBy::Email => "email",
@@ -1791,11 +1534,13 @@ impl ContactSortBy {
             ContactSortBy::Lastname => "lastname",
             ContactSortBy::Company => "company",
             ContactSortBy::Createdate => "createdate",
-            ContactSortBy::Unknown(value) => value,
+            ContactSortBy::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for ContactSortBy {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "email" => ContactSortBy::Email,
@@ -1803,41 +1548,39 @@ impl From<&str> for ContactSortBy {
             "lastname" => ContactSortBy::Lastname,
             "company" => ContactSortBy::Company,
             "createdate" => ContactSortBy::Createdate,
-            other => ContactSortBy::Unknown(other.to_owned()),
+            other => ContactSortBy::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for ContactSortBy {
-    fn from(value: String) -> Self {
-        match ContactSortBy::from(value.as_str()) {
-            ContactSortBy::Unknown(_) => ContactSortBy::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for ContactSortBy {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ContactSortBy::from(value))
     }
 }
+
 impl std::fmt::Display for ContactSortBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ContactSortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ContactSortBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(ContactSortBy::from)
+        runtime::__private::from_str(deserializer, |value| ContactSortBy::from(value))
     }
 }
+
 /// One tracker visitor id (`vis_…`), or several.
 ///
 /// Decoded by trying each variant in order.
@@ -1849,21 +1592,25 @@ pub enum VisitorIds {
     /// `string[]`
     Many(Vec<String>),
 }
+
 impl From<String> for VisitorIds {
     fn from(value: String) -> Self {
         VisitorIds::One(value)
     }
 }
+
 impl From<&str> for VisitorIds {
     fn from(value: &str) -> Self {
         VisitorIds::One(value.to_owned())
     }
 }
+
 impl From<Vec<String>> for VisitorIds {
     fn from(value: Vec<String>) -> Self {
         VisitorIds::Many(value)
     }
 }
+
 /// The body of `POST /identify`. Assumed: the docs do not show it; we expect
 /// `{status, contact_id}` or `{status, contact}` and keep every other key in `extra` (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1887,11 +1634,14 @@ pub struct IdentifyResult {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`IdentifyResult`]'s `contact_id` field, canonical first.
 struct IdentifyResultContactIdNames;
+
 impl runtime::__private::ids::WireNames for IdentifyResultContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id"];
 }
+
 /// The JSON body of [`ContactsCreateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsCreateBody {
@@ -1907,6 +1657,7 @@ pub struct ContactsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
 }
+
 /// The JSON body of [`ContactsUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsUpdateBody {
@@ -1917,18 +1668,21 @@ pub struct ContactsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<VisitorIds>,
 }
+
 /// The JSON body of [`ContactsCreateNoteRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsCreateNoteBody {
     /// The note text.
     pub content: String,
 }
+
 /// The JSON body of [`ContactsUpdateNoteRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsUpdateNoteBody {
     /// The new note text.
     pub content: String,
 }
+
 /// The JSON body of [`ContactsIdentifyRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsIdentifyBody {

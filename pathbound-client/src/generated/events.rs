@@ -5,11 +5,13 @@
 //! changes, custom `pathbound.track(...)` calls) records: page views, clicks, form
 //! submits, custom events. By default each event is enriched with its contact and company.
 use ::pathbound_runtime as runtime;
+
 /// The `events` operations; get one with [`Client::events`](super::Client::events).
 #[derive(Debug, Clone, Copy)]
 pub struct EventsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl EventsApi<'_> {
     /// List, filter and search tracked events.
     ///
@@ -31,24 +33,10 @@ impl EventsApi<'_> {
         EventsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: EventsListQuery {
-                page: None,
-                limit: None,
-                event_type: None,
-                contact_id: None,
-                domain: None,
-                url_contains: None,
-                date_after: None,
-                date_before: None,
-                identified_only: None,
-                search: None,
-                sort_by: None,
-                sort_dir: None,
-                fields: None,
-                include: None,
-            },
+            query: EventsListQuery::default(),
         }
     }
+
     /// Count the events matching the filters, without fetching them.
     ///
     /// `GET /v1/events` · requires scope `events:read`
@@ -69,18 +57,10 @@ impl EventsApi<'_> {
         EventsCountRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: EventsCountQuery {
-                event_type: None,
-                contact_id: None,
-                domain: None,
-                url_contains: None,
-                date_after: None,
-                date_before: None,
-                identified_only: None,
-                search: None,
-            },
+            query: EventsCountQuery::default(),
         }
     }
+
     /// Get one event.
     ///
     /// `GET /v1/events/{event_id}` · requires scope `events:read`
@@ -103,6 +83,7 @@ impl EventsApi<'_> {
             event_id: event_id.into(),
         }
     }
+
     /// List the distinct event types recorded in the tenant.
     ///
     /// `GET /v1/events/types` · requires scope `events:read`
@@ -125,66 +106,44 @@ impl EventsApi<'_> {
         }
     }
 }
+
 /// Query-string parameters of [`EventsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct EventsListQuery {
-    /// The page number, from 1.
-    ///
-    /// (server default `1`; at least 1)
+struct EventsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Events per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Only events with this exact name, e.g. `page_view`.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// Only events of this contact (`ct_…`).
+    event_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-    /// Only events recorded on this host.
+    contact_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Only events whose URL contains this text.
+    domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_contains: Option<String>,
-    /// Only events at or after this time (inclusive).
+    url_contains: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_after: Option<runtime::Timestamp>,
-    /// Only events at or before this time (inclusive).
+    date_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_before: Option<runtime::Timestamp>,
-    /// Only events linked to a known contact.
-    ///
-    /// (server default `false`)
+    date_before: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub identified_only: Option<bool>,
-    /// Free-text search over event name, URL and domain.
+    identified_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// The sort key.
-    ///
-    /// (server default `timestamp`)
+    search: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_by: Option<EventSortBy>,
-    /// The sort direction.
-    ///
-    /// (server default `desc`)
+    sort_by: Option<EventSortBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<super::common::SortDir>,
-    /// `summary` returns `{id, event, timestamp, url, contact_id}` only, without enrichment.
+    sort_dir: Option<super::common::SortDir>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<super::common::FieldsProjection>,
-    /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
+    fields: Option<super::common::FieldsProjection>,
     #[serde(
         skip_serializing_if = "runtime::__private::query::is_none_or_empty",
         serialize_with = "runtime::__private::query::comma_opt",
     )]
-    pub include: Option<Vec<super::common::IncludeOption>>,
+    include: Option<Vec<super::common::IncludeOption>>,
 }
-/// A prepared `events.list` request (`GET /v1/events`): set optional parameters, then `.send().await`.
+
+/// A prepared `events.list` request (`GET /v1/events`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsListRequest {
@@ -192,25 +151,19 @@ pub struct EventsListRequest {
     options: runtime::RequestOptions,
     query: EventsListQuery,
 }
+
 impl EventsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.list",
         method: runtime::Method::Get,
-        path: "/events",
+        path: "/v1/events",
         scope: Some("events:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter; `details` lists them."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `events:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `events:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::EventsRead);
+
     /// The page number, from 1.
     ///
     /// (server default `1`; at least 1)
@@ -218,6 +171,7 @@ impl EventsListRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// Events per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -225,36 +179,43 @@ impl EventsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// Only events with this exact name, e.g. `page_view`.
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.query.event_type = Some(event_type.into());
         self
     }
+
     /// Only events of this contact (`ct_…`).
     pub fn contact_id(mut self, contact_id: impl Into<String>) -> Self {
         self.query.contact_id = Some(contact_id.into());
         self
     }
+
     /// Only events recorded on this host.
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.query.domain = Some(domain.into());
         self
     }
+
     /// Only events whose URL contains this text.
     pub fn url_contains(mut self, url_contains: impl Into<String>) -> Self {
         self.query.url_contains = Some(url_contains.into());
         self
     }
+
     /// Only events at or after this time (inclusive).
     pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_after = Some(date_after.into());
         self
     }
+
     /// Only events at or before this time (inclusive).
     pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_before = Some(date_before.into());
         self
     }
+
     /// Only events linked to a known contact.
     ///
     /// (server default `false`)
@@ -262,11 +223,13 @@ impl EventsListRequest {
         self.query.identified_only = Some(identified_only.into());
         self
     }
+
     /// Free-text search over event name, URL and domain.
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.query.search = Some(search.into());
         self
     }
+
     /// The sort key.
     ///
     /// (server default `timestamp`)
@@ -274,6 +237,7 @@ impl EventsListRequest {
         self.query.sort_by = Some(sort_by.into());
         self
     }
+
     /// The sort direction.
     ///
     /// (server default `desc`)
@@ -281,11 +245,13 @@ impl EventsListRequest {
         self.query.sort_dir = Some(sort_dir.into());
         self
     }
+
     /// `summary` returns `{id, event, timestamp, url, contact_id}` only, without enrichment.
     pub fn fields(mut self, fields: impl Into<super::common::FieldsProjection>) -> Self {
         self.query.fields = Some(fields.into());
         self
     }
+
     /// Extra data to include, sent comma-separated (`include=provenance`); currently `provenance`, which adds `properties_provenance`.
     pub fn include(
         mut self,
@@ -294,34 +260,19 @@ impl EventsListRequest {
         self.query.include = Some(include.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Event>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Event>>> {
@@ -348,55 +299,52 @@ impl EventsListRequest {
             })
     }
 }
+
 impl EventsListRequest {
     /// Every `events` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for EventsListRequest {
     type Item = Event;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// Query-string parameters of [`EventsCountRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct EventsCountQuery {
-    /// Only events with this exact name, e.g. `page_view`.
+struct EventsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// Only events of this contact (`ct_…`).
+    event_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-    /// Only events recorded on this host.
+    contact_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Only events whose URL contains this text.
+    domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_contains: Option<String>,
-    /// Only events at or after this time (inclusive).
+    url_contains: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_after: Option<runtime::Timestamp>,
-    /// Only events at or before this time (inclusive).
+    date_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_before: Option<runtime::Timestamp>,
-    /// Only events linked to a known contact.
-    ///
-    /// (server default `false`)
+    date_before: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub identified_only: Option<bool>,
-    /// Free-text search over event name, URL and domain.
+    identified_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
+    search: Option<String>,
 }
-/// A prepared `events.count` request (`GET /v1/events`): set optional parameters, then `.send().await`.
+
+/// A prepared `events.count` request (`GET /v1/events`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsCountRequest {
@@ -404,55 +352,55 @@ pub struct EventsCountRequest {
     options: runtime::RequestOptions,
     query: EventsCountQuery,
 }
+
 impl EventsCountRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.count",
         method: runtime::Method::Get,
-        path: "/events",
+        path: "/v1/events",
         scope: Some("events:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter; `details` lists them."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `events:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `events:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::EventsRead);
+
     /// Only events with this exact name, e.g. `page_view`.
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.query.event_type = Some(event_type.into());
         self
     }
+
     /// Only events of this contact (`ct_…`).
     pub fn contact_id(mut self, contact_id: impl Into<String>) -> Self {
         self.query.contact_id = Some(contact_id.into());
         self
     }
+
     /// Only events recorded on this host.
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.query.domain = Some(domain.into());
         self
     }
+
     /// Only events whose URL contains this text.
     pub fn url_contains(mut self, url_contains: impl Into<String>) -> Self {
         self.query.url_contains = Some(url_contains.into());
         self
     }
+
     /// Only events at or after this time (inclusive).
     pub fn date_after(mut self, date_after: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_after = Some(date_after.into());
         self
     }
+
     /// Only events at or before this time (inclusive).
     pub fn date_before(mut self, date_before: impl Into<runtime::Timestamp>) -> Self {
         self.query.date_before = Some(date_before.into());
         self
     }
+
     /// Only events linked to a known contact.
     ///
     /// (server default `false`)
@@ -460,39 +408,25 @@ impl EventsCountRequest {
         self.query.identified_only = Some(identified_only.into());
         self
     }
+
     /// Free-text search over event name, URL and domain.
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.query.search = Some(search.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<i64> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<i64>> {
@@ -503,7 +437,8 @@ impl EventsCountRequest {
         response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `events.get` request (`GET /v1/events/{event_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `events.get` request (`GET /v1/events/{event_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsGetRequest {
@@ -511,53 +446,31 @@ pub struct EventsGetRequest {
     options: runtime::RequestOptions,
     event_id: String,
 }
+
 impl EventsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.get",
         method: runtime::Method::Get,
-        path: "/events/{event_id}",
+        path: "/v1/events/{event_id}",
         scope: Some("events:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `events:read` scope."),
-            (404, "No event with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `events:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::EventsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Event> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Event>> {
@@ -568,59 +481,39 @@ impl EventsGetRequest {
         response.with_meta(|response| response.decode_key("event"))
     }
 }
-/// A prepared `events.types` request (`GET /v1/events/types`): set optional parameters, then `.send().await`.
+
+/// A prepared `events.types` request (`GET /v1/events/types`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct EventsTypesRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl EventsTypesRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "events.types",
         method: runtime::Method::Get,
-        path: "/events/types",
+        path: "/v1/events/types",
         scope: Some("events:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `events:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `events:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::EventsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<EventTypes> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<EventTypes>> {
@@ -629,6 +522,7 @@ impl EventsTypesRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// A tracked event, as read through the API. Only the id is guaranteed. The `summary`
 /// projection sends only `{id, event, timestamp, url, contact_id}`. Unknown keys are kept
 /// in `extra`.
@@ -703,11 +597,14 @@ pub struct Event {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Event`]'s `event_id` field, canonical first.
 struct EventEventIdNames;
+
 impl runtime::__private::ids::WireNames for EventEventIdNames {
     const NAMES: &'static [&'static str] = &["event_id", "_id", "id"];
 }
+
 /// The contact joined onto an event or webhook payload.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventContact {
@@ -733,11 +630,14 @@ pub struct EventContact {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`EventContact`]'s `contact_id` field, canonical first.
 struct EventContactContactIdNames;
+
 impl runtime::__private::ids::WireNames for EventContactContactIdNames {
     const NAMES: &'static [&'static str] = &["contact_id", "_id", "id"];
 }
+
 /// The company joined onto an event or webhook payload.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventCompany {
@@ -760,14 +660,17 @@ pub struct EventCompany {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`EventCompany`]'s `company_id` field, canonical first.
 struct EventCompanyCompanyIdNames;
+
 impl runtime::__private::ids::WireNames for EventCompanyCompanyIdNames {
     const NAMES: &'static [&'static str] = &["company_id", "_id", "id"];
 }
+
 /// Device class of an event, derived from the user agent.
 ///
-/// Open enum: values the server adds later decode as [`DeviceType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeviceType {
@@ -777,9 +680,11 @@ pub enum DeviceType {
     Mobile,
     /// A tablet. (`Tablet`)
     Tablet,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl DeviceType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [DeviceType] = &[
@@ -787,60 +692,62 @@ impl DeviceType {
         DeviceType::Mobile,
         DeviceType::Tablet,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             DeviceType::Desktop => "Desktop",
             DeviceType::Mobile => "Mobile",
             DeviceType::Tablet => "Tablet",
-            DeviceType::Unknown(value) => value,
+            DeviceType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for DeviceType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "Desktop" => DeviceType::Desktop,
             "Mobile" => DeviceType::Mobile,
             "Tablet" => DeviceType::Tablet,
-            other => DeviceType::Unknown(other.to_owned()),
+            other => DeviceType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for DeviceType {
-    fn from(value: String) -> Self {
-        match DeviceType::from(value.as_str()) {
-            DeviceType::Unknown(_) => DeviceType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for DeviceType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DeviceType::from(value))
     }
 }
+
 impl std::fmt::Display for DeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(DeviceType::from)
+        runtime::__private::from_str(deserializer, |value| DeviceType::from(value))
     }
 }
+
 /// Sort keys of the event list.
 ///
-/// Open enum: values the server adds later decode as [`EventSortBy::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSortBy {
@@ -850,9 +757,11 @@ pub enum EventSortBy {
     Event,
     /// By the time the event was stored. (`createdAt`)
     CreatedAt,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl EventSortBy {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [EventSortBy] = &[
@@ -860,57 +769,59 @@ impl EventSortBy {
         EventSortBy::Event,
         EventSortBy::CreatedAt,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             EventSortBy::Timestamp => "timestamp",
             EventSortBy::Event => "event",
             EventSortBy::CreatedAt => "createdAt",
-            EventSortBy::Unknown(value) => value,
+            EventSortBy::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for EventSortBy {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "timestamp" => EventSortBy::Timestamp,
             "event" => EventSortBy::Event,
             "createdAt" => EventSortBy::CreatedAt,
-            other => EventSortBy::Unknown(other.to_owned()),
+            other => EventSortBy::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for EventSortBy {
-    fn from(value: String) -> Self {
-        match EventSortBy::from(value.as_str()) {
-            EventSortBy::Unknown(_) => EventSortBy::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for EventSortBy {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(EventSortBy::from(value))
     }
 }
+
 impl std::fmt::Display for EventSortBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for EventSortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventSortBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(EventSortBy::from)
+        runtime::__private::from_str(deserializer, |value| EventSortBy::from(value))
     }
 }
+
 /// The body of `GET /events/types`. Assumed: the docs are cut off; we expect the distinct
 /// event names under `event_types` (or `types`), either as plain names or as objects with
 /// a count; the whole body is kept in `extra` too (?).
@@ -929,11 +840,14 @@ pub struct EventTypes {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`EventTypes`]'s `event_types` field, canonical first.
 struct EventTypesEventTypesNames;
+
 impl runtime::__private::ids::WireNames for EventTypesEventTypesNames {
     const NAMES: &'static [&'static str] = &["event_types", "types"];
 }
+
 /// One distinct event type, as a bare name or as an object with a count (?).
 ///
 /// Decoded by trying each variant in order.
@@ -945,21 +859,25 @@ pub enum EventTypeEntry {
     /// `EventTypeCount`
     Counted(EventTypeCount),
 }
+
 impl From<String> for EventTypeEntry {
     fn from(value: String) -> Self {
         EventTypeEntry::Name(value)
     }
 }
+
 impl From<&str> for EventTypeEntry {
     fn from(value: &str) -> Self {
         EventTypeEntry::Name(value.to_owned())
     }
 }
+
 impl From<EventTypeCount> for EventTypeEntry {
     fn from(value: EventTypeCount) -> Self {
         EventTypeEntry::Counted(value)
     }
 }
+
 /// An event name with the number of times it was recorded. Assumed shape (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventTypeCount {
@@ -979,8 +897,10 @@ pub struct EventTypeCount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`EventTypeCount`]'s `event` field, canonical first.
 struct EventTypeCountEventNames;
+
 impl runtime::__private::ids::WireNames for EventTypeCountEventNames {
     const NAMES: &'static [&'static str] = &["event", "name", "type"];
 }

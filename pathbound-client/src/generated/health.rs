@@ -3,11 +3,13 @@
 
 //! Liveness check of the public API. Needs no API key.
 use ::pathbound_runtime as runtime;
+
 /// The `health` operations; get one with [`Client::health`](super::Client::health).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl HealthApi<'_> {
     /// Check that the API is up.
     ///
@@ -28,55 +30,39 @@ impl HealthApi<'_> {
         }
     }
 }
-/// A prepared `health.check` request (`GET /v1/health`): set optional parameters, then `.send().await`.
+
+/// A prepared `health.check` request (`GET /v1/health`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct HealthCheckRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl HealthCheckRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "health.check",
         method: runtime::Method::Get,
-        path: "/health",
+        path: "/v1/health",
         scope: None,
         scope_by: None,
         auth: false,
         retry_safe: true,
-        errors: &[(429, "Rate limit exceeded.")],
     };
-    /// This operation needs no particular scope.
-    pub const SCOPE: Option<super::Scope> = None;
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<HealthStatus> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<HealthStatus>> {
@@ -85,6 +71,7 @@ impl HealthCheckRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// The body of `GET /health`: `{status: "success", message: "Public API is healthy",
 /// timestamp}`. Older servers answered `{status: "ok"}` only.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

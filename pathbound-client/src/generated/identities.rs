@@ -9,11 +9,13 @@
 //! `linkedin_status()` and, if LinkedIn asks for a 2FA code, send it with
 //! `linkedin_submit_code()`.
 use ::pathbound_runtime as runtime;
+
 /// The `identities` operations; get one with [`Client::identities`](super::Client::identities).
 #[derive(Debug, Clone, Copy)]
 pub struct IdentitiesApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl IdentitiesApi<'_> {
     /// List all sender identities of the tenant.
     ///
@@ -35,6 +37,7 @@ impl IdentitiesApi<'_> {
             options: runtime::RequestOptions::default(),
         }
     }
+
     /// Create a sender identity.
     ///
     /// `POST /v1/identities` · requires scope `identities:write`
@@ -66,6 +69,7 @@ impl IdentitiesApi<'_> {
             },
         }
     }
+
     /// Get a sender identity.
     ///
     /// `GET /v1/identities/{identity_id}` · requires scope `identities:read`
@@ -88,6 +92,7 @@ impl IdentitiesApi<'_> {
             identity_id: identity_id.into(),
         }
     }
+
     /// Update a sender identity's name or job title.
     ///
     /// `PUT /v1/identities/{identity_id}` · requires scope `identities:write`
@@ -116,6 +121,7 @@ impl IdentitiesApi<'_> {
             },
         }
     }
+
     /// Delete a sender identity.
     ///
     /// `DELETE /v1/identities/{identity_id}` · requires scope `identities:write`
@@ -138,6 +144,7 @@ impl IdentitiesApi<'_> {
             identity_id: identity_id.into(),
         }
     }
+
     /// Start an asynchronous LinkedIn login for an identity.
     ///
     /// `POST /v1/identities/{identity_id}/linkedin/login` · requires scope `identities:write`
@@ -173,6 +180,7 @@ impl IdentitiesApi<'_> {
             },
         }
     }
+
     /// Poll the progress of a LinkedIn login session.
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/status/{session_id}` · requires scope `identities:write`
@@ -202,6 +210,7 @@ impl IdentitiesApi<'_> {
             session_id: session_id.into(),
         }
     }
+
     /// Send the 2FA code LinkedIn asked for.
     ///
     /// `POST /v1/identities/{identity_id}/linkedin/code/{session_id}` · requires scope `identities:write`
@@ -235,6 +244,7 @@ impl IdentitiesApi<'_> {
             },
         }
     }
+
     /// Check an identity's current LinkedIn connection.
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/check` · requires scope `identities:write`
@@ -262,59 +272,39 @@ impl IdentitiesApi<'_> {
         }
     }
 }
-/// A prepared `identities.list` request (`GET /v1/identities`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.list` request (`GET /v1/identities`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesListRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl IdentitiesListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.list",
         method: runtime::Method::Get,
-        path: "/identities",
+        path: "/v1/identities",
         scope: Some("identities:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Vec<Identity>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<Identity>>> {
@@ -323,7 +313,8 @@ impl IdentitiesListRequest {
         response.with_meta(|response| response.decode_key("identities"))
     }
 }
-/// A prepared `identities.create` request (`POST /v1/identities`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.create` request (`POST /v1/identities`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesCreateRequest {
@@ -331,53 +322,31 @@ pub struct IdentitiesCreateRequest {
     options: runtime::RequestOptions,
     body: IdentitiesCreateBody,
 }
+
 impl IdentitiesCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.create",
         method: runtime::Method::Post,
-        path: "/identities",
+        path: "/v1/identities",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body (e.g. missing `role`); `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Identity> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Identity>> {
@@ -387,7 +356,8 @@ impl IdentitiesCreateRequest {
         response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.get` request (`GET /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.get` request (`GET /v1/identities/{identity_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesGetRequest {
@@ -395,53 +365,31 @@ pub struct IdentitiesGetRequest {
     options: runtime::RequestOptions,
     identity_id: String,
 }
+
 impl IdentitiesGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.get",
         method: runtime::Method::Get,
-        path: "/identities/{identity_id}",
+        path: "/v1/identities/{identity_id}",
         scope: Some("identities:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:read` scope."),
-            (404, "No identity with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Identity> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Identity>> {
@@ -452,7 +400,8 @@ impl IdentitiesGetRequest {
         response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.update` request (`PUT /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.update` request (`PUT /v1/identities/{identity_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesUpdateRequest {
@@ -461,26 +410,19 @@ pub struct IdentitiesUpdateRequest {
     identity_id: String,
     body: IdentitiesUpdateBody,
 }
+
 impl IdentitiesUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.update",
         method: runtime::Method::Put,
-        path: "/identities/{identity_id}",
+        path: "/v1/identities/{identity_id}",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No identity with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
+
     /// First name.
     ///
     /// (wire name `firstName`)
@@ -488,6 +430,7 @@ impl IdentitiesUpdateRequest {
         self.body.first_name = Some(first_name.into());
         self
     }
+
     /// Last name.
     ///
     /// (wire name `lastName`)
@@ -495,6 +438,7 @@ impl IdentitiesUpdateRequest {
         self.body.last_name = Some(last_name.into());
         self
     }
+
     /// Job title (named `role` on create).
     ///
     /// (wire name `jobTitle`)
@@ -502,34 +446,19 @@ impl IdentitiesUpdateRequest {
         self.body.job_title = Some(job_title.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Identity> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Identity>> {
@@ -541,7 +470,8 @@ impl IdentitiesUpdateRequest {
         response.with_meta(|response| response.decode_key("identity"))
     }
 }
-/// A prepared `identities.delete` request (`DELETE /v1/identities/{identity_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.delete` request (`DELETE /v1/identities/{identity_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesDeleteRequest {
@@ -549,53 +479,31 @@ pub struct IdentitiesDeleteRequest {
     options: runtime::RequestOptions,
     identity_id: String,
 }
+
 impl IdentitiesDeleteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.delete",
         method: runtime::Method::Delete,
-        path: "/identities/{identity_id}",
+        path: "/v1/identities/{identity_id}",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No identity with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -606,7 +514,8 @@ impl IdentitiesDeleteRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_login` request (`POST /v1/identities/{identity_id}/linkedin/login`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.linkedin_login` request (`POST /v1/identities/{identity_id}/linkedin/login`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinLoginRequest {
@@ -615,31 +524,25 @@ pub struct IdentitiesLinkedinLoginRequest {
     identity_id: String,
     body: IdentitiesLinkedinLoginBody,
 }
+
 impl IdentitiesLinkedinLoginRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_login",
         method: runtime::Method::Post,
-        path: "/identities/{identity_id}/linkedin/login",
+        path: "/v1/identities/{identity_id}/linkedin/login",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Invalid body; `details` lists the fields."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No identity with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
+
     /// The LinkedIn username; omit (with `password`) to re-authenticate with the stored profile.
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.body.username = Some(username.into());
         self
     }
+
     /// The LinkedIn password; omit (with `username`) to re-authenticate with the stored profile.
     ///
     /// (secret: hidden from `Debug`)
@@ -647,6 +550,7 @@ impl IdentitiesLinkedinLoginRequest {
         self.body.password = Some(password.into());
         self
     }
+
     /// The country to log in from.
     ///
     /// (server default `US`)
@@ -654,6 +558,7 @@ impl IdentitiesLinkedinLoginRequest {
         self.body.country = Some(country.into());
         self
     }
+
     /// How long to wait for verification, in seconds.
     ///
     /// (server default `600`)
@@ -664,34 +569,19 @@ impl IdentitiesLinkedinLoginRequest {
         self.body.max_verification_wait_time = Some(max_verification_wait_time.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<LinkedinLoginStarted> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<LinkedinLoginStarted>> {
@@ -703,7 +593,8 @@ impl IdentitiesLinkedinLoginRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_status` request (`GET /v1/identities/{identity_id}/linkedin/status/{session_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.linkedin_status` request (`GET /v1/identities/{identity_id}/linkedin/status/{session_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinStatusRequest {
@@ -712,53 +603,31 @@ pub struct IdentitiesLinkedinStatusRequest {
     identity_id: String,
     session_id: String,
 }
+
 impl IdentitiesLinkedinStatusRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_status",
         method: runtime::Method::Get,
-        path: "/identities/{identity_id}/linkedin/status/{session_id}",
+        path: "/v1/identities/{identity_id}/linkedin/status/{session_id}",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No such identity or session (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<LinkedinLoginState> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<LinkedinLoginState>> {
@@ -769,7 +638,8 @@ impl IdentitiesLinkedinStatusRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_submit_code` request (`POST /v1/identities/{identity_id}/linkedin/code/{session_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.linkedin_submit_code` request (`POST /v1/identities/{identity_id}/linkedin/code/{session_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinSubmitCodeRequest {
@@ -779,54 +649,31 @@ pub struct IdentitiesLinkedinSubmitCodeRequest {
     session_id: String,
     body: IdentitiesLinkedinSubmitCodeBody,
 }
+
 impl IdentitiesLinkedinSubmitCodeRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_submit_code",
         method: runtime::Method::Post,
-        path: "/identities/{identity_id}/linkedin/code/{session_id}",
+        path: "/v1/identities/{identity_id}/linkedin/code/{session_id}",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[
-            (400, "Missing or invalid code."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No such identity or session (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<LinkedinLoginState> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<LinkedinLoginState>> {
@@ -838,7 +685,8 @@ impl IdentitiesLinkedinSubmitCodeRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `identities.linkedin_check` request (`GET /v1/identities/{identity_id}/linkedin/check`): set optional parameters, then `.send().await`.
+
+/// A prepared `identities.linkedin_check` request (`GET /v1/identities/{identity_id}/linkedin/check`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct IdentitiesLinkedinCheckRequest {
@@ -846,53 +694,31 @@ pub struct IdentitiesLinkedinCheckRequest {
     options: runtime::RequestOptions,
     identity_id: String,
 }
+
 impl IdentitiesLinkedinCheckRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "identities.linkedin_check",
         method: runtime::Method::Get,
-        path: "/identities/{identity_id}/linkedin/check",
+        path: "/v1/identities/{identity_id}/linkedin/check",
         scope: Some("identities:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `identities:write` scope."),
-            (404, "No identity with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `identities:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::IdentitiesWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<LinkedinConnection> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<LinkedinConnection>> {
@@ -903,6 +729,7 @@ impl IdentitiesLinkedinCheckRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// A sender identity. Only the id is guaranteed; unknown keys (connected accounts, ...)
 /// are kept in `extra`. Identities use camelCase keys.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -943,72 +770,82 @@ pub struct Identity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Identity`]'s `identity_id` field, canonical first.
 struct IdentityIdentityIdNames;
+
 impl runtime::__private::ids::WireNames for IdentityIdentityIdNames {
     const NAMES: &'static [&'static str] = &["identity_id", "_id", "id"];
 }
+
 /// The status of a LinkedIn login session. Only `queued` is documented.
 ///
-/// Open enum: values the server adds later decode as [`LinkedinLoginStatus::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedinLoginStatus {
     /// The login is queued and will start shortly. (`queued`)
     Queued,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl LinkedinLoginStatus {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [LinkedinLoginStatus] = &[LinkedinLoginStatus::Queued];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             LinkedinLoginStatus::Queued => "queued",
-            LinkedinLoginStatus::Unknown(value) => value,
+            LinkedinLoginStatus::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for LinkedinLoginStatus {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "queued" => LinkedinLoginStatus::Queued,
-            other => LinkedinLoginStatus::Unknown(other.to_owned()),
+            other => LinkedinLoginStatus::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for LinkedinLoginStatus {
-    fn from(value: String) -> Self {
-        match LinkedinLoginStatus::from(value.as_str()) {
-            LinkedinLoginStatus::Unknown(_) => LinkedinLoginStatus::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for LinkedinLoginStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(LinkedinLoginStatus::from(value))
     }
 }
+
 impl std::fmt::Display for LinkedinLoginStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LinkedinLoginStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LinkedinLoginStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(LinkedinLoginStatus::from)
+        runtime::__private::from_str(
+            deserializer,
+            |value| LinkedinLoginStatus::from(value),
+        )
     }
 }
+
 /// The state of a LinkedIn login session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedinLoginResult {
@@ -1025,6 +862,7 @@ pub struct LinkedinLoginResult {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The body of `POST /identities/{identity_id}/linkedin/login`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedinLoginStarted {
@@ -1041,6 +879,7 @@ pub struct LinkedinLoginStarted {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The body of the LinkedIn status and 2FA code calls. Assumed: the docs do not show it;
 /// we expect the same shape as the login response and keep every other key in `extra` (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1064,11 +903,14 @@ pub struct LinkedinLoginState {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`LinkedinLoginState`]'s `login_result` field, canonical first.
 struct LinkedinLoginStateLoginResultNames;
+
 impl runtime::__private::ids::WireNames for LinkedinLoginStateLoginResultNames {
     const NAMES: &'static [&'static str] = &["login_result", "result", "session"];
 }
+
 /// The body of `GET /identities/{identity_id}/linkedin/check`. Assumed: the docs do not
 /// show it; the fields below are guesses and every other key is kept in `extra` (?).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1088,6 +930,7 @@ pub struct LinkedinConnection {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The JSON body of [`IdentitiesCreateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentitiesCreateBody {
@@ -1104,6 +947,7 @@ pub struct IdentitiesCreateBody {
     /// Role or job title.
     pub role: String,
 }
+
 /// The JSON body of [`IdentitiesUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentitiesUpdateBody {
@@ -1123,6 +967,7 @@ pub struct IdentitiesUpdateBody {
     #[serde(rename = "jobTitle", default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
 }
+
 /// The JSON body of [`IdentitiesLinkedinLoginRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentitiesLinkedinLoginBody {
@@ -1145,6 +990,7 @@ pub struct IdentitiesLinkedinLoginBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_verification_wait_time: Option<i64>,
 }
+
 /// The JSON body of [`IdentitiesLinkedinSubmitCodeRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentitiesLinkedinSubmitCodeBody {

@@ -28,40 +28,57 @@
 //!
 //! One module per resource; [`types`] re-exports every generated type.
 use ::pathbound_runtime as runtime;
+
 /// Types shared by several resources.
 pub mod common;
+
 /// Actions are the things Pathbound does on your behalf: emails, LinkedIn connection requests, notes, tasks, CRM updates, Slack messages and so on.
 pub mod actions;
+
 /// Agents run playbooks: they watch contacts (for example visitors of the pricing page), draft actions such as emails or LinkedIn requests, and can be triggered manually.
 pub mod agents;
+
 /// Check which key the client is using: whether it is valid, which user and tenant it belongs to, and which scopes it grants.
 pub mod auth;
+
 /// Batch reads (up to 25 records per call) and server-side aggregates.
 pub mod batch;
+
 /// Companies are the organizations your contacts work for, keyed by a unique domain.
 pub mod companies;
+
 /// Contacts are the people in your CRM: created through the API, form submissions, `identify`, the tracker or CRM syncs.
 pub mod contacts;
+
 /// Events are what the tracker (and other sources: email opens, CRM syncs, lifecycle changes, custom `pathbound.track(...)` calls) records: page views, clicks, form submits, custom events.
 pub mod events;
+
 /// Liveness check of the public API.
 pub mod health;
+
 /// Identities are the senders of outreach: the email accounts and LinkedIn profiles that perform actions.
 pub mod identities;
+
 /// Public endpoints called from browsers (for example by the tracker script on form submit).
 pub mod public;
+
 /// Segments are saved contact filters defined in the dashboard.
 pub mod segments;
+
 /// Webhooks ("Streaming" in the newer docs) push changes to your HTTPS endpoint.
 pub mod webhooks;
-mod scopes;
-pub use scopes::Scope;
+pub mod scopes;
+pub use runtime::Scope;
+
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.pathbound.ai/v1";
+
 /// The environment variable `Client::from_env` reads the API key from.
 pub const API_KEY_ENV: &str = "PATHBOUND_API_KEY";
+
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_ENV: &str = "PATHBOUND_BASE_URL";
+
 /// What the runtime needs to know about this API to configure a client.
 #[doc(hidden)]
 pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults {
@@ -70,6 +87,7 @@ pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults
     base_url_env: BASE_URL_ENV,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
+
 /// A client for the Pathbound API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration, so create one at start-up and pass clones around. The API key is never shown by `Debug`. How requests are sent, retried, checked and traced is described on [`pathbound_runtime::Client`](runtime::Client).
@@ -77,18 +95,22 @@ pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults
 pub struct Client {
     inner: runtime::Client,
 }
+
 /// The settings of a [`Client`]: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`. Get one with [`Client::builder`].
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Debug::fmt(&self.inner, f)
     }
 }
+
 impl runtime::__private::FromRuntime for Client {
     fn from_runtime(inner: runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl Client {
     /// A client for the Pathbound API at [`DEFAULT_BASE_URL`], authenticating with `api_key`.
     ///
@@ -98,6 +120,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> runtime::Result<Self> {
         Self::builder().api_key(api_key).build()
     }
+
     /// A client configured from the environment: the API key from `PATHBOUND_API_KEY` (required) and the base URL from `PATHBOUND_BASE_URL` (optional; empty counts as unset).
     ///
     /// # Errors
@@ -106,93 +129,109 @@ impl Client {
     pub fn from_env() -> runtime::Result<Self> {
         ClientBuilder::from_env(&API)?.build()
     }
+
     /// A builder for the less common settings: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::for_api(&API)
     }
+
     /// A copy of this client with client-side scope checks on, for a key that grants `scopes`: a request whose scope the key lacks fails with `Error::MissingScope` before anything is sent. Typically fed with `auth().status()`'s scopes. The copy shares the connection pool and settings.
     pub fn with_scopes(
         &self,
-        scopes: impl IntoIterator<Item = impl Into<String>>,
+        scopes: impl IntoIterator<Item = impl Into<runtime::Scope>>,
     ) -> Self {
         Client {
             inner: self.inner.with_scopes(scopes),
         }
     }
+
     /// A copy of this client with client-side scope checks off (the default): every request is sent and the server decides.
     pub fn without_scope_checks(&self) -> Self {
         Client {
             inner: self.inner.without_scope_checks(),
         }
     }
+
     /// The scopes checked before sending (sorted), or `None` when client-side scope checks are off.
-    pub fn scopes(&self) -> Option<&[String]> {
+    pub fn scopes(&self) -> Option<&[runtime::Scope]> {
         self.inner.scopes()
     }
+
     /// The API root requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// The `actions` operations. Actions are the things Pathbound does on your behalf: emails, LinkedIn connection requests, notes, tasks, CRM updates, Slack messages and so on.
     pub fn actions(&self) -> actions::ActionsApi<'_> {
         actions::ActionsApi {
             client: &self.inner,
         }
     }
+
     /// The `agents` operations. Agents run playbooks: they watch contacts (for example visitors of the pricing page), draft actions such as emails or LinkedIn requests, and can be triggered manually.
     pub fn agents(&self) -> agents::AgentsApi<'_> {
         agents::AgentsApi {
             client: &self.inner,
         }
     }
+
     /// The `auth` operations. Check which key the client is using: whether it is valid, which user and tenant it belongs to, and which scopes it grants.
     pub fn auth(&self) -> auth::AuthApi<'_> {
         auth::AuthApi {
             client: &self.inner,
         }
     }
+
     /// The `batch` operations. Batch reads (up to 25 records per call) and server-side aggregates.
     pub fn batch(&self) -> batch::BatchApi<'_> {
         batch::BatchApi {
             client: &self.inner,
         }
     }
+
     /// The `companies` operations. Companies are the organizations your contacts work for, keyed by a unique domain.
     pub fn companies(&self) -> companies::CompaniesApi<'_> {
         companies::CompaniesApi {
             client: &self.inner,
         }
     }
+
     /// The `contacts` operations. Contacts are the people in your CRM: created through the API, form submissions, `identify`, the tracker or CRM syncs.
     pub fn contacts(&self) -> contacts::ContactsApi<'_> {
         contacts::ContactsApi {
             client: &self.inner,
         }
     }
+
     /// The `events` operations. Events are what the tracker (and other sources: email opens, CRM syncs, lifecycle changes, custom `pathbound.track(...)` calls) records: page views, clicks, form submits, custom events.
     pub fn events(&self) -> events::EventsApi<'_> {
         events::EventsApi {
             client: &self.inner,
         }
     }
+
     /// The `health` operations. Liveness check of the public API.
     pub fn health(&self) -> health::HealthApi<'_> {
         health::HealthApi {
             client: &self.inner,
         }
     }
+
     /// The `identities` operations. Identities are the senders of outreach: the email accounts and LinkedIn profiles that perform actions.
     pub fn identities(&self) -> identities::IdentitiesApi<'_> {
         identities::IdentitiesApi {
             client: &self.inner,
         }
     }
+
     /// The `public` operations. Public endpoints called from browsers (for example by the tracker script on form submit).
     pub fn public(&self) -> public::PublicApi<'_> {
         public::PublicApi {
             client: &self.inner,
         }
     }
+
     /// The `segments` operations. Segments are saved contact filters defined in the dashboard.
     pub fn segments(&self) -> segments::SegmentsApi<'_> {
         segments::SegmentsApi {
@@ -200,6 +239,7 @@ impl Client {
         }
     }
 }
+
 /// Every generated type, for `use pathbound_client::types::*`.
 pub mod types {
     pub use super::common::*;

@@ -5,11 +5,13 @@
 //! submit). They need no API key; the server authorizes them by checking the request's
 //! Origin/Referer against the tenant's verified domains.
 use ::pathbound_runtime as runtime;
+
 /// The `public` operations; get one with [`Client::public`](super::Client::public).
 #[derive(Debug, Clone, Copy)]
 pub struct PublicApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl PublicApi<'_> {
     /// Submit a website form, creating or updating the contact and company.
     ///
@@ -48,7 +50,8 @@ impl PublicApi<'_> {
         }
     }
 }
-/// A prepared `public.submit_form` request (`POST /v1/public/form-submission/{tenant_id}/{form_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `public.submit_form` request (`POST /v1/public/form-submission/{tenant_id}/{form_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct PublicSubmitFormRequest {
@@ -58,35 +61,25 @@ pub struct PublicSubmitFormRequest {
     form_id: String,
     body: PublicSubmitFormBody,
 }
+
 impl PublicSubmitFormRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "public.submit_form",
         method: runtime::Method::Post,
-        path: "/public/form-submission/{tenant_id}/{form_id}",
+        path: "/v1/public/form-submission/{tenant_id}/{form_id}",
         scope: None,
         scope_by: None,
         auth: false,
         retry_safe: false,
-        errors: &[
-            (
-                400,
-                "Invalid body (e.g. `contact_data` without `email`, or an unknown lifecycle stage).",
-            ),
-            (403, "The Origin/Referer is not a verified domain of this tenant."),
-            (
-                429,
-                "Rate limit exceeded (30 per minute per IP, 100 per minute per tenant).",
-            ),
-        ],
     };
-    /// This operation needs no particular scope.
-    pub const SCOPE: Option<super::Scope> = None;
+
     /// The tracker visitor id (`vis_…`, the `pathbound_visitor_id` cookie); links the submission to the visitor's prior page views.
     pub fn visitor_id(mut self, visitor_id: impl Into<String>) -> Self {
         self.body.visitor_id = Some(visitor_id.into());
         self
     }
+
     /// Contact properties. Must contain `email` when given; `lifecyclestage`, if set,
     /// must be one of the 9 stages. Optional here (older servers required it).
     pub fn contact_data(
@@ -96,6 +89,7 @@ impl PublicSubmitFormRequest {
         self.body.contact_data = Some(contact_data.into());
         self
     }
+
     /// Company properties. Must contain `domain` when given.
     pub fn company_data(
         mut self,
@@ -104,34 +98,19 @@ impl PublicSubmitFormRequest {
         self.body.company_data = Some(company_data.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<super::common::Message> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<super::common::Message>> {
@@ -143,6 +122,7 @@ impl PublicSubmitFormRequest {
         response.with_meta(|response| response.decode())
     }
 }
+
 /// The JSON body of [`PublicSubmitFormRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PublicSubmitFormBody {

@@ -5,11 +5,13 @@
 //! their members; there are no write endpoints (`segments:write` is reserved). For
 //! breakdowns across a segment use `batch().aggregate()` with `filters.segment_id`.
 use ::pathbound_runtime as runtime;
+
 /// The `segments` operations; get one with [`Client::segments`](super::Client::segments).
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl SegmentsApi<'_> {
     /// List segments.
     ///
@@ -30,12 +32,10 @@ impl SegmentsApi<'_> {
         SegmentsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: SegmentsListQuery {
-                page: None,
-                limit: None,
-            },
+            query: SegmentsListQuery::default(),
         }
     }
+
     /// Get a segment's definition (without its members).
     ///
     /// `GET /v1/segments/{segment_id}` · requires scope `segments:read`
@@ -58,6 +58,7 @@ impl SegmentsApi<'_> {
             segment_id: segment_id.into(),
         }
     }
+
     /// List the contacts in a segment.
     ///
     /// `GET /v1/segments/{segment_id}/contacts` · requires scope `segments:read`
@@ -84,28 +85,21 @@ impl SegmentsApi<'_> {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
             segment_id: segment_id.into(),
-            query: SegmentsListContactsQuery {
-                page: None,
-                limit: None,
-            },
+            query: SegmentsListContactsQuery::default(),
         }
     }
 }
+
 /// Query-string parameters of [`SegmentsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct SegmentsListQuery {
-    /// The page number, from 1.
-    ///
-    /// (server default `1`; at least 1)
+struct SegmentsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Segments per page.
-    ///
-    /// (server default `50`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    limit: Option<i64>,
 }
-/// A prepared `segments.list` request (`GET /v1/segments`): set optional parameters, then `.send().await`.
+
+/// A prepared `segments.list` request (`GET /v1/segments`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListRequest {
@@ -113,25 +107,19 @@ pub struct SegmentsListRequest {
     options: runtime::RequestOptions,
     query: SegmentsListQuery,
 }
+
 impl SegmentsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.list",
         method: runtime::Method::Get,
-        path: "/segments",
+        path: "/v1/segments",
         scope: Some("segments:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `segments:read` scope."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `segments:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::SegmentsRead);
+
     /// The page number, from 1.
     ///
     /// (server default `1`; at least 1)
@@ -139,6 +127,7 @@ impl SegmentsListRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// Segments per page.
     ///
     /// (server default `50`; between 1 and 100)
@@ -146,34 +135,19 @@ impl SegmentsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Segment>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Segment>>> {
@@ -200,25 +174,31 @@ impl SegmentsListRequest {
             })
     }
 }
+
 impl SegmentsListRequest {
     /// Every `segments` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for SegmentsListRequest {
     type Item = Segment;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
-/// A prepared `segments.get` request (`GET /v1/segments/{segment_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `segments.get` request (`GET /v1/segments/{segment_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsGetRequest {
@@ -226,53 +206,31 @@ pub struct SegmentsGetRequest {
     options: runtime::RequestOptions,
     segment_id: String,
 }
+
 impl SegmentsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.get",
         method: runtime::Method::Get,
-        path: "/segments/{segment_id}",
+        path: "/v1/segments/{segment_id}",
         scope: Some("segments:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `segments:read` scope."),
-            (404, "No segment with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `segments:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::SegmentsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Segment> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Segment>> {
@@ -283,21 +241,17 @@ impl SegmentsGetRequest {
         response.with_meta(|response| response.decode_key("segment"))
     }
 }
+
 /// Query-string parameters of [`SegmentsListContactsRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct SegmentsListContactsQuery {
-    /// The page number, from 1.
-    ///
-    /// (server default `1`; at least 1)
+struct SegmentsListContactsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Contacts per page.
-    ///
-    /// (server default `20`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    limit: Option<i64>,
 }
-/// A prepared `segments.list_contacts` request (`GET /v1/segments/{segment_id}/contacts`): set optional parameters, then `.send().await`.
+
+/// A prepared `segments.list_contacts` request (`GET /v1/segments/{segment_id}/contacts`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct SegmentsListContactsRequest {
@@ -306,26 +260,19 @@ pub struct SegmentsListContactsRequest {
     segment_id: String,
     query: SegmentsListContactsQuery,
 }
+
 impl SegmentsListContactsRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "segments.list_contacts",
         method: runtime::Method::Get,
-        path: "/segments/{segment_id}/contacts",
+        path: "/v1/segments/{segment_id}/contacts",
         scope: Some("segments:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[
-            (400, "Invalid query parameter."),
-            (401, "Missing or invalid API key."),
-            (403, "The key lacks the `segments:read` scope."),
-            (404, "No segment with this id in the tenant (status assumed (?))."),
-            (429, "Rate limit exceeded."),
-        ],
     };
-    /// The scope this operation needs: `segments:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::SegmentsRead);
+
     /// The page number, from 1.
     ///
     /// (server default `1`; at least 1)
@@ -333,6 +280,7 @@ impl SegmentsListContactsRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// Contacts per page.
     ///
     /// (server default `20`; between 1 and 100)
@@ -340,34 +288,19 @@ impl SegmentsListContactsRequest {
         self.query.limit = Some(limit.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<super::contacts::Contact>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<
@@ -398,24 +331,30 @@ impl SegmentsListContactsRequest {
             })
     }
 }
+
 impl SegmentsListContactsRequest {
     /// Every `contacts` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for SegmentsListContactsRequest {
     type Item = super::contacts::Contact;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// A saved contact filter. Only the id is guaranteed; unknown keys are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
@@ -447,8 +386,10 @@ pub struct Segment {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Segment`]'s `segment_id` field, canonical first.
 struct SegmentSegmentIdNames;
+
 impl runtime::__private::ids::WireNames for SegmentSegmentIdNames {
     const NAMES: &'static [&'static str] = &["segment_id", "_id", "id"];
 }

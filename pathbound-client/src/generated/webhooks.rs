@@ -27,6 +27,7 @@
 //! stream's signing secret and compare its hex with the value after `sha256=`, in constant
 //! time (comparison details assumed (?)). Retries and timeouts are not documented (?).
 use ::pathbound_runtime as runtime;
+
 /// The keys that tell the kinds of delivery apart, read before the body is decoded as
 /// the kind they name. Assumed (?): the docs show no contact or company payload. We
 /// expect a change delivery to name its data type under `type` and its change type
@@ -58,19 +59,24 @@ pub struct WebhookDeliveryKind {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
 }
+
 /// The wire names of [`WebhookDeliveryKind`]'s `data_type` field, canonical first.
 struct WebhookDeliveryKindDataTypeNames;
+
 impl runtime::__private::ids::WireNames for WebhookDeliveryKindDataTypeNames {
     const NAMES: &'static [&'static str] = &["type", "data_type"];
 }
+
 /// The wire names of [`WebhookDeliveryKind`]'s `action` field, canonical first.
 struct WebhookDeliveryKindActionNames;
+
 impl runtime::__private::ids::WireNames for WebhookDeliveryKindActionNames {
     const NAMES: &'static [&'static str] = &["action", "change_type", "change"];
 }
+
 /// What a stream delivers (its data type).
 ///
-/// Open enum: values the server adds later decode as [`WebhookDataType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookDataType {
@@ -80,9 +86,11 @@ pub enum WebhookDataType {
     Contact,
     /// A change to a unified company. (`company`)
     Company,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl WebhookDataType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [WebhookDataType] = &[
@@ -90,60 +98,62 @@ impl WebhookDataType {
         WebhookDataType::Contact,
         WebhookDataType::Company,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             WebhookDataType::Event => "event",
             WebhookDataType::Contact => "contact",
             WebhookDataType::Company => "company",
-            WebhookDataType::Unknown(value) => value,
+            WebhookDataType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for WebhookDataType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "event" => WebhookDataType::Event,
             "contact" => WebhookDataType::Contact,
             "company" => WebhookDataType::Company,
-            other => WebhookDataType::Unknown(other.to_owned()),
+            other => WebhookDataType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for WebhookDataType {
-    fn from(value: String) -> Self {
-        match WebhookDataType::from(value.as_str()) {
-            WebhookDataType::Unknown(_) => WebhookDataType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for WebhookDataType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(WebhookDataType::from(value))
     }
 }
+
 impl std::fmt::Display for WebhookDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for WebhookDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for WebhookDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(WebhookDataType::from)
+        runtime::__private::from_str(deserializer, |value| WebhookDataType::from(value))
     }
 }
+
 /// What happened to the contact or company of a change delivery.
 ///
-/// Open enum: values the server adds later decode as [`WebhookChangeType::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookChangeType {
@@ -153,9 +163,11 @@ pub enum WebhookChangeType {
     Updated,
     /// The record was removed. (`deleted`)
     Deleted,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl WebhookChangeType {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [WebhookChangeType] = &[
@@ -163,57 +175,62 @@ impl WebhookChangeType {
         WebhookChangeType::Updated,
         WebhookChangeType::Deleted,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             WebhookChangeType::Created => "created",
             WebhookChangeType::Updated => "updated",
             WebhookChangeType::Deleted => "deleted",
-            WebhookChangeType::Unknown(value) => value,
+            WebhookChangeType::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for WebhookChangeType {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "created" => WebhookChangeType::Created,
             "updated" => WebhookChangeType::Updated,
             "deleted" => WebhookChangeType::Deleted,
-            other => WebhookChangeType::Unknown(other.to_owned()),
+            other => WebhookChangeType::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for WebhookChangeType {
-    fn from(value: String) -> Self {
-        match WebhookChangeType::from(value.as_str()) {
-            WebhookChangeType::Unknown(_) => WebhookChangeType::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for WebhookChangeType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(WebhookChangeType::from(value))
     }
 }
+
 impl std::fmt::Display for WebhookChangeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for WebhookChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for WebhookChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(WebhookChangeType::from)
+        runtime::__private::from_str(
+            deserializer,
+            |value| WebhookChangeType::from(value),
+        )
     }
 }
+
 /// The JSON body of an event delivery, in either documented shape. Older deliveries
 /// send `event_id`, `subscription_id`, `tenant_id` and the whole event under `data`;
 /// newer ones send `id` and the event itself at the top level (`url`, `domain`, …),
@@ -276,11 +293,14 @@ pub struct WebhookEventDelivery {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`WebhookEventDelivery`]'s `event_id` field, canonical first.
 struct WebhookEventDeliveryEventIdNames;
+
 impl runtime::__private::ids::WireNames for WebhookEventDeliveryEventIdNames {
     const NAMES: &'static [&'static str] = &["id", "event_id"];
 }
+
 /// The `data` of an event delivery. Older deliveries: the whole event, mirroring
 /// `GET /events/{event_id}` plus the joined contact and company. Newer deliveries: the
 /// event-specific payload only (e.g. `{title, path}`). Only some keys are documented;
@@ -323,6 +343,7 @@ pub struct WebhookEventData {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The JSON body of a contact change delivery (`created`, `updated` or `deleted`).
 /// Assumed (?): the docs show no contact payload. We expect an `id`, a `timestamp` and
 /// the contact under `data`, next to the `type` and `action` of `WebhookDeliveryKind`
@@ -348,11 +369,14 @@ pub struct WebhookContactDelivery {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`WebhookContactDelivery`]'s `data` field, canonical first.
 struct WebhookContactDeliveryDataNames;
+
 impl runtime::__private::ids::WireNames for WebhookContactDeliveryDataNames {
     const NAMES: &'static [&'static str] = &["data", "contact"];
 }
+
 /// The JSON body of a company change delivery (`created`, `updated` or `deleted`).
 /// Assumed (?): the docs show no company payload. We expect an `id`, a `timestamp` and
 /// the company under `data`, next to the `type` and `action` of `WebhookDeliveryKind`
@@ -378,8 +402,10 @@ pub struct WebhookCompanyDelivery {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`WebhookCompanyDelivery`]'s `data` field, canonical first.
 struct WebhookCompanyDeliveryDataNames;
+
 impl runtime::__private::ids::WireNames for WebhookCompanyDeliveryDataNames {
     const NAMES: &'static [&'static str] = &["data", "company"];
 }

@@ -44,7 +44,6 @@ pub const fn get(id: &'static str, path: &'static str) -> Operation {
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     }
 }
 

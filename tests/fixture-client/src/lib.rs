@@ -12,4 +12,4 @@ pub use pathbound_runtime as runtime;
 mod generated;
 
 pub use generated::*;
-pub use runtime::{Error, Page, Result, Timestamp};
+pub use runtime::{Error, Page, RequestOptions, Result, Timestamp};

@@ -689,8 +689,11 @@ async fn a_per_request_timeout_applies() {
     let err = client(&server)
         .widgets()
         .get("w")
-        .timeout(Duration::from_millis(100))
-        .max_retries(0)
+        .options(
+            fixture_client::RequestOptions::new()
+                .timeout(Duration::from_millis(100))
+                .max_retries(0),
+        )
         .send()
         .await
         .unwrap_err();

@@ -6,8 +6,8 @@ mod common;
 use std::str::FromStr;
 
 use common::*;
-use fixture_client::Scope;
 use fixture_client::types::{Colour, StringOrList, Widget};
+use fixture_client::{Scope, scopes};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
@@ -23,7 +23,6 @@ fn known_colours_map_to_their_variants_both_ways() {
         assert_eq!(colour.as_str(), text);
         assert_eq!(colour.to_string(), text);
         assert_eq!(Colour::from(text), colour);
-        assert_eq!(Colour::from(text.to_owned()), colour);
         assert_eq!(Colour::from_str(text), Ok(colour.clone()));
         assert_eq!(text.parse::<Colour>(), Ok(colour.clone()));
         assert_eq!(serde_json::to_value(&colour).unwrap(), json!(text));
@@ -53,7 +52,7 @@ fn known_lists_every_spec_value_in_order() {
     let known: Vec<&str> = Colour::KNOWN.iter().map(Colour::as_str).collect();
     assert_eq!(known, values);
     for colour in Colour::KNOWN {
-        assert!(!matches!(colour, Colour::Unknown(_)), "{colour:?}");
+        assert_eq!(&Colour::from(colour.as_str()), colour);
     }
 }
 
@@ -64,7 +63,9 @@ fn the_camel_case_value_gets_a_pascal_case_variant() {
     assert_eq!(Colour::CreatedAt.as_str(), "createdAt");
     // matching is exact: other spellings are unknown values, kept as sent
     for other in ["created_at", "CreatedAt", "createdat", "Red", "RED", " red"] {
-        assert_eq!(Colour::from(other), Colour::Unknown(other.to_owned()));
+        let unknown = Colour::from(other);
+        assert!(!Colour::KNOWN.contains(&unknown), "{other}");
+        assert_eq!(unknown.as_str(), other);
     }
 }
 
@@ -85,7 +86,7 @@ fn the_documented_variant_behaves_like_any_other() {
 #[test]
 fn unknown_colours_keep_their_text() {
     let purple = Colour::from("ultra-violet ☂");
-    assert_eq!(purple, Colour::Unknown("ultra-violet ☂".into()));
+    assert_eq!(purple, Colour::from("ultra-violet ☂"));
     assert_eq!(purple.as_str(), "ultra-violet ☂");
     assert_eq!(purple.to_string(), "ultra-violet ☂");
     assert_eq!(
@@ -93,13 +94,9 @@ fn unknown_colours_keep_their_text() {
         "\"ultra-violet ☂\""
     );
     let decoded: Colour = serde_json::from_str("\"teal\"").unwrap();
-    assert_eq!(decoded, Colour::Unknown("teal".into()));
+    assert_eq!(decoded, Colour::from("teal"));
     assert_eq!(serde_json::to_string(&decoded).unwrap(), "\"teal\"");
-    // From<String> keeps the owned text for unknown values
-    assert_eq!(
-        Colour::from(String::from("mauve")),
-        Colour::Unknown("mauve".into())
-    );
+    assert_eq!("mauve".parse::<Colour>(), Ok(Colour::from("mauve")));
     // an enum value must still be a string
     assert!(serde_json::from_value::<Colour>(json!(3)).is_err());
 }
@@ -132,7 +129,7 @@ async fn colours_travel_as_their_wire_text_in_queries_and_bodies() {
         .unwrap();
     c.widgets()
         .create("n")
-        .colour(Colour::Unknown("neon".into()))
+        .colour(Colour::from("neon"))
         .send()
         .await
         .unwrap();
@@ -150,70 +147,51 @@ async fn colours_travel_as_their_wire_text_in_queries_and_bodies() {
 }
 
 #[test]
-fn scope_enum_knows_the_spec_scopes() {
+fn scope_constants_are_the_spec_scopes() {
     assert_eq!(
-        Scope::KNOWN,
+        scopes::ALL,
         &[
-            Scope::WidgetsRead,
-            Scope::WidgetsWrite,
-            Scope::WidgetsDestroy
+            scopes::WIDGETS_READ,
+            scopes::WIDGETS_WRITE,
+            scopes::WIDGETS_DESTROY
         ]
     );
     let spec = spec();
-    let scopes = spec["scopes"].as_mapping().unwrap();
-    assert_eq!(scopes.len(), Scope::KNOWN.len());
-    for ((name, entry), scope) in scopes.iter().zip(Scope::KNOWN) {
+    let declared = spec["scopes"].as_mapping().unwrap();
+    assert_eq!(declared.len(), scopes::ALL.len());
+    for ((name, _), scope) in declared.iter().zip(scopes::ALL) {
         let name = name.as_str().unwrap();
         assert_eq!(scope.as_str(), name);
         assert_eq!(scope.to_string(), name);
         assert_eq!(&Scope::from(name), scope);
-        assert_eq!(&Scope::from(name.to_owned()), scope);
-        assert_eq!(name.parse::<Scope>().as_ref(), Ok(scope));
-        assert_eq!(scope.description(), entry["description"].as_str(), "{name}");
-        assert_eq!(
-            scope.is_opt_in(),
-            entry["opt_in"].as_bool().unwrap_or(false),
-            "{name}"
-        );
         assert_eq!(serde_json::to_value(scope).unwrap(), json!(name));
         assert_eq!(
             &serde_json::from_value::<Scope>(json!(name)).unwrap(),
             scope
         );
     }
-}
-
-#[test]
-fn only_widgets_destroy_is_opt_in() {
-    let opt_in: Vec<&Scope> = Scope::KNOWN.iter().filter(|s| s.is_opt_in()).collect();
-    assert_eq!(opt_in, [&Scope::WidgetsDestroy]);
-    assert!(!Scope::from("widgets:read").is_opt_in());
-    assert!(!Scope::from("widgets:write").is_opt_in());
-    assert!(Scope::from("widgets:destroy").is_opt_in());
-    assert_eq!(Scope::WidgetsRead.description(), Some("Read widgets."));
-    assert_eq!(
-        Scope::WidgetsWrite.description(),
-        Some("Create and change widgets.")
+    assert_eq!(scopes::OPT_IN, &[scopes::WIDGETS_DESTROY]);
+    // Each constant is documented with the spec's description.
+    let source = include_str!("../src/generated/scopes.rs");
+    assert!(
+        source.contains("/// `widgets:read`: Read widgets.\npub const WIDGETS_READ: Scope"),
+        "{source}"
     );
-    assert_eq!(Scope::WidgetsDestroy.description(), Some("Delete widgets."));
 }
 
 #[test]
 fn unknown_scopes_keep_their_text() {
     let scope = Scope::from("widgets:admin");
-    assert_eq!(scope, Scope::Unknown("widgets:admin".into()));
     assert_eq!(scope.as_str(), "widgets:admin");
-    assert_eq!(scope.to_string(), "widgets:admin");
-    assert_eq!(scope.description(), None);
-    assert!(!scope.is_opt_in());
+    assert!(!scopes::ALL.contains(&scope));
     let decoded: Vec<Scope> =
         serde_json::from_str(r#"["widgets:read","billing:*","widgets:destroy"]"#).unwrap();
     assert_eq!(
         decoded,
         [
-            Scope::WidgetsRead,
-            Scope::Unknown("billing:*".into()),
-            Scope::WidgetsDestroy
+            scopes::WIDGETS_READ,
+            Scope::from("billing:*"),
+            scopes::WIDGETS_DESTROY
         ]
     );
     assert_eq!(

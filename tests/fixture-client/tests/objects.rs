@@ -262,10 +262,7 @@ async fn the_boxed_self_reference_and_children_nest() {
     assert_eq!(children.len(), 2);
     assert_eq!(children[0].widget_id, "w_2");
     assert_eq!(children[1].widget_id, "w_3");
-    assert_eq!(
-        children[1].colour,
-        Some(Colour::Unknown("ultraviolet".into()))
-    );
+    assert_eq!(children[1].colour, Some(Colour::from("ultraviolet")));
     for child in children {
         assert!(child.extra.is_empty(), "{:?}", child.extra);
     }

@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
-use fixture_client::Scope;
 use fixture_client::runtime::{Method, Operation};
 use fixture_client::widgets::*;
+use fixture_client::{Scope, scopes};
 
 /// Every request type's constants, by endpoint name.
 fn generated() -> Vec<(&'static str, Operation, Option<Scope>)> {
@@ -15,67 +15,67 @@ fn generated() -> Vec<(&'static str, Operation, Option<Scope>)> {
         (
             "list",
             WidgetsListRequest::OPERATION,
-            WidgetsListRequest::SCOPE,
+            WidgetsListRequest::OPERATION.required_scope(),
         ),
         (
             "list_by_skip",
             WidgetsListBySkipRequest::OPERATION,
-            WidgetsListBySkipRequest::SCOPE,
+            WidgetsListBySkipRequest::OPERATION.required_scope(),
         ),
         (
             "list_by_offset",
             WidgetsListByOffsetRequest::OPERATION,
-            WidgetsListByOffsetRequest::SCOPE,
+            WidgetsListByOffsetRequest::OPERATION.required_scope(),
         ),
         (
             "search",
             WidgetsSearchRequest::OPERATION,
-            WidgetsSearchRequest::SCOPE,
+            WidgetsSearchRequest::OPERATION.required_scope(),
         ),
         (
             "count",
             WidgetsCountRequest::OPERATION,
-            WidgetsCountRequest::SCOPE,
+            WidgetsCountRequest::OPERATION.required_scope(),
         ),
         (
             "get",
             WidgetsGetRequest::OPERATION,
-            WidgetsGetRequest::SCOPE,
+            WidgetsGetRequest::OPERATION.required_scope(),
         ),
         (
             "get_part",
             WidgetsGetPartRequest::OPERATION,
-            WidgetsGetPartRequest::SCOPE,
+            WidgetsGetPartRequest::OPERATION.required_scope(),
         ),
         (
             "stats",
             WidgetsStatsRequest::OPERATION,
-            WidgetsStatsRequest::SCOPE,
+            WidgetsStatsRequest::OPERATION.required_scope(),
         ),
         (
             "create",
             WidgetsCreateRequest::OPERATION,
-            WidgetsCreateRequest::SCOPE,
+            WidgetsCreateRequest::OPERATION.required_scope(),
         ),
         (
             "update",
             WidgetsUpdateRequest::OPERATION,
-            WidgetsUpdateRequest::SCOPE,
+            WidgetsUpdateRequest::OPERATION.required_scope(),
         ),
         (
             "tag",
             WidgetsTagRequest::OPERATION,
-            WidgetsTagRequest::SCOPE,
+            WidgetsTagRequest::OPERATION.required_scope(),
         ),
         (
             "delete",
             WidgetsDeleteRequest::OPERATION,
-            WidgetsDeleteRequest::SCOPE,
+            WidgetsDeleteRequest::OPERATION.required_scope(),
         ),
         (
             "ping",
             WidgetsPingRequest::OPERATION,
-            WidgetsPingRequest::SCOPE,
+            WidgetsPingRequest::OPERATION.required_scope(),
         ),
     ]
 }
@@ -91,7 +91,8 @@ fn every_spec_endpoint_has_constants_matching_the_spec() {
     for (endpoint, (name, op, scope)) in spec.iter().zip(&generated) {
         assert_eq!(op.id, format!("widgets.{name}"));
         assert_eq!(op.method.as_str(), endpoint.method, "{name}");
-        assert_eq!(op.path, endpoint.path, "{name}");
+        // The path as the docs write it: the base URL's path, then the spec's.
+        assert_eq!(op.path, format!("/v2{}", endpoint.path), "{name}");
         assert_eq!(op.scope, endpoint.scope.as_deref(), "{name}");
         assert_eq!(op.auth, endpoint.auth, "{name}");
         let default_safe = matches!(endpoint.method.as_str(), "GET" | "PUT" | "DELETE");
@@ -102,24 +103,14 @@ fn every_spec_endpoint_has_constants_matching_the_spec() {
             Some(other) => panic!("{name}: retry: {other}"),
         };
         assert_eq!(op.retry_safe, retry_safe, "{name}");
-        let errors: Vec<(u16, &str)> = op.errors.to_vec();
-        let spec_errors: Vec<(u16, &str)> = endpoint
-            .errors
-            .iter()
-            .map(|(c, m)| (*c, m.as_str()))
-            .collect();
-        assert_eq!(errors, spec_errors, "{name}");
-        for (code, meaning) in &endpoint.errors {
-            assert_eq!(op.documented_error(*code), Some(meaning.as_str()), "{name}");
-        }
-        // SCOPE is the typed form of the same scope, and always a known one
+        // The typed form of the same scope, and always one of the spec's
         assert_eq!(
             scope.as_ref().map(Scope::as_str),
             endpoint.scope.as_deref(),
             "{name}"
         );
         if let Some(scope) = scope {
-            assert!(Scope::KNOWN.contains(scope), "{name}: {scope:?}");
+            assert!(scopes::ALL.contains(scope), "{name}: {scope:?}");
         }
     }
 }
@@ -165,21 +156,21 @@ fn scope_none_and_auth_false() {
         (
             "stats",
             WidgetsStatsRequest::OPERATION,
-            WidgetsStatsRequest::SCOPE,
+            WidgetsStatsRequest::OPERATION.required_scope(),
             true,
         ),
         // `ping`: public
         (
             "ping",
             WidgetsPingRequest::OPERATION,
-            WidgetsPingRequest::SCOPE,
+            WidgetsPingRequest::OPERATION.required_scope(),
             false,
         ),
         // the others need a key with a scope
         (
             "list",
             WidgetsListRequest::OPERATION,
-            WidgetsListRequest::SCOPE,
+            WidgetsListRequest::OPERATION.required_scope(),
             true,
         ),
     ];
@@ -187,28 +178,19 @@ fn scope_none_and_auth_false() {
         assert_eq!(op.auth, auth, "{name}");
         assert_eq!(op.scope, scope.as_ref().map(Scope::as_str), "{name}");
     }
-    assert_eq!(WidgetsStatsRequest::SCOPE, None);
-    assert_eq!(WidgetsPingRequest::SCOPE, None);
-    assert_eq!(WidgetsListRequest::SCOPE, Some(Scope::WidgetsRead));
-    assert_eq!(WidgetsCreateRequest::SCOPE, Some(Scope::WidgetsWrite));
-    assert_eq!(WidgetsDeleteRequest::SCOPE, Some(Scope::WidgetsDestroy));
-    assert!(WidgetsDeleteRequest::SCOPE.unwrap().is_opt_in());
-}
-
-#[test]
-fn documented_errors_are_looked_up_by_status() {
+    assert_eq!(WidgetsStatsRequest::OPERATION.required_scope(), None);
+    assert_eq!(WidgetsPingRequest::OPERATION.required_scope(), None);
     assert_eq!(
-        WidgetsCreateRequest::OPERATION.documented_error(409),
-        Some("A widget with this name exists.")
-    );
-    assert_eq!(WidgetsCreateRequest::OPERATION.documented_error(404), None);
-    assert_eq!(
-        WidgetsGetRequest::OPERATION.documented_error(404),
-        Some("No such widget.")
+        WidgetsListRequest::OPERATION.required_scope(),
+        Some(scopes::WIDGETS_READ)
     );
     assert_eq!(
-        WidgetsListRequest::OPERATION.documented_error(400),
-        Some("Invalid query.")
+        WidgetsCreateRequest::OPERATION.required_scope(),
+        Some(scopes::WIDGETS_WRITE)
     );
-    assert!(WidgetsPingRequest::OPERATION.errors.is_empty());
+    assert_eq!(
+        WidgetsDeleteRequest::OPERATION.required_scope(),
+        Some(scopes::WIDGETS_DESTROY)
+    );
+    assert!(scopes::OPT_IN.contains(&scopes::WIDGETS_DESTROY));
 }

@@ -523,7 +523,7 @@ async fn a_failing_page_ends_the_stream_with_one_error() {
             .widgets()
             .list()
             .page(1)
-            .max_retries(0)
+            .options(fixture_client::RequestOptions::new().max_retries(0))
             .stream(),
     )
     .await;

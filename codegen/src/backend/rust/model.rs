@@ -39,6 +39,8 @@ pub struct Scope {
     pub wire: String,
     /// Variant name (`ContactsRead`).
     pub variant: String,
+    /// Constant name (`CONTACTS_READ`).
+    pub constant: String,
     /// What it grants.
     pub description: String,
     /// Granted only explicitly.
@@ -994,6 +996,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
             .map(|s| Scope {
                 wire: s.name.clone(),
                 variant: scope_variant(s),
+                constant: naming::shouty(&scope_variant(s)),
                 description: s.description.clone(),
                 opt_in: s.opt_in,
             })

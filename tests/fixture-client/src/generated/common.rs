@@ -3,9 +3,10 @@
 
 //! Types shared by several resources.
 use ::pathbound_runtime as runtime;
+
 /// A widget colour.
 ///
-/// Open enum: values the server adds later decode as [`Colour::Unknown`], keeping the text.
+/// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Colour {
@@ -15,9 +16,11 @@ pub enum Colour {
     DarkBlue,
     /// `createdAt`
     CreatedAt,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    #[doc(hidden)]
+    #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+    Unknown(runtime::UnknownValue),
 }
+
 impl Colour {
     /// Every value this version of the client knows.
     pub const KNOWN: &'static [Colour] = &[
@@ -25,57 +28,59 @@ impl Colour {
         Colour::DarkBlue,
         Colour::CreatedAt,
     ];
+
     /// The value as sent on the wire.
+    #[allow(deprecated)]
     pub fn as_str(&self) -> &str {
         match self {
             Colour::Red => "red",
             Colour::DarkBlue => "dark_blue",
             Colour::CreatedAt => "createdAt",
-            Colour::Unknown(value) => value,
+            Colour::Unknown(value) => value.as_str(),
         }
     }
 }
+
 impl From<&str> for Colour {
+    #[allow(deprecated)]
     fn from(value: &str) -> Self {
         match value {
             "red" => Colour::Red,
             "dark_blue" => Colour::DarkBlue,
             "createdAt" => Colour::CreatedAt,
-            other => Colour::Unknown(other.to_owned()),
+            other => Colour::Unknown(runtime::__private::unknown(other)),
         }
     }
 }
-impl From<String> for Colour {
-    fn from(value: String) -> Self {
-        match Colour::from(value.as_str()) {
-            Colour::Unknown(_) => Colour::Unknown(value),
-            known => known,
-        }
-    }
-}
+
 impl std::str::FromStr for Colour {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Colour::from(value))
     }
 }
+
 impl std::fmt::Display for Colour {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Colour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Colour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Colour::from)
+        runtime::__private::from_str(deserializer, |value| Colour::from(value))
     }
 }
+
 /// One tag or several.
 ///
 /// Decoded by trying each variant in order.
@@ -87,21 +92,25 @@ pub enum StringOrList {
     /// `string[]`
     Many(Vec<String>),
 }
+
 impl From<String> for StringOrList {
     fn from(value: String) -> Self {
         StringOrList::One(value)
     }
 }
+
 impl From<&str> for StringOrList {
     fn from(value: &str) -> Self {
         StringOrList::One(value.to_owned())
     }
 }
+
 impl From<Vec<String>> for StringOrList {
     fn from(value: Vec<String>) -> Self {
         StringOrList::Many(value)
     }
 }
+
 /// Every primitive type, required and optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dimensions {

@@ -4,11 +4,13 @@
 //! Named like the runtime client's `execute` method. The generated crate owns its
 //! `Client`, which has no such method, so `client.execute()` is this accessor.
 use ::pathbound_runtime as runtime;
+
 /// The `execute` operations; get one with [`Client::execute`](super::Client::execute).
 #[derive(Debug, Clone, Copy)]
 pub struct ExecuteApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl ExecuteApi<'_> {
     /// Starts an execution.
     ///
@@ -22,55 +24,39 @@ impl ExecuteApi<'_> {
         }
     }
 }
-/// A prepared `execute.run` request (`POST /v2/executions`): set optional parameters, then `.send().await`.
+
+/// A prepared `execute.run` request (`POST /v2/executions`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct ExecuteRunRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl ExecuteRunRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "execute.run",
         method: runtime::Method::Post,
-        path: "/executions",
+        path: "/v2/executions",
         scope: Some("widgets:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsWrite);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<String> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<String>> {

@@ -7,20 +7,27 @@
 //!
 //! One module per resource; [`types`] re-exports every generated type.
 use ::pathbound_runtime as runtime;
+
 /// Types shared by several resources.
 pub mod common;
+
 /// Widgets: every endpoint feature.
 pub mod widgets;
+
 /// Named like the runtime client's `execute` method.
 pub mod execute;
-mod scopes;
-pub use scopes::Scope;
+pub mod scopes;
+pub use runtime::Scope;
+
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.test/v2";
+
 /// The environment variable `Client::from_env` reads the API key from.
 pub const API_KEY_ENV: &str = "KITCHEN_API_KEY";
+
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_ENV: &str = "KITCHEN_BASE_URL";
+
 /// What the runtime needs to know about this API to configure a client.
 #[doc(hidden)]
 pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults {
@@ -29,6 +36,7 @@ pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults
     base_url_env: BASE_URL_ENV,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
+
 /// A client for the Kitchen Sink API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration, so create one at start-up and pass clones around. The API key is never shown by `Debug`. How requests are sent, retried, checked and traced is described on [`pathbound_runtime::Client`](runtime::Client).
@@ -36,18 +44,22 @@ pub const API: runtime::__private::ApiDefaults = runtime::__private::ApiDefaults
 pub struct Client {
     inner: runtime::Client,
 }
+
 /// The settings of a [`Client`]: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`. Get one with [`Client::builder`].
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Debug::fmt(&self.inner, f)
     }
 }
+
 impl runtime::__private::FromRuntime for Client {
     fn from_runtime(inner: runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl Client {
     /// A client for the Kitchen Sink API at [`DEFAULT_BASE_URL`], authenticating with `api_key`.
     ///
@@ -57,6 +69,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> runtime::Result<Self> {
         Self::builder().api_key(api_key).build()
     }
+
     /// A client configured from the environment: the API key from `KITCHEN_API_KEY` (required) and the base URL from `KITCHEN_BASE_URL` (optional; empty counts as unset).
     ///
     /// # Errors
@@ -65,39 +78,46 @@ impl Client {
     pub fn from_env() -> runtime::Result<Self> {
         ClientBuilder::from_env(&API)?.build()
     }
+
     /// A builder for the less common settings: base URL, timeouts, retries, user agent, scopes, your own `reqwest::Client`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::for_api(&API)
     }
+
     /// A copy of this client with client-side scope checks on, for a key that grants `scopes`: a request whose scope the key lacks fails with `Error::MissingScope` before anything is sent. Typically fed with `auth().status()`'s scopes. The copy shares the connection pool and settings.
     pub fn with_scopes(
         &self,
-        scopes: impl IntoIterator<Item = impl Into<String>>,
+        scopes: impl IntoIterator<Item = impl Into<runtime::Scope>>,
     ) -> Self {
         Client {
             inner: self.inner.with_scopes(scopes),
         }
     }
+
     /// A copy of this client with client-side scope checks off (the default): every request is sent and the server decides.
     pub fn without_scope_checks(&self) -> Self {
         Client {
             inner: self.inner.without_scope_checks(),
         }
     }
+
     /// The scopes checked before sending (sorted), or `None` when client-side scope checks are off.
-    pub fn scopes(&self) -> Option<&[String]> {
+    pub fn scopes(&self) -> Option<&[runtime::Scope]> {
         self.inner.scopes()
     }
+
     /// The API root requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// The `widgets` operations. Widgets: every endpoint feature.
     pub fn widgets(&self) -> widgets::WidgetsApi<'_> {
         widgets::WidgetsApi {
             client: &self.inner,
         }
     }
+
     /// The `execute` operations. Named like the runtime client's `execute` method.
     pub fn execute(&self) -> execute::ExecuteApi<'_> {
         execute::ExecuteApi {
@@ -105,6 +125,7 @@ impl Client {
         }
     }
 }
+
 /// Every generated type, for `use pathbound_client::types::*`.
 pub mod types {
     pub use super::common::*;

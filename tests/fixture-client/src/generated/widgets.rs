@@ -3,11 +3,13 @@
 
 //! Widgets: every endpoint feature.
 use ::pathbound_runtime as runtime;
+
 /// The `widgets` operations; get one with [`Client::widgets`](super::Client::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsApi<'a> {
     pub(crate) client: &'a runtime::Client,
 }
+
 impl WidgetsApi<'_> {
     /// List widgets, page by page.
     ///
@@ -24,17 +26,10 @@ impl WidgetsApi<'_> {
         WidgetsListRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: WidgetsListQuery {
-                page: None,
-                limit: None,
-                colour: None,
-                visible: None,
-                since: None,
-                min_ratio: None,
-                search: None,
-            },
+            query: WidgetsListQuery::default(),
         }
     }
+
     /// Skip/limit pagination.
     ///
     /// `GET /v2/widgets/by-skip` · requires scope `widgets:read`
@@ -44,12 +39,10 @@ impl WidgetsApi<'_> {
         WidgetsListBySkipRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: WidgetsListBySkipQuery {
-                skip: None,
-                limit: None,
-            },
+            query: WidgetsListBySkipQuery::default(),
         }
     }
+
     /// Offset/limit pagination.
     ///
     /// `GET /v2/widgets/by-offset` · requires scope `widgets:read`
@@ -59,12 +52,10 @@ impl WidgetsApi<'_> {
         WidgetsListByOffsetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: WidgetsListByOffsetQuery {
-                offset: None,
-                limit: None,
-            },
+            query: WidgetsListByOffsetQuery::default(),
         }
     }
+
     /// A required query parameter becomes an argument; lists go comma-joined or repeated.
     ///
     /// `GET /v2/widgets/search` · requires scope `widgets:read`
@@ -76,11 +67,11 @@ impl WidgetsApi<'_> {
             options: runtime::RequestOptions::default(),
             query: WidgetsSearchQuery {
                 term: term.into(),
-                colours: None,
-                tag: None,
+                ..WidgetsSearchQuery::default()
             },
         }
     }
+
     /// A fixed query parameter.
     ///
     /// `GET /v2/widgets` · requires scope `widgets:read`
@@ -90,9 +81,10 @@ impl WidgetsApi<'_> {
         WidgetsCountRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
-            query: WidgetsCountQuery { colour: None },
+            query: WidgetsCountQuery::default(),
         }
     }
+
     /// One path parameter; unwraps the `widget` envelope key.
     ///
     /// `GET /v2/widgets/{widget_id}` · requires scope `widgets:read`
@@ -109,6 +101,7 @@ impl WidgetsApi<'_> {
             widget_id: widget_id.into(),
         }
     }
+
     /// A string and an integer path parameter.
     ///
     /// `GET /v2/widgets/{widget_id}/parts/{index}` · requires scope `widgets:read`
@@ -126,6 +119,7 @@ impl WidgetsApi<'_> {
             index: index.into(),
         }
     }
+
     /// Any valid key; decodes the whole body.
     ///
     /// `GET /v2/widgets/stats` · any valid API key
@@ -137,6 +131,7 @@ impl WidgetsApi<'_> {
             options: runtime::RequestOptions::default(),
         }
     }
+
     /// A named body; its required field is an argument.
     ///
     /// `POST /v2/widgets` · requires scope `widgets:write`
@@ -160,6 +155,7 @@ impl WidgetsApi<'_> {
             },
         }
     }
+
     /// An inline body; PATCH declared safe to retry.
     ///
     /// `PATCH /v2/widgets/{widget_id}` · requires scope `widgets:write`
@@ -178,6 +174,7 @@ impl WidgetsApi<'_> {
             },
         }
     }
+
     /// Required inline body fields of several types become arguments.
     ///
     /// `POST /v2/widgets/{widget_id}/tags` · requires scope `widgets:write`
@@ -200,6 +197,7 @@ impl WidgetsApi<'_> {
             },
         }
     }
+
     /// No response body is read.
     ///
     /// `DELETE /v2/widgets/{widget_id}` · requires scope `widgets:destroy`
@@ -212,6 +210,7 @@ impl WidgetsApi<'_> {
             widget_id: widget_id.into(),
         }
     }
+
     /// A public endpoint; no key is sent.
     ///
     /// `GET /v2/ping` · public: no API key is sent
@@ -224,40 +223,27 @@ impl WidgetsApi<'_> {
         }
     }
 }
+
 /// Query-string parameters of [`WidgetsListRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct WidgetsListQuery {
-    /// `page`.
-    ///
-    /// (server default `1`; at least 1)
+struct WidgetsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// `limit`.
-    ///
-    /// (server default `20`; between 1 and 100)
+    page: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `colour`.
+    limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub colour: Option<super::common::Colour>,
-    /// `visible`.
+    colour: Option<super::common::Colour>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<bool>,
-    /// `since`.
+    visible: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<runtime::Timestamp>,
-    /// `min_ratio`.
-    ///
-    /// (at least 0)
+    since: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_ratio: Option<f64>,
-    /// `q`.
-    ///
-    /// (wire name `q`)
+    min_ratio: Option<f64>,
     #[serde(rename = "q", skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
+    search: Option<String>,
 }
-/// A prepared `widgets.list` request (`GET /v2/widgets`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.list` request (`GET /v2/widgets`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListRequest {
@@ -265,20 +251,19 @@ pub struct WidgetsListRequest {
     options: runtime::RequestOptions,
     query: WidgetsListQuery,
 }
+
 impl WidgetsListRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list",
         method: runtime::Method::Get,
-        path: "/widgets",
+        path: "/v2/widgets",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[(400, "Invalid query.")],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+
     /// `page`.
     ///
     /// (server default `1`; at least 1)
@@ -286,6 +271,7 @@ impl WidgetsListRequest {
         self.query.page = Some(page.into());
         self
     }
+
     /// `limit`.
     ///
     /// (server default `20`; between 1 and 100)
@@ -293,21 +279,25 @@ impl WidgetsListRequest {
         self.query.limit = Some(limit.into());
         self
     }
+
     /// `colour`.
     pub fn colour(mut self, colour: impl Into<super::common::Colour>) -> Self {
         self.query.colour = Some(colour.into());
         self
     }
+
     /// `visible`.
     pub fn visible(mut self, visible: impl Into<bool>) -> Self {
         self.query.visible = Some(visible.into());
         self
     }
+
     /// `since`.
     pub fn since(mut self, since: impl Into<runtime::Timestamp>) -> Self {
         self.query.since = Some(since.into());
         self
     }
+
     /// `min_ratio`.
     ///
     /// (at least 0)
@@ -315,6 +305,7 @@ impl WidgetsListRequest {
         self.query.min_ratio = Some(min_ratio.into());
         self
     }
+
     /// `q`.
     ///
     /// (wire name `q`)
@@ -322,34 +313,19 @@ impl WidgetsListRequest {
         self.query.search = Some(search.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
@@ -383,39 +359,40 @@ impl WidgetsListRequest {
             })
     }
 }
+
 impl WidgetsListRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for WidgetsListRequest {
     type Item = Widget;
+
     fn set_position(&mut self, position: u64) {
         self.query.page = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.page.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// Query-string parameters of [`WidgetsListBySkipRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct WidgetsListBySkipQuery {
-    /// `skip`.
-    ///
-    /// (server default `0`; at least 0)
+struct WidgetsListBySkipQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip: Option<i64>,
-    /// `limit`.
-    ///
-    /// (between 1 and 100)
+    skip: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    limit: Option<i64>,
 }
-/// A prepared `widgets.list_by_skip` request (`GET /v2/widgets/by-skip`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.list_by_skip` request (`GET /v2/widgets/by-skip`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListBySkipRequest {
@@ -423,20 +400,19 @@ pub struct WidgetsListBySkipRequest {
     options: runtime::RequestOptions,
     query: WidgetsListBySkipQuery,
 }
+
 impl WidgetsListBySkipRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list_by_skip",
         method: runtime::Method::Get,
-        path: "/widgets/by-skip",
+        path: "/v2/widgets/by-skip",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+
     /// `skip`.
     ///
     /// (server default `0`; at least 0)
@@ -444,6 +420,7 @@ impl WidgetsListBySkipRequest {
         self.query.skip = Some(skip.into());
         self
     }
+
     /// `limit`.
     ///
     /// (between 1 and 100)
@@ -451,34 +428,19 @@ impl WidgetsListBySkipRequest {
         self.query.limit = Some(limit.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
@@ -505,39 +467,40 @@ impl WidgetsListBySkipRequest {
             })
     }
 }
+
 impl WidgetsListBySkipRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for WidgetsListBySkipRequest {
     type Item = Widget;
+
     fn set_position(&mut self, position: u64) {
         self.query.skip = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.skip.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// Query-string parameters of [`WidgetsListByOffsetRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct WidgetsListByOffsetQuery {
-    /// `offset`.
-    ///
-    /// (at least 0)
+struct WidgetsListByOffsetQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// `limit`.
-    ///
-    /// (between 1 and 100)
+    offset: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    limit: Option<i64>,
 }
-/// A prepared `widgets.list_by_offset` request (`GET /v2/widgets/by-offset`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.list_by_offset` request (`GET /v2/widgets/by-offset`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsListByOffsetRequest {
@@ -545,20 +508,19 @@ pub struct WidgetsListByOffsetRequest {
     options: runtime::RequestOptions,
     query: WidgetsListByOffsetQuery,
 }
+
 impl WidgetsListByOffsetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.list_by_offset",
         method: runtime::Method::Get,
-        path: "/widgets/by-offset",
+        path: "/v2/widgets/by-offset",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+
     /// `offset`.
     ///
     /// (at least 0)
@@ -566,6 +528,7 @@ impl WidgetsListByOffsetRequest {
         self.query.offset = Some(offset.into());
         self
     }
+
     /// `limit`.
     ///
     /// (between 1 and 100)
@@ -573,34 +536,19 @@ impl WidgetsListByOffsetRequest {
         self.query.limit = Some(limit.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<runtime::Page<Widget>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<runtime::Page<Widget>>> {
@@ -627,40 +575,44 @@ impl WidgetsListByOffsetRequest {
             })
     }
 }
+
 impl WidgetsListByOffsetRequest {
     /// Every `widgets` item across all pages, as a lazy `Stream`: the next page is fetched only when needed, and the stream ends after the last page. Cap it with `.max_items(n)`.
     pub fn stream(self) -> runtime::PageStream<Self> {
         runtime::PageStream::new(self)
     }
 }
+
 impl runtime::__private::PagedRequest for WidgetsListByOffsetRequest {
     type Item = Widget;
+
     fn set_position(&mut self, position: u64) {
         self.query.offset = Some(i64::try_from(position).unwrap_or(i64::MAX));
     }
+
     fn position(&self) -> Option<u64> {
         self.query.offset.and_then(|position| u64::try_from(position).ok())
     }
+
     fn fetch_page(self) -> runtime::__private::PageFuture<Self::Item> {
         Box::pin(self.send())
     }
 }
+
 /// Query-string parameters of [`WidgetsSearchRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct WidgetsSearchQuery {
-    /// `term`.
-    pub term: String,
-    /// `colours=red,dark_blue`.
+struct WidgetsSearchQuery {
+    term: String,
     #[serde(
         skip_serializing_if = "runtime::__private::query::is_none_or_empty",
         serialize_with = "runtime::__private::query::comma_opt",
     )]
-    pub colours: Option<Vec<super::common::Colour>>,
-    /// `tag=a&tag=b`.
+    colours: Option<Vec<super::common::Colour>>,
     #[serde(skip_serializing_if = "Option::is_none", skip)]
-    pub tag: Option<Vec<String>>,
+    tag: Option<Vec<String>>,
 }
-/// A prepared `widgets.search` request (`GET /v2/widgets/search`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.search` request (`GET /v2/widgets/search`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsSearchRequest {
@@ -668,20 +620,19 @@ pub struct WidgetsSearchRequest {
     options: runtime::RequestOptions,
     query: WidgetsSearchQuery,
 }
+
 impl WidgetsSearchRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.search",
         method: runtime::Method::Get,
-        path: "/widgets/search",
+        path: "/v2/widgets/search",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+
     /// `colours=red,dark_blue`.
     pub fn colours(
         mut self,
@@ -690,39 +641,25 @@ impl WidgetsSearchRequest {
         self.query.colours = Some(colours.into_iter().map(Into::into).collect());
         self
     }
+
     /// `tag=a&tag=b`.
     pub fn tag(mut self, tag: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.query.tag = Some(tag.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Vec<Widget>> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Vec<Widget>>> {
@@ -733,14 +670,15 @@ impl WidgetsSearchRequest {
         response.with_meta(|response| response.decode_key("widgets"))
     }
 }
+
 /// Query-string parameters of [`WidgetsCountRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-pub struct WidgetsCountQuery {
-    /// `colour`.
+struct WidgetsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub colour: Option<super::common::Colour>,
+    colour: Option<super::common::Colour>,
 }
-/// A prepared `widgets.count` request (`GET /v2/widgets`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.count` request (`GET /v2/widgets`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCountRequest {
@@ -748,53 +686,37 @@ pub struct WidgetsCountRequest {
     options: runtime::RequestOptions,
     query: WidgetsCountQuery,
 }
+
 impl WidgetsCountRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.count",
         method: runtime::Method::Get,
-        path: "/widgets",
+        path: "/v2/widgets",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
+
     /// `colour`.
     pub fn colour(mut self, colour: impl Into<super::common::Colour>) -> Self {
         self.query.colour = Some(colour.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<i64> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<i64>> {
@@ -805,7 +727,8 @@ impl WidgetsCountRequest {
         response.with_meta(|response| response.decode_key("count"))
     }
 }
-/// A prepared `widgets.get` request (`GET /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.get` request (`GET /v2/widgets/{widget_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetRequest {
@@ -813,48 +736,31 @@ pub struct WidgetsGetRequest {
     options: runtime::RequestOptions,
     widget_id: String,
 }
+
 impl WidgetsGetRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.get",
         method: runtime::Method::Get,
-        path: "/widgets/{widget_id}",
+        path: "/v2/widgets/{widget_id}",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[(404, "No such widget.")],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Widget> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Widget>> {
@@ -865,7 +771,8 @@ impl WidgetsGetRequest {
         response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.get_part` request (`GET /v2/widgets/{widget_id}/parts/{index}`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.get_part` request (`GET /v2/widgets/{widget_id}/parts/{index}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsGetPartRequest {
@@ -874,48 +781,31 @@ pub struct WidgetsGetPartRequest {
     widget_id: String,
     index: i64,
 }
+
 impl WidgetsGetPartRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.get_part",
         method: runtime::Method::Get,
-        path: "/widgets/{widget_id}/parts/{index}",
+        path: "/v2/widgets/{widget_id}/parts/{index}",
         scope: Some("widgets:read"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:read`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsRead);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<serde_json::Value> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<serde_json::Value>> {
@@ -934,55 +824,39 @@ impl WidgetsGetPartRequest {
         response.with_meta(|response| response.decode_key("part"))
     }
 }
-/// A prepared `widgets.stats` request (`GET /v2/widgets/stats`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.stats` request (`GET /v2/widgets/stats`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsStatsRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl WidgetsStatsRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.stats",
         method: runtime::Method::Get,
-        path: "/widgets/stats",
+        path: "/v2/widgets/stats",
         scope: None,
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// This operation needs no particular scope.
-    pub const SCOPE: Option<super::Scope> = None;
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<WidgetStats> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<WidgetStats>> {
@@ -991,7 +865,8 @@ impl WidgetsStatsRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `widgets.create` request (`POST /v2/widgets`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.create` request (`POST /v2/widgets`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsCreateRequest {
@@ -999,20 +874,19 @@ pub struct WidgetsCreateRequest {
     options: runtime::RequestOptions,
     body: NewWidget,
 }
+
 impl WidgetsCreateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.create",
         method: runtime::Method::Post,
-        path: "/widgets",
+        path: "/v2/widgets",
         scope: Some("widgets:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[(409, "A widget with this name exists.")],
     };
-    /// The scope this operation needs: `widgets:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsWrite);
+
     /// `colour`.
     ///
     /// (server default `red`)
@@ -1020,11 +894,13 @@ impl WidgetsCreateRequest {
         self.body.colour = Some(colour.into());
         self
     }
+
     /// `tags`.
     pub fn tags(mut self, tags: impl Into<super::common::StringOrList>) -> Self {
         self.body.tags = Some(tags.into());
         self
     }
+
     /// `priority`.
     ///
     /// (between 1 and 5)
@@ -1032,6 +908,7 @@ impl WidgetsCreateRequest {
         self.body.priority = Some(priority.into());
         self
     }
+
     /// `weight`.
     ///
     /// (at least 0.5)
@@ -1039,6 +916,7 @@ impl WidgetsCreateRequest {
         self.body.weight = Some(weight.into());
         self
     }
+
     /// A secret is hidden from Debug.
     ///
     /// (secret: hidden from `Debug`)
@@ -1046,34 +924,19 @@ impl WidgetsCreateRequest {
         self.body.token = Some(token.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `201` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `201` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Widget> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Widget>> {
@@ -1097,7 +960,8 @@ impl WidgetsCreateRequest {
         response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.update` request (`PATCH /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.update` request (`PATCH /v2/widgets/{widget_id}`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsUpdateRequest {
@@ -1106,30 +970,31 @@ pub struct WidgetsUpdateRequest {
     widget_id: String,
     body: WidgetsUpdateBody,
 }
+
 impl WidgetsUpdateRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.update",
         method: runtime::Method::Patch,
-        path: "/widgets/{widget_id}",
+        path: "/v2/widgets/{widget_id}",
         scope: Some("widgets:write"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsWrite);
+
     /// `name`.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.body.name = Some(name.into());
         self
     }
+
     /// `colour`.
     pub fn colour(mut self, colour: impl Into<super::common::Colour>) -> Self {
         self.body.colour = Some(colour.into());
         self
     }
+
     /// `ids`.
     ///
     /// (1 to 3 items)
@@ -1137,6 +1002,7 @@ impl WidgetsUpdateRequest {
         self.body.ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
+
     /// `dimensions`.
     pub fn dimensions(
         mut self,
@@ -1145,34 +1011,19 @@ impl WidgetsUpdateRequest {
         self.body.dimensions = Some(dimensions.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<Widget> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<Widget>> {
@@ -1191,7 +1042,8 @@ impl WidgetsUpdateRequest {
         response.with_meta(|response| response.decode_key("widget"))
     }
 }
-/// A prepared `widgets.tag` request (`POST /v2/widgets/{widget_id}/tags`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.tag` request (`POST /v2/widgets/{widget_id}/tags`): set optional parameters, then `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsTagRequest {
@@ -1200,53 +1052,37 @@ pub struct WidgetsTagRequest {
     widget_id: String,
     body: WidgetsTagBody,
 }
+
 impl WidgetsTagRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.tag",
         method: runtime::Method::Post,
-        path: "/widgets/{widget_id}/tags",
+        path: "/v2/widgets/{widget_id}/tags",
         scope: Some("widgets:write"),
         scope_by: None,
         auth: true,
         retry_safe: false,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:write`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsWrite);
+
     /// `note`.
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.body.note = Some(note.into());
         self
     }
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<serde_json::Value> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<serde_json::Value>> {
@@ -1265,7 +1101,8 @@ impl WidgetsTagRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// A prepared `widgets.delete` request (`DELETE /v2/widgets/{widget_id}`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.delete` request (`DELETE /v2/widgets/{widget_id}`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsDeleteRequest {
@@ -1273,48 +1110,31 @@ pub struct WidgetsDeleteRequest {
     options: runtime::RequestOptions,
     widget_id: String,
 }
+
 impl WidgetsDeleteRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.delete",
         method: runtime::Method::Delete,
-        path: "/widgets/{widget_id}",
+        path: "/v2/widgets/{widget_id}",
         scope: Some("widgets:destroy"),
         scope_by: None,
         auth: true,
         retry_safe: true,
-        errors: &[],
     };
-    /// The scope this operation needs: `widgets:destroy`.
-    pub const SCOPE: Option<super::Scope> = Some(super::Scope::WidgetsDestroy);
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<()> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(self) -> runtime::Result<runtime::WithResponse<()>> {
         let path_args = [self.widget_id.as_str()];
         let call = runtime::__private::Call::new(&Self::OPERATION, &self.options)
@@ -1323,55 +1143,39 @@ impl WidgetsDeleteRequest {
         response.with_meta(|response| response.ignore_body())
     }
 }
-/// A prepared `widgets.ping` request (`GET /v2/ping`): set optional parameters, then `.send().await`.
+
+/// A prepared `widgets.ping` request (`GET /v2/ping`): `.send().await` it (see [Requests](runtime#requests)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until you `.send().await` it"]
 pub struct WidgetsPingRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
 }
+
 impl WidgetsPingRequest {
-    /// What this operation is: its method, path, scope and retry policy.
+    /// What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy.
     pub const OPERATION: runtime::Operation = runtime::Operation {
         id: "widgets.ping",
         method: runtime::Method::Get,
-        path: "/ping",
+        path: "/v2/ping",
         scope: None,
         scope_by: None,
         auth: false,
         retry_safe: true,
-        errors: &[],
     };
-    /// This operation needs no particular scope.
-    pub const SCOPE: Option<super::Scope> = None;
-    /// Overrides the client's request timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
+
+    /// Overrides the client's timeout, retries or deadline for this request.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
-    /// Overrides the client's retry budget for this request (`0` turns retries off).
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-    /// Bounds the whole request, every attempt and retry wait included.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends the request and decodes the `200` response.
-    ///
-    /// # Errors
-    ///
-    /// A [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.
+
+    /// Sends the request and decodes the `200` response. Errors: see [Requests](runtime#requests).
     pub async fn send(self) -> runtime::Result<String> {
         self.send_with_response().await.map(runtime::WithResponse::into_value)
     }
-    /// Like [`send`](Self::send), and also returns the response's status, headers and request id.
-    ///
-    /// # Errors
-    ///
-    /// As for [`send`](Self::send).
+
+    /// Like [`send`](Self::send), also returning the response's status, headers and request id.
     pub async fn send_with_response(
         self,
     ) -> runtime::Result<runtime::WithResponse<String>> {
@@ -1380,6 +1184,7 @@ impl WidgetsPingRequest {
         response.with_meta(|response| response.decode_key("message"))
     }
 }
+
 /// A widget. Unknown keys are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Widget {
@@ -1440,11 +1245,14 @@ pub struct Widget {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 /// The wire names of [`Widget`]'s `widget_id` field, canonical first.
 struct WidgetWidgetIdNames;
+
 impl runtime::__private::ids::WireNames for WidgetWidgetIdNames {
     const NAMES: &'static [&'static str] = &["widget_id", "_id", "id"];
 }
+
 /// A named request body.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewWidget {
@@ -1474,6 +1282,7 @@ pub struct NewWidget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<runtime::SecretString>,
 }
+
 /// A whole-body response.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WidgetStats {
@@ -1483,6 +1292,7 @@ pub struct WidgetStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_colour: Option<std::collections::BTreeMap<String, i64>>,
 }
+
 /// The JSON body of [`WidgetsUpdateRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WidgetsUpdateBody {
@@ -1501,6 +1311,7 @@ pub struct WidgetsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<super::common::Dimensions>,
 }
+
 /// The JSON body of [`WidgetsTagRequest`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WidgetsTagBody {

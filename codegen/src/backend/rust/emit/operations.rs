@@ -134,8 +134,24 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     };
     let query_init = op.query_struct.as_ref().map(|q| {
         let q = format_ident!("{q}");
-        let inits = init_fields(&op.query, Place::Query);
-        quote!(query: #q { #(#inits)* },)
+        if !op.query_default {
+            let inits = init_fields(&op.query, Place::Query);
+            return quote!(query: #q { #(#inits)* },);
+        }
+        let inits: Vec<TokenStream> = args
+            .iter()
+            .filter(|(_, p)| *p == Place::Query)
+            .map(|(f, _)| {
+                let n = ident(&f.rust);
+                let v = value_of(f);
+                quote!(#n: #v,)
+            })
+            .collect();
+        if inits.is_empty() {
+            quote!(query: #q::default(),)
+        } else {
+            quote!(query: #q { #(#inits)* ..#q::default() },)
+        }
     });
     let body_init = op.body.as_ref().map(|b| {
         let t = rust_type(&b.ty(), module);
@@ -159,11 +175,22 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     }
 }
 
-/// The request struct, its metadata constants, setters and `send`.
+/// The request struct, its metadata constant, setters and `send`.
 fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     let req = format_ident!("{}", op.request_struct);
+    let has_setters = op.query.iter().any(|f| !is_argument(f))
+        || op
+            .body
+            .iter()
+            .flat_map(|b| b.fields.iter())
+            .any(|f| !is_argument(f));
+    let then = if has_setters {
+        "set optional parameters, then `.send().await` it"
+    } else {
+        "`.send().await` it"
+    };
     let doc = docs::outer(&format!(
-        "A prepared `{}` request (`{} {path_prefix}{}`): set optional parameters, then `.send().await`.",
+        "A prepared `{}` request (`{} {path_prefix}{}`): {then} (see [Requests](runtime#requests)).",
         op.id,
         op.http_method.as_str(),
         op.path
@@ -196,27 +223,7 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
         .flat_map(|b| b.fields.iter())
         .filter(|f| !is_argument(f))
         .map(|f| setter_method(f, quote!(body), module));
-    let operation = operation_const(op);
-    let scope = match &op.scope {
-        Some((wire, variant)) => {
-            let v = format_ident!("{variant}");
-            let d = format!(" The scope this operation needs: `{wire}`.");
-            quote!(#[doc = #d] pub const SCOPE: Option<super::Scope> = Some(super::Scope::#v);)
-        }
-        None => match &op.scope_by {
-            Some(by) => {
-                let d = format!(
-                    " The scope depends on `{}`: see [`OPERATION`](Self::OPERATION)'s `scope_by`.",
-                    by.param
-                );
-                quote!(#[doc = #d] pub const SCOPE: Option<super::Scope> = None;)
-            }
-            None => quote!(
-                #[doc = " This operation needs no particular scope."]
-                pub const SCOPE: Option<super::Scope> = None;
-            ),
-        },
-    };
+    let operation = operation_const(op, path_prefix);
     let send = send(op, module);
     let stream = op.pagination.as_ref().map(|_| paginated_impl(op, module));
     quote! {
@@ -235,26 +242,13 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
 
         impl #req {
             #operation
-            #scope
 
             #(#setters_query)*
             #(#setters_body)*
 
-            #[doc = " Overrides the client's request timeout for this request."]
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            #[doc = " Overrides the client's retry budget for this request (`0` turns retries off)."]
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.options.max_retries = Some(max_retries);
-                self
-            }
-
-            #[doc = " Bounds the whole request, every attempt and retry wait included."]
-            pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-                self.options.deadline = Some(deadline);
+            #[doc = " Overrides the client's timeout, retries or deadline for this request."]
+            pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+                self.options = options;
                 self
             }
 
@@ -272,8 +266,8 @@ fn query_struct(op: &Operation, name: &str, module: &str) -> TokenStream {
         "Query-string parameters of [`{}`].",
         op.request_struct
     ));
+    // Private: the setters carry the documentation.
     let fields = op.query.iter().map(|f| {
-        let doc = docs::outer(&docs::field(f));
         let n = ident(&f.rust);
         let t = field_type(f, module);
         let wire = &f.wire;
@@ -305,13 +299,13 @@ fn query_struct(op: &Operation, name: &str, module: &str) -> TokenStream {
         } else {
             quote!()
         };
-        quote!(#doc #serde pub #n: #t,)
+        quote!(#serde #n: #t,)
     });
     let default = op.query_default.then(|| quote!(Default,));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
-        pub struct #name {
+        struct #name {
             #(#fields)*
         }
     }
@@ -332,7 +326,7 @@ fn setter_method(f: &Field, target: TokenStream, module: &str) -> TokenStream {
 }
 
 /// `pub const OPERATION: Operation = Operation { .. };`
-fn operation_const(op: &Operation) -> TokenStream {
+fn operation_const(op: &Operation, path_prefix: &str) -> TokenStream {
     let id = &op.id;
     let method = format_ident!(
         "{}",
@@ -344,7 +338,7 @@ fn operation_const(op: &Operation) -> TokenStream {
             HttpMethod::Delete => "Delete",
         }
     );
-    let path = &op.path;
+    let path = format!("{path_prefix}{}", op.path);
     let scope = match &op.scope {
         Some((wire, _)) => quote!(Some(#wire)),
         None => quote!(None),
@@ -359,13 +353,8 @@ fn operation_const(op: &Operation) -> TokenStream {
     };
     let auth = op.auth;
     let retry_safe = op.retry_safe;
-    let errors = op.errors.iter().map(|(c, t)| {
-        let c = proc_macro2::Literal::u16_unsuffixed(*c);
-        let t = t.trim();
-        quote!((#c, #t))
-    });
     quote! {
-        #[doc = " What this operation is: its method, path, scope and retry policy."]
+        #[doc = " What this operation is: its method, path, scope (also as a [`Scope`](runtime::Scope): [`required_scope`](runtime::Operation::required_scope)) and retry policy."]
         pub const OPERATION: runtime::Operation = runtime::Operation {
             id: #id,
             method: runtime::Method::#method,
@@ -374,7 +363,6 @@ fn operation_const(op: &Operation) -> TokenStream {
             scope_by: #scope_by,
             auth: #auth,
             retry_safe: #retry_safe,
-            errors: &[#(#errors),*],
         };
     }
 }
@@ -488,11 +476,11 @@ fn send(op: &Operation, module: &str) -> TokenStream {
         (None, _, None) => quote!(response.ignore_body()),
     };
     let doc = docs::outer(&format!(
-        "Sends the request and decodes the `{}` response.\n\n# Errors\n\nA [`runtime::Error`] when a documented limit is broken (before anything is sent), on a transport failure or timeout, for any non-success status, or when the body does not decode.",
+        "Sends the request and decodes the `{}` response. Errors: see [Requests](runtime#requests).",
         op.response.status
     ));
     let raw_doc = docs::outer(
-        "Like [`send`](Self::send), and also returns the response's status, headers and request id.\n\n# Errors\n\nAs for [`send`](Self::send).",
+        "Like [`send`](Self::send), also returning the response's status, headers and request id.",
     );
     quote! {
         #doc

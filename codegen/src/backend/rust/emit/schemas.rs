@@ -147,7 +147,7 @@ pub fn open_enum(
 ) -> TokenStream {
     let name = format_ident!("{name}");
     let doc = docs::outer(&format!(
-        "{}\n\nOpen enum: values the server adds later decode as [`{name}::Unknown`], keeping the text.",
+        "{}\n\nOpen: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).",
         description.trim_end()
     ));
     let defs = variants.iter().map(|(wire, rust, d)| {
@@ -164,25 +164,15 @@ pub fn open_enum(
         .map(|(_, rust, _)| format_ident!("{rust}"))
         .collect();
     let wires: Vec<&String> = variants.iter().map(|(wire, _, _)| wire).collect();
-    // Without known values (a spec without scopes), every value is unknown.
-    let from_string = if variants.is_empty() {
-        quote!(#name::Unknown(value))
-    } else {
-        quote! {
-            match #name::from(value.as_str()) {
-                #name::Unknown(_) => #name::Unknown(value),
-                known => known,
-            }
-        }
-    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#defs)*
-            #[doc = " A value this version of the client does not know, kept as sent."]
-            Unknown(String),
+            #[doc(hidden)]
+            #[deprecated = "a value this version does not know: match it with a wildcard arm and read it with `as_str()`"]
+            Unknown(runtime::UnknownValue),
         }
 
         impl #name {
@@ -190,10 +180,11 @@ pub fn open_enum(
             pub const KNOWN: &'static [#name] = &[#(#name::#idents),*];
 
             #[doc = " The value as sent on the wire."]
+            #[allow(deprecated)]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#name::#idents => #wires,)*
-                    #name::Unknown(value) => value,
+                    #name::Unknown(value) => value.as_str(),
                 }
             }
 
@@ -201,17 +192,12 @@ pub fn open_enum(
         }
 
         impl From<&str> for #name {
+            #[allow(deprecated)]
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => #name::#idents,)*
-                    other => #name::Unknown(other.to_owned()),
+                    other => #name::Unknown(runtime::__private::unknown(other)),
                 }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                #from_string
             }
         }
 
@@ -236,7 +222,7 @@ pub fn open_enum(
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(#name::from)
+                runtime::__private::from_str(deserializer, |value| #name::from(value))
             }
         }
     }
