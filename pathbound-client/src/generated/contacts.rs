@@ -15,8 +15,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts` · requires scope `contacts:write`
     ///
-    /// Returns `201` `{status, contact}`; the email must be unique in the
-    /// tenant, otherwise `409`.
+    /// The email must be unique in the tenant, otherwise `409`.
     ///
     /// On `201` returns the `contact` of the response envelope.
     ///
@@ -43,9 +42,8 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100, default 20); the response is
-    /// `{status, contacts[], pagination{page, limit, total_pages, total_items}}`. All filters
-    /// combine with AND. To count matching contacts without fetching them use `count()`.
+    /// All filters combine with AND. To count matching contacts without fetching them use
+    /// `count()`.
     ///
     /// On `200` returns one page of `contacts`; `.stream()` walks every page.
     ///
@@ -85,9 +83,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
     ///
-    /// `GET /contacts?count_only=true`, with the same filters as `list()`. Returns `200`
-    /// `{count}`; whether the envelope also carries `status` is not documented (?), which
-    /// does not matter because only `count` is read.
+    /// Takes the same filters as `list()`.
     ///
     /// On `200` returns the `count` of the response envelope.
     ///
@@ -122,9 +118,8 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}` · requires scope `contacts:read`
     ///
-    /// Returns `200`
-    /// `{status, contact, unified_profile, actions[], events[]}` (shape from the older docs;
-    /// the current page is not visible (?)).
+    /// Pathbound's current docs do not show the response; the client decodes
+    /// `ContactDetails`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -132,7 +127,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, contact_id: impl Into<String>) -> ContactsGetRequest {
         ContactsGetRequest {
@@ -145,9 +140,8 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// The given `properties` are updated or added; the others
-    /// are kept. Assumed: the docs do not show the response; we decode `{status, contact}`
-    /// like the company update (?).
+    /// The given `properties` are updated or added; the others are kept. Pathbound does not document the response; the client decodes
+    /// `{status, contact}`.
     ///
     /// On `200` returns the `contact` of the response envelope.
     ///
@@ -156,7 +150,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, contact_id: impl Into<String>) -> ContactsUpdateRequest {
         ContactsUpdateRequest {
@@ -173,8 +167,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// Permanent. Assumed: the docs do not show the
-    /// response; we decode `{status, message}` (?).
+    /// Permanent. Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -182,7 +175,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, contact_id: impl Into<String>) -> ContactsDeleteRequest {
         ContactsDeleteRequest {
@@ -195,9 +188,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/events/{contact_id}` · requires scope `contacts:read`
     ///
-    /// `GET /contacts/events/{contact_id}` (note the unusual order: `events` comes before the
-    /// id). Returns `200` `{status, events[]}`, not paginated. Documented by the older docs
-    /// only; assumed unchanged (?).
+    /// Note the unusual path: `events` comes before the id. Not paginated.
     ///
     /// On `200` returns the `events` of the response envelope.
     ///
@@ -205,7 +196,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_events(
         &self,
@@ -225,8 +216,8 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}/notes` · requires scope `contacts:read`
     ///
-    /// Assumed: path inferred by analogy with company
-    /// notes, and the response assumed to be `{status, notes[]}`, not paginated (?).
+    /// Not paginated. Pathbound's REST docs do not show this call; the client decodes
+    /// `{status, notes[]}`.
     ///
     /// On `200` returns the `notes` of the response envelope.
     ///
@@ -234,7 +225,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ContactsListNotesRequest {
         ContactsListNotesRequest {
@@ -247,8 +238,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts/{contact_id}/notes` · requires scope `contacts:write`
     ///
-    /// `POST /contacts/{contact_id}/notes` with `{content}`. Assumed: path inferred by
-    /// analogy with company notes; response assumed `201` `{status, note}` (?).
+    /// Pathbound's REST docs do not show this call; the client decodes `201` `{status, note}`.
     ///
     /// On `201` returns the `note` of the response envelope.
     ///
@@ -257,7 +247,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
@@ -277,9 +267,8 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// `PUT /contacts/{contact_id}/notes/{note_id}` with `{content}`. Assumed: path and
-    /// method inferred from the MCP `update_contact_note` tool; response assumed
-    /// `{status, note}` (?).
+    /// Pathbound's REST docs do not show this call; the client sends `PUT` and decodes
+    /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
     ///
@@ -288,7 +277,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No such contact or note in the tenant (status assumed (?)).
+    /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
@@ -310,8 +299,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// Assumed: path inferred from the MCP
-    /// `delete_contact_note` tool; response assumed `{status, message}` (?).
+    /// Pathbound's REST docs do not show this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -319,7 +307,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No such contact or note in the tenant (status assumed (?)).
+    /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
@@ -339,9 +327,8 @@ impl ContactsApi<'_> {
     ///
     /// Call it once at login: it creates or resolves the contact for
     /// `external_id` immediately and back-fills the anonymous history of `anonymous_id`.
-    /// It complements the `pathbound_external_contact_id` cookie. Assumed: the response is
-    /// not documented; we decode `IdentifyResult` (?). Assumed: `external_id` is the only
-    /// required field (?).
+    /// It complements the `pathbound_external_contact_id` cookie. Pathbound does not
+    /// document the response (see `IdentifyResult`).
     ///
     /// On `200` returns the whole response body.
     ///
@@ -917,7 +904,7 @@ impl ContactsGetRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -984,7 +971,7 @@ impl ContactsUpdateRequest {
             (400, "Invalid body; `details` lists the fields."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1060,7 +1047,7 @@ impl ContactsDeleteRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1138,7 +1125,7 @@ impl ContactsListEventsRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1216,7 +1203,7 @@ impl ContactsListNotesRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:read` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1283,7 +1270,7 @@ impl ContactsCreateNoteRequest {
             (400, "Invalid body (e.g. empty `content`)."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:write` scope."),
-            (404, "No contact with this id in the tenant (status assumed (?))."),
+            (404, "No contact with this id in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1352,7 +1339,7 @@ impl ContactsUpdateNoteRequest {
             (400, "Invalid body (e.g. empty `content`)."),
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:write` scope."),
-            (404, "No such contact or note in the tenant (status assumed (?))."),
+            (404, "No such contact or note in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1419,7 +1406,7 @@ impl ContactsDeleteNoteRequest {
         errors: &[
             (401, "Missing or invalid API key."),
             (403, "The key lacks the `contacts:write` scope."),
-            (404, "No such contact or note in the tenant (status assumed (?))."),
+            (404, "No such contact or note in the tenant."),
             (429, "Rate limit exceeded."),
         ],
     };
@@ -1538,7 +1525,7 @@ impl ContactsIdentifyRequest {
     }
 }
 /// A person in the CRM. Only the id is guaranteed; a `fields=summary` projection carries
-/// a compact subset (its exact keys are not documented) with the id as `id`. Unknown
+/// a compact subset with the id as `id` (Pathbound does not document its keys). Unknown
 /// keys are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
@@ -1568,7 +1555,7 @@ pub struct Contact {
     /// When the contact (or its visitor) was first seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<runtime::Timestamp>,
-    /// How the contact was created, e.g. `manual`; other values are not documented.
+    /// How the contact was created, e.g. `manual`; Pathbound does not document the other values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_source: Option<String>,
     /// First-touch attribution, written once at creation and never overwritten.
@@ -1586,7 +1573,7 @@ pub struct Contact {
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_landing_page: Option<String>,
-    /// First-touch UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, ...). Assumed to be an object (?).
+    /// First-touch UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, ...).
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1631,7 +1618,7 @@ pub struct ContactProperties {
     /// Funnel stage (the list filter for it is `lifecycle_stage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecyclestage: Option<super::common::LifecycleStage>,
-    /// Lead status, as filtered by `lead_status`. Assumed property key (?).
+    /// Lead status, as filtered by `lead_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_status: Option<String>,
     /// Country.
@@ -1646,8 +1633,8 @@ pub struct ContactProperties {
     /// State or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// HubSpot-style creation date (a `sort_by` key). Assumed ISO 8601 text (?); epoch
-    /// milliseconds, as HubSpot sends them, are accepted too and turned into the same text.
+    /// HubSpot-style creation date (a `sort_by` key). Epoch milliseconds, as HubSpot sends
+    /// them, are accepted too and turned into ISO 8601 text.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1674,7 +1661,7 @@ pub struct ContactAssociations {
 pub struct ContactDetails {
     /// The contact.
     pub contact: Contact,
-    /// The deduplicated cross-source profile. Its shape is not documented.
+    /// The deduplicated cross-source profile. Pathbound does not document its shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unified_profile: Option<serde_json::Map<String, serde_json::Value>>,
     /// Recent actions for the contact (the MCP tool bounds this to 10).
@@ -1864,11 +1851,11 @@ impl From<Vec<String>> for VisitorIds {
         VisitorIds::Many(value)
     }
 }
-/// The body of `POST /identify`. Assumed: the docs do not show it; we expect
-/// `{status, contact_id}` or `{status, contact}` and keep every other key in `extra` (?).
+/// The body of `POST /identify`. Pathbound does not document it; the client reads
+/// `contact_id` or `contact` and keeps every other key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentifyResult {
-    /// The id of the created or resolved contact. Assumed key (?).
+    /// The id of the created or resolved contact.
     ///
     /// (also accepted as `_id`)
     #[serde(
@@ -1877,7 +1864,7 @@ pub struct IdentifyResult {
         serialize_with = "runtime::__private::ids::serialize_option::<IdentifyResultContactIdNames, _, _>"
     )]
     pub contact_id: Option<String>,
-    /// The created or resolved contact. Assumed key (?).
+    /// The created or resolved contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// A human-readable message.

@@ -24,7 +24,7 @@ pub enum Scope {
     SegmentsWrite,
     /// List and retrieve actions. (`actions:read`)
     ActionsRead,
-    /// Create, update, approve, reject, execute and cancel actions. Opt-in; legacy keys without scopes do not get it. Opt-in: granted only when chosen explicitly. (`actions:write`)
+    /// Create, update, approve, reject, execute and cancel actions. Legacy keys without scopes do not get it. Opt-in: granted only when chosen explicitly. (`actions:write`)
     ActionsWrite,
     /// List and retrieve agents and agent runs. (`agents:read`)
     AgentsRead,
@@ -112,7 +112,7 @@ impl Scope {
             Scope::ActionsRead => Some("List and retrieve actions."),
             Scope::ActionsWrite => {
                 Some(
-                    "Create, update, approve, reject, execute and cancel actions. Opt-in; legacy keys without scopes do not get it.",
+                    "Create, update, approve, reject, execute and cancel actions. Legacy keys without scopes do not get it.",
                 )
             }
             Scope::AgentsRead => Some("List and retrieve agents and agent runs."),
