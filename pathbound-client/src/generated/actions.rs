@@ -54,8 +54,8 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions` · requires scope `actions:read`
     ///
-    /// Pathbound's current docs do not list the parameters; the client sends `skip`,
-    /// `limit`, the filters and the sort options of earlier versions.
+    /// Pathbound does not document the parameters; the client sends `skip`, `limit` and the
+    /// filters and sort options of this request.
     ///
     /// On `200` returns one page of `actions`; `.stream()` walks every page.
     ///

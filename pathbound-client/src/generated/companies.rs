@@ -190,7 +190,7 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// Pathbound's REST docs do not show this call; the client sends `PUT` and decodes
+    /// Pathbound does not document this call; the client sends `PUT` and decodes
     /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
@@ -222,7 +222,7 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// Pathbound's REST docs do not show this call; the client decodes `{status, message}`.
+    /// Pathbound does not document this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -337,7 +337,7 @@ pub struct CompaniesListQuery {
     /// Only companies in this country.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// The sort key, presumably a property name such as `name` or `domain`; Pathbound does not document the allowed values.
+    /// The sort key. Pathbound does not document the allowed values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// The sort direction.
@@ -411,7 +411,7 @@ impl CompaniesListRequest {
         self.query.country = Some(country.into());
         self
     }
-    /// The sort key, presumably a property name such as `name` or `domain`; Pathbound does not document the allowed values.
+    /// The sort key. Pathbound does not document the allowed values.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
@@ -1045,7 +1045,7 @@ pub struct CompanyProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Number of employees. HubSpot-style properties may arrive as a numeric string
-    /// (`"250"`) from imports and CRM syncs; both spellings decode (the docs show numbers).
+    /// (`"250"`) from imports and CRM syncs; both spellings decode.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -118,8 +118,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}` · requires scope `contacts:read`
     ///
-    /// Pathbound's current docs do not show the response; the client decodes
-    /// `ContactDetails`.
+    /// Pathbound does not document the response; the client decodes `ContactDetails`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -216,7 +215,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}/notes` · requires scope `contacts:read`
     ///
-    /// Not paginated. Pathbound's REST docs do not show this call; the client decodes
+    /// Not paginated. Pathbound does not document this call; the client decodes
     /// `{status, notes[]}`.
     ///
     /// On `200` returns the `notes` of the response envelope.
@@ -238,7 +237,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts/{contact_id}/notes` · requires scope `contacts:write`
     ///
-    /// Pathbound's REST docs do not show this call; the client decodes `201` `{status, note}`.
+    /// Pathbound does not document this call; the client decodes `201` `{status, note}`.
     ///
     /// On `201` returns the `note` of the response envelope.
     ///
@@ -267,7 +266,7 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// Pathbound's REST docs do not show this call; the client sends `PUT` and decodes
+    /// Pathbound does not document this call; the client sends `PUT` and decodes
     /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
@@ -299,7 +298,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// Pathbound's REST docs do not show this call; the client decodes `{status, message}`.
+    /// Pathbound does not document this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -1664,10 +1663,10 @@ pub struct ContactDetails {
     /// The deduplicated cross-source profile. Pathbound does not document its shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unified_profile: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Recent actions for the contact (the MCP tool bounds this to 10).
+    /// Recent actions for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<super::actions::Action>>,
-    /// Recent events of the contact (the MCP tool bounds this to 20).
+    /// Recent events of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<super::events::Event>>,
     /// Keys this version of the client does not know, kept as sent.
