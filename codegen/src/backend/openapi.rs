@@ -652,7 +652,7 @@ pub fn document(model: &Model) -> Result<String, String> {
                 ("title", Some(s(&api.title))),
                 ("version", Some(s(&api.version))),
                 ("description", api.description.as_ref().map(|d| s(d.trim()))),
-                ("x-pathbound-notes", api.notes.as_ref().map(|n| s(n))),
+                ("x-pathbound-notes", api.notes.clone().map(s)),
             ])),
         ),
         (
@@ -698,7 +698,7 @@ pub fn document(model: &Model) -> Result<String, String> {
                             ("name", Some(s(&sc.name))),
                             ("description", Some(s(sc.description.trim()))),
                             ("opt_in", Some(Value::Bool(sc.opt_in))),
-                            ("x-pathbound-notes", sc.notes.as_ref().map(|n| s(n))),
+                            ("x-pathbound-notes", sc.notes.clone().map(s)),
                         ])
                     })
                     .collect(),
