@@ -19,13 +19,14 @@ use serde::{Deserialize, Serialize};
 /// | `chrono` | `Timestamp::to_chrono() -> Result<chrono::DateTime<Utc>, TimestampError>` | `From<chrono::DateTime<Tz>>` |
 /// | `jiff` | `Timestamp::to_jiff() -> Result<jiff::Timestamp, TimestampError>` | `From<jiff::Timestamp>` |
 ///
-/// Each `to_*` method also exists as `TryFrom<&Timestamp>`. It reads RFC 3339
+/// Each `to_*` method also exists as `TryFrom<&Timestamp>` and
+/// `TryFrom<Timestamp>`. It reads RFC 3339
 /// text (any offset, any number of fractional digits) and fails with a
 /// `TimestampError` on text that is not. A date becomes the API's own format:
 /// RFC 3339 in UTC with milliseconds and `Z` (`2024-05-01T10:00:00.123Z`);
 /// finer precision is cut off, not rounded. A year outside 0000–9999 is written
 /// in ISO 8601's expanded form (`+10000-01-01T00:00:00.000Z`), which is not RFC
-/// 3339 and which the API will refuse.
+/// 3339 and which the API may refuse.
 ///
 /// Ordering and equality compare the text; that matches chronological order
 /// only for values in the same format and zone, which is what the API sends
@@ -170,6 +171,16 @@ mod with_time {
     impl Timestamp {
         /// The date-time, with the offset the text gives (`Z` is UTC).
         ///
+        /// ```
+        /// use pathbound_runtime::Timestamp;
+        ///
+        /// let sent = Timestamp::from("2024-05-01T12:00:00.5+02:00");
+        /// let date = sent.to_time()?;
+        /// assert_eq!(date.offset().whole_hours(), 2);
+        /// assert_eq!(Timestamp::from(date).as_str(), "2024-05-01T10:00:00.500Z");
+        /// # Ok::<(), pathbound_runtime::TimestampError>(())
+        /// ```
+        ///
         /// # Errors
         ///
         /// [`TimestampError`] when the text is not RFC 3339.
@@ -208,6 +219,16 @@ mod with_chrono {
 
     impl Timestamp {
         /// The date-time in UTC (an offset in the text is applied).
+        ///
+        /// ```
+        /// use pathbound_runtime::Timestamp;
+        ///
+        /// let sent = Timestamp::from("2024-05-01T12:00:00.5+02:00");
+        /// let date = sent.to_chrono()?;
+        /// assert_eq!(date.timestamp(), 1_714_557_600);
+        /// assert_eq!(Timestamp::from(date).as_str(), "2024-05-01T10:00:00.500Z");
+        /// # Ok::<(), pathbound_runtime::TimestampError>(())
+        /// ```
         ///
         /// # Errors
         ///
@@ -251,6 +272,16 @@ mod with_jiff {
 
     impl Timestamp {
         /// The instant (an offset in the text is applied).
+        ///
+        /// ```
+        /// use pathbound_runtime::Timestamp;
+        ///
+        /// let sent = Timestamp::from("2024-05-01T12:00:00.5+02:00");
+        /// let instant = sent.to_jiff()?;
+        /// assert_eq!(instant.as_second(), 1_714_557_600);
+        /// assert_eq!(Timestamp::from(instant).as_str(), "2024-05-01T10:00:00.500Z");
+        /// # Ok::<(), pathbound_runtime::TimestampError>(())
+        /// ```
         ///
         /// # Errors
         ///
