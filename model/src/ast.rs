@@ -40,6 +40,10 @@ pub struct ApiMeta {
     pub version: String,
     /// `api.description`.
     pub description: Option<String>,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// `api.base_url`.
     pub base_url: String,
     /// `api.auth.api_key_env`.
@@ -55,6 +59,10 @@ pub struct ScopeDef {
     pub name: String,
     /// What it grants.
     pub description: String,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Granted only when chosen explicitly.
     pub opt_in: bool,
     /// `rust_name`, when given.
@@ -72,6 +80,10 @@ pub struct SchemaDef {
     pub module: String,
     /// Rustdoc.
     pub description: String,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Object, enum or union.
     pub kind: SchemaKind,
     /// Where it was declared.
@@ -107,6 +119,10 @@ pub struct EnumValue {
     pub wire: String,
     /// Rustdoc for the variant.
     pub description: Option<String>,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// `rust_name`, when given.
     pub rust_name: Option<String>,
     /// Where it was declared.
@@ -135,6 +151,10 @@ pub struct FieldDef {
     pub ty: TypeExpr,
     /// Rustdoc.
     pub description: Option<String>,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Always present.
     pub required: bool,
     /// May be `null`.
@@ -195,6 +215,10 @@ pub struct ResourceDef {
     pub name: String,
     /// Module docs.
     pub description: Option<String>,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Its endpoints, in spec order.
     pub endpoints: Vec<EndpointDef>,
     /// The file it came from.
@@ -227,6 +251,10 @@ pub struct EndpointDef {
     pub summary: String,
     /// Longer docs.
     pub description: Option<String>,
+    /// `notes:`: provenance for maintainers (where a fact comes from, what is
+    /// assumed). Never shown in user-facing docs or messages; the OpenAPI export
+    /// carries it as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Path parameters.
     pub path_params: Vec<FieldDef>,
     /// Query parameters.
@@ -241,6 +269,9 @@ pub struct EndpointDef {
     pub pagination: Option<PaginationDef>,
     /// Documented error statuses.
     pub errors: Vec<(u16, String)>,
+    /// `notes:` of error entries written as `{description, notes}`:
+    /// `(status, notes)`, never shown to users (see `notes`).
+    pub error_notes: Vec<(u16, String)>,
     /// `retry:` when given.
     pub retry_safe: Option<bool>,
     /// Where it was declared.

@@ -42,6 +42,7 @@ const FIELD_KEYS: &[&str] = &[
     "style",
     "lenient",
     "description",
+    "notes",
     "required",
     "nullable",
     "rust_name",
@@ -158,6 +159,28 @@ impl<'a> Decoder<'a> {
         })
     }
 
+    /// `notes:`: one piece of text (a YAML block scalar for several lines).
+    fn notes(&mut self, e: &Entries<'_>) -> Option<String> {
+        match e.get("notes")? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::String(_) => {
+                self.error(
+                    &e.at("notes"),
+                    "`notes` is empty; remove the key or write the note",
+                );
+                None
+            }
+            v => {
+                self.error_help(
+                    &e.at("notes"),
+                    format!("`notes` must be text, found {}", kind(v)),
+                    "write one string; use a block (`notes: |`) for several lines",
+                );
+                None
+            }
+        }
+    }
+
     fn required_string(&mut self, e: &Entries<'_>, key: &str) -> String {
         if e.get(key).is_none() {
             self.error(&e.origin, format!("missing required key `{key}`"));
@@ -254,13 +277,17 @@ impl<'a> Decoder<'a> {
         if let Some(scopes) = e.get("scopes") {
             for (name, v) in self.named_entries(scopes, &e.at("scopes")) {
                 let origin = e.at("scopes").child(&name);
-                if let Some(s) = self.entries(v, &origin, &["description", "opt_in", "rust_name"]) {
+                if let Some(s) =
+                    self.entries(v, &origin, &["description", "notes", "opt_in", "rust_name"])
+                {
                     let description = self.required_string(&s, "description");
+                    let notes = self.notes(&s);
                     let opt_in = self.bool(&s, "opt_in", false);
                     let rust_name = self.string(&s, "rust_name");
                     spec.scopes.push(ScopeDef {
                         name,
                         description,
+                        notes,
                         opt_in,
                         rust_name,
                         origin,
@@ -289,13 +316,21 @@ impl<'a> Decoder<'a> {
         let Some(e) = self.entries(
             value,
             origin,
-            &["title", "version", "description", "base_url", "auth"],
+            &[
+                "title",
+                "version",
+                "description",
+                "notes",
+                "base_url",
+                "auth",
+            ],
         ) else {
             return meta;
         };
         meta.title = self.required_string(&e, "title");
         meta.version = self.required_string(&e, "version");
         meta.description = self.string(&e, "description");
+        meta.notes = self.notes(&e);
         meta.base_url = self.required_string(&e, "base_url");
         match e.get("auth") {
             Some(auth) => {
@@ -330,10 +365,15 @@ impl<'a> Decoder<'a> {
         name: &str,
         spec: &mut Spec,
     ) {
-        let Some(e) = self.entries(value, &origin, &["description", "schemas", "endpoints"]) else {
+        let Some(e) = self.entries(
+            value,
+            &origin,
+            &["description", "notes", "schemas", "endpoints"],
+        ) else {
             return;
         };
         let description = self.string(&e, "description");
+        let notes = self.notes(&e);
         if let Some(schemas) = e.get("schemas") {
             self.schemas(
                 schemas,
@@ -354,6 +394,7 @@ impl<'a> Decoder<'a> {
         spec.resources.push(ResourceDef {
             name: name.to_string(),
             description,
+            notes,
             endpoints,
             file,
             origin,
@@ -367,12 +408,20 @@ impl<'a> Decoder<'a> {
             let Some(e) = self.entries(
                 v,
                 &at,
-                &["description", "fields", "additional", "enum", "one_of"],
+                &[
+                    "description",
+                    "notes",
+                    "fields",
+                    "additional",
+                    "enum",
+                    "one_of",
+                ],
             ) else {
                 spec.broken_schemas.push(name);
                 continue;
             };
             let description = self.required_string(&e, "description");
+            let notes = self.notes(&e);
             let present: Vec<&str> = ["fields", "enum", "one_of"]
                 .into_iter()
                 .filter(|k| e.get(k).is_some())
@@ -444,6 +493,7 @@ impl<'a> Decoder<'a> {
                 name,
                 module: module.to_string(),
                 description,
+                notes,
                 kind,
                 origin: at,
             });
@@ -466,17 +516,21 @@ impl<'a> Decoder<'a> {
                 out.push(EnumValue {
                     wire: value,
                     description: None,
+                    notes: None,
                     rust_name: None,
                     origin: at,
                 });
-            } else if let Some(x) = self.entries(item, &at, &["value", "description", "rust_name"])
+            } else if let Some(x) =
+                self.entries(item, &at, &["value", "description", "notes", "rust_name"])
             {
                 let value = self.required_string(&x, "value");
                 let description = self.string(&x, "description");
+                let notes = self.notes(&x);
                 let rust_name = self.string(&x, "rust_name");
                 out.push(EnumValue {
                     wire: value,
                     description,
+                    notes,
                     rust_name,
                     origin: at,
                 });
@@ -516,6 +570,7 @@ impl<'a> Decoder<'a> {
             rust_name: self.string(&e, "rust_name"),
             ty: ty.clone().unwrap_or(TypeExpr::Any),
             description: self.string(&e, "description"),
+            notes: self.notes(&e),
             required: self.bool(&e, "required", false),
             nullable: self.bool(&e, "nullable", false),
             aliases: self.text_list(&e, "aliases"),
@@ -555,6 +610,7 @@ impl<'a> Decoder<'a> {
                 "auth",
                 "summary",
                 "description",
+                "notes",
                 "path_params",
                 "query",
                 "fixed_query",
@@ -594,6 +650,7 @@ impl<'a> Decoder<'a> {
         let auth = self.bool(&e, "auth", true);
         let summary = self.required_string(&e, "summary");
         let description = self.string(&e, "description");
+        let notes = self.notes(&e);
         let path_params = self.fields(e.get("path_params"), &e.at("path_params"));
         let query = self.fields(e.get("query"), &e.at("query"));
         let mut fixed_query = Vec::new();
@@ -683,16 +740,36 @@ impl<'a> Decoder<'a> {
             })
         });
         let mut errors = Vec::new();
+        let mut error_notes = Vec::new();
         if let Some(errs) = e.get("errors") {
             for (code, v) in self.named_entries(errs, &e.at("errors")) {
                 let at = e.at("errors").child(&code);
-                match (code.parse::<u16>(), scalar_text(v)) {
-                    (Ok(c), Some(text)) if (400..600).contains(&c) => errors.push((c, text)),
-                    (Ok(_), Some(_)) | (Err(_), _) => self.error(
+                let status = code.parse::<u16>().ok().filter(|c| (400..600).contains(c));
+                let Some(status) = status else {
+                    self.error(
                         &at,
                         format!("`{code}` is not an HTTP error status (400-599)"),
+                    );
+                    continue;
+                };
+                // `404: text`, or `404: { description: text, notes: text }`.
+                if let Value::Mapping(_) = v {
+                    if let Some(x) = self.entries(v, &at, &["description", "notes"]) {
+                        let text = self.required_string(&x, "description");
+                        if let Some(notes) = self.notes(&x) {
+                            error_notes.push((status, notes));
+                        }
+                        errors.push((status, text));
+                    }
+                    continue;
+                }
+                match scalar_text(v) {
+                    Some(text) => errors.push((status, text)),
+                    None => self.error_help(
+                        &at,
+                        "an error's meaning must be text",
+                        "write `404: text`, or `404: { description: text, notes: text }`",
                     ),
-                    (_, None) => self.error(&at, "an error's meaning must be text"),
                 }
             }
         }
@@ -717,6 +794,7 @@ impl<'a> Decoder<'a> {
             auth,
             summary,
             description,
+            notes,
             path_params,
             query,
             fixed_query,
@@ -724,6 +802,7 @@ impl<'a> Decoder<'a> {
             response,
             pagination,
             errors,
+            error_notes,
             retry_safe,
             origin,
         })

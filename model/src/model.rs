@@ -91,6 +91,9 @@ pub struct Scope {
     pub name: String,
     /// What it grants.
     pub description: String,
+    /// Provenance notes for maintainers (`notes:`): never in user-facing docs
+    /// or messages; the OpenAPI export carries them as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Granted only when chosen explicitly.
     pub opt_in: bool,
     /// The spec's `rust_name`: a hint for the Rust backend, kept as written.
@@ -109,6 +112,9 @@ pub struct Schema {
     pub module: String,
     /// Its documentation.
     pub description: String,
+    /// Provenance notes for maintainers (`notes:`): never in user-facing docs
+    /// or messages; the OpenAPI export carries them as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Its shape.
     pub kind: Kind,
     /// The operation whose inline body this is, if it is one.
@@ -133,6 +139,9 @@ pub struct Resource {
     pub name: String,
     /// Its documentation.
     pub description: Option<String>,
+    /// Provenance notes for maintainers (`notes:`): never in user-facing docs
+    /// or messages; the OpenAPI export carries them as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// The spec file it comes from.
     pub file: String,
     /// Operations in spec order.
@@ -165,6 +174,9 @@ pub struct Operation {
     pub summary: String,
     /// Longer documentation.
     pub description: Option<String>,
+    /// Provenance notes for maintainers (`notes:`): never in user-facing docs
+    /// or messages; the OpenAPI export carries them as `x-pathbound-notes`.
+    pub notes: Option<String>,
     /// Path parameters, in template order.
     pub path_params: Vec<Field>,
     /// Query parameters.
@@ -179,6 +191,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Documented error statuses and what they mean here.
     pub errors: Vec<(u16, String)>,
+    /// Provenance notes of error entries, `(status, notes)`: never in error
+    /// text or docs (see `notes`).
+    pub error_notes: Vec<(u16, String)>,
     /// May be re-sent after a failure the server may have seen (`retry:`,
     /// defaulting to whether the method is idempotent).
     pub retry_safe: bool,
@@ -269,6 +284,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             name: s.name.clone(),
             module: s.module.clone(),
             description: s.description.clone(),
+            notes: s.notes.clone(),
             kind: s.kind.clone(),
             body_of: None,
             origin: s.origin.clone(),
@@ -288,6 +304,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                         name: name.clone(),
                         module: r.name.clone(),
                         description: format!("The JSON body of `{id}`."),
+                        notes: None,
                         kind: Kind::Object {
                             fields: fields.clone(),
                             keep_extra: false,
@@ -358,6 +375,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 auth: ep.auth,
                 summary: ep.summary.clone(),
                 description: ep.description.clone(),
+                notes: ep.notes.clone(),
                 path_params,
                 query: ep.query.clone(),
                 fixed_query: ep.fixed_query.clone(),
@@ -372,6 +390,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                     items: p.items.clone(),
                 }),
                 errors: ep.errors.clone(),
+                error_notes: ep.error_notes.clone(),
                 retry_safe: ep.retry_safe.unwrap_or(ep.method.is_idempotent()),
                 origin: ep.origin.clone(),
             });
@@ -379,6 +398,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
         resources.push(Resource {
             name: r.name.clone(),
             description: r.description.clone(),
+            notes: r.notes.clone(),
             file: sources.name(r.file).to_string(),
             operations,
             origin: r.origin.clone(),
@@ -392,6 +412,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             .map(|s| Scope {
                 name: s.name.clone(),
                 description: s.description.clone(),
+                notes: s.notes.clone(),
                 opt_in: s.opt_in,
                 rust_name: s.rust_name.clone(),
                 origin: s.origin.clone(),

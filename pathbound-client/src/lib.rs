@@ -41,6 +41,10 @@ pub mod webhooks_verify;
 mod generated;
 
 pub use generated::*;
+/// Text of a [`Timestamp`] that is not an RFC 3339 date-time (features `time`,
+/// `chrono`, `jiff`).
+#[cfg(any(feature = "time", feature = "chrono", feature = "jiff"))]
+pub use runtime::TimestampError;
 pub use runtime::{
     Error, Page, PageInfo, PageStream, RequestOptions, Result, Timestamp, WithResponse,
 };

@@ -33,12 +33,12 @@
 //!
 //! # How the kind of a delivery is recognised
 //!
-//! The newer docs list the three data types a stream can target (`event`,
-//! `contact`, `company`) and show the event payload, but no contact or company
-//! payload, and no header naming the kind. Both documented event payloads
-//! (the older `{event, event_id, …}`, the newer `{id, event, …}`) carry the
-//! event name under `event`; contact and company deliveries are *assumed* to
-//! carry `type` (`contact`/`company`) and `action` (`created`, `updated`,
+//! Pathbound documents the three data types a stream can target (`event`,
+//! `contact`, `company`) and the event payload, but neither the contact and
+//! company payloads nor a header naming the kind. Both event payloads (the
+//! older `{event, event_id, …}`, the newer `{id, event, …}`) carry the event
+//! name under `event`; for contact and company deliveries the verifier reads
+//! `type` (`contact`/`company`) and `action` (`created`, `updated`,
 //! `deleted`), or a combined `type` such as `contact.updated`. The keys and
 //! their accepted aliases are in the spec
 //! ([`WebhookDeliveryKind`]), so a
@@ -120,8 +120,8 @@ pub enum Delivery {
     /// A unified contact was created, updated or deleted.
     Contact {
         /// What happened; `None` when the delivery names no change type under
-        /// the assumed keys (see [`WebhookDeliveryKind`]); whatever it sends
-        /// instead is kept in `delivery.extra`.
+        /// the keys the verifier reads (see [`WebhookDeliveryKind`]); whatever
+        /// it sends instead is kept in `delivery.extra`.
         action: Option<WebhookChangeType>,
         /// The body.
         delivery: WebhookContactDelivery,
@@ -140,7 +140,8 @@ pub enum Delivery {
 
 impl Delivery {
     /// The delivery's id, to deduplicate deliveries: the event's id for an
-    /// event, the `id` key otherwise (assumed for contact and company changes).
+    /// event, the `id` key of a contact or company change (which Pathbound does
+    /// not document).
     pub fn id(&self) -> Option<&str> {
         match self {
             Delivery::Event(event) => Some(&event.event_id),

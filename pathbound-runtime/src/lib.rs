@@ -64,9 +64,25 @@
 //! | `lenient` | decoders for fields marked `lenient` (numeric strings, epoch dates) |
 //! | `scope` | [`Scope`]: one type for every scope, constant or sent by the server |
 //! | `unknown` | [`UnknownValue`]: enum values this version does not know |
-//! | `timestamp` | [`Timestamp`] |
+//! | `timestamp` | [`Timestamp`], and its conversions behind the features below |
 //! | `secret` | the redacting wrapper around the API key |
 //! | [`webhook`] | verification of signed webhook deliveries |
+//!
+//! # Optional features
+//!
+//! All off by default; each adds one date-time crate (with its default features
+//! off) and conversions of [`Timestamp`] to and from it. A generated client
+//! re-exposes them under the same names (`pathbound-client/chrono`, …).
+//!
+//! | feature | adds | to a date | from a date |
+//! |---|---|---|---|
+//! | `time` | `time` 0.3 (`parsing`) | `Timestamp::to_time()` → `time::OffsetDateTime` | `From<OffsetDateTime>` |
+//! | `chrono` | `chrono` 0.4 (`alloc`) | `Timestamp::to_chrono()` → `chrono::DateTime<Utc>` | `From<DateTime<Tz>>` |
+//! | `jiff` | `jiff` 1 (`std`) | `Timestamp::to_jiff()` → `jiff::Timestamp` | `From<jiff::Timestamp>` |
+//!
+//! The `to_*` methods (also `TryFrom<&Timestamp>`) read RFC 3339 text and fail
+//! with `TimestampError` otherwise; `From` writes the API's format, UTC with
+//! milliseconds (`2024-05-01T10:00:00.123Z`).
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 // Nothing from the network or the caller may panic the client; tests may unwrap.
@@ -116,6 +132,8 @@ pub use scope::Scope;
 pub use secret::SecretString;
 pub use stream::PageStream;
 pub use timestamp::Timestamp;
+#[cfg(any(feature = "time", feature = "chrono", feature = "jiff"))]
+pub use timestamp::TimestampError;
 pub use unknown::UnknownValue;
 
 /// Plumbing for generated code: not part of the API, and it may change with

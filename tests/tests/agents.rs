@@ -421,7 +421,10 @@ async fn trigger_403_names_agents_trigger() {
 
     let shown = err.to_string();
     assert!(shown.contains("agents:trigger"), "{shown}");
-    assert!(shown.contains("POST /v1/agents/{agent_id}/trigger"), "{shown}");
+    assert!(
+        shown.contains("POST /v1/agents/{agent_id}/trigger"),
+        "{shown}"
+    );
     assert_key_hidden(&err);
 }
 

@@ -472,8 +472,16 @@ async fn a_key_with_only_events_read_may_aggregate_events_and_not_companies() {
             .await
             .unwrap_err();
         assert!(err.is_forbidden(), "{err:?}");
-        assert_eq!(err.missing_scope(), Some(pathbound_client::scopes::COMPANIES_READ), "{err:?}");
-        assert_eq!(err.to_string().matches("companies:read").count(), 1, "{err}");
+        assert_eq!(
+            err.missing_scope(),
+            Some(pathbound_client::scopes::COMPANIES_READ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string().matches("companies:read").count(),
+            1,
+            "{err}"
+        );
     }
     // The server saw the 403 only from the unchecked client; the checked one
     // refused before sending.

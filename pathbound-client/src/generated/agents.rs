@@ -17,9 +17,6 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents` · requires scope `agents:read`
     ///
-    /// Offset/limit pagination (`limit` 1 to 100, default 20; `offset` default
-    /// 0); the response is `{status, agents[], total, limit, offset}`.
-    ///
     /// On `200` returns one page of `agents`; `.stream()` walks every page.
     ///
     /// # Errors
@@ -40,8 +37,7 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents` · requires scope `agents:write`
     ///
-    /// Returns `201` `{status, agent}`. The agent is disabled unless
-    /// `enabled` is `true`.
+    /// The agent is disabled unless `enabled` is `true`.
     ///
     /// On `201` returns the `agent` of the response envelope.
     ///
@@ -73,8 +69,7 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/{agent_id}` · requires scope `agents:read`
     ///
-    /// Assumed: the docs do not show the response; we expect `200` `{status, agent}` like the
-    /// other single-object reads (?).
+    /// Pathbound does not document the response; the client decodes `{status, agent}`.
     ///
     /// On `200` returns the `agent` of the response envelope.
     ///
@@ -82,7 +77,7 @@ impl AgentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:read` scope.
-    /// - `404`: No agent with this id in the tenant (status assumed (?)).
+    /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, agent_id: impl Into<String>) -> AgentsGetRequest {
         AgentsGetRequest {
@@ -96,9 +91,8 @@ impl AgentsApi<'_> {
     ///
     /// `PATCH /v1/agents/{agent_id}` · requires scope `agents:write`
     ///
-    /// `PATCH /agents/{agent_id}` with only the fields to change. Setting fields is
-    /// idempotent, so the client may retry it. Assumed: the docs do not show the response;
-    /// we decode `{status, agent}` (?).
+    /// Send only the fields to change. Setting fields is idempotent, so the client may retry
+    /// it. Pathbound does not document the response; the client decodes `{status, agent}`.
     ///
     /// On `200` returns the `agent` of the response envelope.
     ///
@@ -107,7 +101,7 @@ impl AgentsApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:write` scope.
-    /// - `404`: No agent with this id in the tenant (status assumed (?)).
+    /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, agent_id: impl Into<String>) -> AgentsUpdateRequest {
         AgentsUpdateRequest {
@@ -132,8 +126,7 @@ impl AgentsApi<'_> {
     ///
     /// `DELETE /v1/agents/{agent_id}` · requires scope `agents:write`
     ///
-    /// Also deletes all of the agent's runs. Assumed: the docs
-    /// do not show the response; we decode `{status, message}` (?).
+    /// Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -141,7 +134,7 @@ impl AgentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:write` scope.
-    /// - `404`: No agent with this id in the tenant (status assumed (?)).
+    /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, agent_id: impl Into<String>) -> AgentsDeleteRequest {
         AgentsDeleteRequest {
@@ -155,9 +148,7 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/{agent_id}/runs` · requires scope `agents:read`
     ///
-    /// Offset/limit pagination (`limit` 1 to 100, default 20;
-    /// `offset` default 0). Assumed: the response is `{status, runs[], total, limit, offset}`
-    /// like the agent list (?).
+    /// Pathbound does not document the response; the client reads it like the agent list.
     ///
     /// On `200` returns one page of `runs`; `.stream()` walks every page.
     ///
@@ -166,7 +157,7 @@ impl AgentsApi<'_> {
     /// - `400`: Invalid query parameter.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:read` scope.
-    /// - `404`: No agent with this id in the tenant (status assumed (?)).
+    /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_runs(&self, agent_id: impl Into<String>) -> AgentsListRunsRequest {
         AgentsListRunsRequest {
@@ -181,8 +172,8 @@ impl AgentsApi<'_> {
     ///
     /// `GET /v1/agents/runs/{run_id}` · requires scope `agents:read`
     ///
-    /// `GET /agents/runs/{run_id}` (not nested under the agent). Assumed: the envelope key
-    /// is `run` (?).
+    /// The path is not nested under the agent. Pathbound does not document the response; the
+    /// client decodes `{status, run}`.
     ///
     /// On `200` returns the `run` of the response envelope.
     ///
@@ -190,7 +181,7 @@ impl AgentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:read` scope.
-    /// - `404`: No run with this id in the tenant (status assumed (?)).
+    /// - `404`: No run with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get_run(&self, run_id: impl Into<String>) -> AgentsGetRunRequest {
         AgentsGetRunRequest {
@@ -204,9 +195,8 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents/{agent_id}/trigger` · requires scope `agents:trigger`
     ///
-    /// Asynchronous: returns `{status, job_id}` at once
-    /// (`job_…`). Without `contact_ids` the agent's default targeting is used. The success
-    /// status code is not documented; `200` assumed (?).
+    /// Asynchronous: the run starts in the background and the job id (`job_…`) comes back at
+    /// once. Without `contact_ids` the agent's default targeting is used.
     ///
     /// On `200` returns the `job_id` of the response envelope.
     ///
@@ -215,7 +205,7 @@ impl AgentsApi<'_> {
     /// - `400`: Invalid body.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:trigger` scope.
-    /// - `404`: No agent with this id in the tenant (status assumed (?)).
+    /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn trigger(&self, agent_id: impl Into<String>) -> AgentsTriggerRequest {
         AgentsTriggerRequest {
@@ -232,9 +222,9 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve` · requires scope `agents:approve`
     ///
-    /// `POST /agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/approve`.
     /// The proposed action is addressed by run, contact and its index in that contact's
-    /// proposals. Assumed: no body, and the response is decoded as `{status, message}` (?).
+    /// proposals. Pathbound does not document the response; the client sends no body and
+    /// decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -242,7 +232,7 @@ impl AgentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:approve` scope.
-    /// - `404`: No such run, contact or proposed action (status assumed (?)).
+    /// - `404`: No such run, contact or proposed action.
     /// - `429`: Rate limit exceeded.
     pub fn approve_run_action(
         &self,
@@ -263,9 +253,8 @@ impl AgentsApi<'_> {
     ///
     /// `POST /v1/agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject` · requires scope `agents:approve`
     ///
-    /// `POST /agents/runs/{run_id}/contacts/{contact_id}/actions/{action_index}/reject`.
-    /// Assumed: the docs are cut off here; the path mirrors `approve`, with no body and a
-    /// `{status, message}` response (?).
+    /// The proposed action is addressed like in `approve_run_action`. Pathbound does not
+    /// document the response; the client sends no body and decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -273,7 +262,7 @@ impl AgentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:approve` scope.
-    /// - `404`: No such run, contact or proposed action (status assumed (?)).
+    /// - `404`: No such run, contact or proposed action.
     /// - `429`: Rate limit exceeded.
     pub fn reject_run_action(
         &self,
@@ -764,7 +753,7 @@ impl AgentsListRunsRequest {
         self
     }
 
-    /// Only runs in this status. The values are not documented (?).
+    /// Only runs in this status. Pathbound does not document the values.
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.query.status = Some(status.into());
         self
@@ -1049,11 +1038,11 @@ impl AgentsRejectRunActionRequest {
     }
 }
 
-/// An agent. Only the id is guaranteed; its id key and timestamps are not documented,
-/// so unknown keys are kept in `extra`.
+/// An agent. Pathbound does not document the object's id key or timestamps; unknown keys
+/// are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Agent {
-    /// The agent's id (no documented prefix). The wire key is not documented; `_id` and `id` are accepted (?).
+    /// The agent's id (no documented prefix), also read from `_id` or `id`.
     ///
     /// (also accepted as `_id`, `id`)
     #[serde(
@@ -1091,10 +1080,10 @@ pub struct Agent {
     /// Whether the agent runs; new agents are disabled unless created with `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// When the agent was created. Assumed field name (?).
+    /// When the agent was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<runtime::Timestamp>,
-    /// When the agent was last updated. Assumed field name (?).
+    /// When the agent was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
@@ -1109,7 +1098,7 @@ impl runtime::__private::ids::WireNames for AgentAgentIdNames {
     const NAMES: &'static [&'static str] = &["agent_id", "_id", "id"];
 }
 
-/// A built-in playbook template. The full list is not documented.
+/// A built-in playbook template. Pathbound does not document the full list.
 ///
 /// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1181,7 +1170,7 @@ impl<'de> serde::Deserialize<'de> for PlaybookTemplate {
     }
 }
 
-/// Something an agent is allowed to do. The full list is not documented.
+/// Something an agent is allowed to do. Pathbound does not document the full list.
 ///
 /// Open: a value the API adds later decodes too, and [`as_str`](Self::as_str) reads it. Match the variants you know and keep a wildcard arm (`other => other.as_str()`) for the rest; see [`UnknownValue`](runtime::UnknownValue).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1277,7 +1266,7 @@ pub struct AgentPlaybook {
 /// Which contacts an agent watches and on what schedule.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentMonitoring {
-    /// The contact filter. Its format is not documented.
+    /// The contact filter. Pathbound does not document its format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// A cron expression for scheduled runs.
@@ -1311,11 +1300,12 @@ pub struct LlmConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// One run of an agent, enriched with contact details. Only the id is guaranteed; the
-/// run object is not documented, so unknown keys are kept in `extra` (?).
+/// One run of an agent, enriched with contact details. Pathbound does not document the
+/// run object; the fields below are read when present and unknown keys are kept in
+/// `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgentRun {
-    /// The run's id. The wire key is not documented; `_id` and `id` are accepted (?).
+    /// The run's id, also read from `_id` or `id`.
     ///
     /// (also accepted as `_id`, `id`)
     #[serde(
@@ -1324,13 +1314,13 @@ pub struct AgentRun {
         serialize_with = "runtime::__private::ids::serialize::<AgentRunRunIdNames, _, _>"
     )]
     pub run_id: String,
-    /// The agent that ran. Assumed field name (?).
+    /// The agent that ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// The run status. Its values are not documented (?).
+    /// The run status. Pathbound does not document its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The contacts handled in the run with their proposed actions. Assumed key, undocumented shape (?).
+    /// The contacts handled in the run with their proposed actions, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<serde_json::Value>,
     /// Keys this version of the client does not know, kept as sent.

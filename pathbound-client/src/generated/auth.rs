@@ -16,14 +16,14 @@ impl AuthApi<'_> {
     ///
     /// `GET /v1/auth/status` · any valid API key
     ///
-    /// Needs a valid key but no particular scope. Returns `200` with
-    /// `AuthStatus`. Use it to check a key before making other calls.
+    /// Needs a valid key but no particular scope. Use it to check a key before making other
+    /// calls.
     ///
     /// On `200` returns the whole response body.
     ///
     /// # Errors
     ///
-    /// - `401`: Missing or invalid API key, or the key's issuer has not verified their email (status assumed (?)).
+    /// - `401`: Missing or invalid API key, or the key's issuer has not verified their email.
     /// - `429`: Rate limit exceeded.
     pub fn status(&self) -> AuthStatusRequest {
         AuthStatusRequest {

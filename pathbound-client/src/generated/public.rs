@@ -20,9 +20,8 @@ impl PublicApi<'_> {
     /// No API key: the request's
     /// Origin/Referer must be one of the tenant's verified domains, otherwise `403`.
     /// Links the submission to the visitor's prior page views when `visitor_id` is given.
-    /// Returns `200` `{status: "success", message: "Thank you for your submission"}` and
-    /// deliberately no internal ids (older servers answered `201` with `contact_id` and
-    /// `company_id`; those land in `Message::extra`).
+    /// The answer is a thank-you `message` and deliberately no internal ids (older servers
+    /// answered `201` with `contact_id` and `company_id`; those land in `Message::extra`).
     /// Rate limits: 30 per minute per IP and 100 per minute per tenant.
     ///
     /// On `200` returns the whole response body.

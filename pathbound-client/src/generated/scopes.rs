@@ -31,7 +31,7 @@ pub const SEGMENTS_WRITE: Scope = Scope::from_static("segments:write");
 /// `actions:read`: List and retrieve actions.
 pub const ACTIONS_READ: Scope = Scope::from_static("actions:read");
 
-/// `actions:write`: Create, update, approve, reject, execute and cancel actions. Opt-in; legacy keys without scopes do not get it. Granted only when chosen explicitly (never to a legacy key).
+/// `actions:write`: Create, update, approve, reject, execute and cancel actions. Legacy keys without scopes do not get it. Granted only when chosen explicitly (never to a legacy key).
 pub const ACTIONS_WRITE: Scope = Scope::from_static("actions:write");
 
 /// `agents:read`: List and retrieve agents and agent runs.

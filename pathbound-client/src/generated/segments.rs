@@ -17,9 +17,6 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments` · requires scope `segments:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100, default 50); the response is
-    /// `{status, segments[], pagination}`.
-    ///
     /// On `200` returns one page of `segments`; `.stream()` walks every page.
     ///
     /// # Errors
@@ -40,8 +37,8 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments/{segment_id}` · requires scope `segments:read`
     ///
-    /// Returns `200` `{status, segment}` with the definition
-    /// only (`name`, `filter`, `contact_count`); use `list_contacts()` for the members.
+    /// The definition only (`name`, `filter`, `contact_count`); use `list_contacts()` for
+    /// the members.
     ///
     /// On `200` returns the `segment` of the response envelope.
     ///
@@ -49,7 +46,7 @@ impl SegmentsApi<'_> {
     ///
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `segments:read` scope.
-    /// - `404`: No segment with this id in the tenant (status assumed (?)).
+    /// - `404`: No segment with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn get(&self, segment_id: impl Into<String>) -> SegmentsGetRequest {
         SegmentsGetRequest {
@@ -63,9 +60,7 @@ impl SegmentsApi<'_> {
     ///
     /// `GET /v1/segments/{segment_id}/contacts` · requires scope `segments:read`
     ///
-    /// Page/limit pagination (`limit` 1 to 100,
-    /// default 20); the response is `{status, segment_name, contacts[], pagination}`. Each
-    /// contact carries its id, core `properties`, `company_id`, `segment_ids` and
+    /// Each contact carries its id, core `properties`, `company_id`, `segment_ids` and
     /// `created_at`.
     ///
     /// On `200` returns one page of `contacts`; `.stream()` walks every page.
@@ -75,7 +70,7 @@ impl SegmentsApi<'_> {
     /// - `400`: Invalid query parameter.
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `segments:read` scope.
-    /// - `404`: No segment with this id in the tenant (status assumed (?)).
+    /// - `404`: No segment with this id in the tenant.
     /// - `429`: Rate limit exceeded.
     pub fn list_contacts(
         &self,
@@ -376,7 +371,7 @@ pub struct Segment {
     /// The number of contacts in the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_count: Option<i64>,
-    /// The segment definition. Its format is not documented.
+    /// The segment definition. Pathbound does not document its format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the segment was created.

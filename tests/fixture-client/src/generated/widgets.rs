@@ -89,6 +89,8 @@ impl WidgetsApi<'_> {
     ///
     /// `GET /v2/widgets/{widget_id}` · requires scope `widgets:read`
     ///
+    /// Notes may sit on an endpoint, a parameter and an error.
+    ///
     /// On `200` returns the `widget` of the response envelope.
     ///
     /// # Errors

@@ -244,7 +244,9 @@ pub fn spec_endpoints() -> Vec<SpecEndpoint> {
                     m.iter()
                         .map(|(code, meaning)| {
                             let code = code.as_u64().expect("status code") as u16;
-                            (code, meaning.as_str().expect("meaning").to_owned())
+                            // `404: text`, or `404: { description: text, notes: ... }`.
+                            let meaning = meaning.as_str().or(meaning["description"].as_str());
+                            (code, meaning.expect("meaning").to_owned())
                         })
                         .collect()
                 })

@@ -152,8 +152,7 @@ fn space_items(text: &str) -> String {
     for line in text.lines() {
         let trimmed = line.trim_start();
         if let Some(before) = previous {
-            let closes =
-                !before.starts_with("//") && (before == "}" || before.ends_with(';'));
+            let closes = !before.starts_with("//") && (before == "}" || before.ends_with(';'));
             if closes && opens_item(trimmed) && !(declaration(before) && declaration(trimmed)) {
                 out.push('\n');
             }
