@@ -74,6 +74,11 @@ pub struct SchemaDef {
     pub description: String,
     /// Object, enum or union.
     pub kind: SchemaKind,
+    /// `known_extra:` of an object: keys the API is known to send that the
+    /// spec leaves out of `fields` on purpose (kept in `extra` with
+    /// `additional: keep`, skipped otherwise). `cargo xtask drift` does not
+    /// report them.
+    pub known_extra: Vec<String>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -243,6 +248,8 @@ pub struct EndpointDef {
     pub errors: Vec<(u16, String)>,
     /// `retry:` when given.
     pub retry_safe: Option<bool>,
+    /// `effect:` when given: `Some(true)` for `read`, `Some(false)` for `write`.
+    pub reads_only: Option<bool>,
     /// Where it was declared.
     pub origin: Origin,
 }

@@ -367,12 +367,20 @@ impl<'a> Decoder<'a> {
             let Some(e) = self.entries(
                 v,
                 &at,
-                &["description", "fields", "additional", "enum", "one_of"],
+                &[
+                    "description",
+                    "fields",
+                    "additional",
+                    "known_extra",
+                    "enum",
+                    "one_of",
+                ],
             ) else {
                 spec.broken_schemas.push(name);
                 continue;
             };
             let description = self.required_string(&e, "description");
+            let known_extra = self.text_list(&e, "known_extra");
             let present: Vec<&str> = ["fields", "enum", "one_of"]
                 .into_iter()
                 .filter(|k| e.get(k).is_some())
@@ -445,6 +453,7 @@ impl<'a> Decoder<'a> {
                 module: module.to_string(),
                 description,
                 kind,
+                known_extra,
                 origin: at,
             });
         }
@@ -563,6 +572,7 @@ impl<'a> Decoder<'a> {
                 "pagination",
                 "errors",
                 "retry",
+                "effect",
             ],
         )?;
         let method_text = self.required_string(&e, "method");
@@ -708,6 +718,18 @@ impl<'a> Decoder<'a> {
                 None
             }
         };
+        let reads_only = match self.string(&e, "effect").as_deref() {
+            None => None,
+            Some("read") => Some(true),
+            Some("write") => Some(false),
+            Some(other) => {
+                self.error(
+                    &e.at("effect"),
+                    format!("`effect` must be `read` or `write`, found `{other}`"),
+                );
+                None
+            }
+        };
         Some(EndpointDef {
             name,
             method,
@@ -725,6 +747,7 @@ impl<'a> Decoder<'a> {
             pagination,
             errors,
             retry_safe,
+            reads_only,
             origin,
         })
     }

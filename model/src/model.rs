@@ -111,6 +111,9 @@ pub struct Schema {
     pub description: String,
     /// Its shape.
     pub kind: Kind,
+    /// Keys the API is known to send that the spec leaves out of `fields`
+    /// (`known_extra:`), in spec order.
+    pub known_extra: Vec<String>,
     /// The operation whose inline body this is, if it is one.
     pub body_of: Option<String>,
     /// Where it is declared.
@@ -182,6 +185,10 @@ pub struct Operation {
     /// May be re-sent after a failure the server may have seen (`retry:`,
     /// defaulting to whether the method is idempotent).
     pub retry_safe: bool,
+    /// Only reads: creates, changes and deletes nothing (`effect:`, defaulting
+    /// to `read` for `GET` and `write` for every other method). Tools that must
+    /// not change anything, such as `cargo xtask drift`, call only these.
+    pub reads_only: bool,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -270,6 +277,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             module: s.module.clone(),
             description: s.description.clone(),
             kind: s.kind.clone(),
+            known_extra: s.known_extra.clone(),
             body_of: None,
             origin: s.origin.clone(),
         })
@@ -292,6 +300,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                             fields: fields.clone(),
                             keep_extra: false,
                         },
+                        known_extra: Vec::new(),
                         body_of: Some(id.clone()),
                         origin: origin.clone(),
                     });
@@ -373,6 +382,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 }),
                 errors: ep.errors.clone(),
                 retry_safe: ep.retry_safe.unwrap_or(ep.method.is_idempotent()),
+                reads_only: ep.reads_only.unwrap_or(ep.method == Method::Get),
                 origin: ep.origin.clone(),
             });
         }
