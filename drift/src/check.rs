@@ -6,7 +6,7 @@
 //! then each object against its schema's fields, each enum value against the
 //! values the spec lists, each value against its declared type. What does not
 //! match is counted per schema and field (or per operation, for envelopes) as
-//! a [`Drift`]; repeated sightings add up, so a report shows each difference
+//! a drift ([`DriftKey`], [`DriftSeen`]); repeated sightings add up, so a report shows each difference
 //! once, however many responses showed it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -184,7 +184,7 @@ impl Checker {
     }
 
     /// Checks the body of a successful response of operation `operation_id`.
-    /// A body that is not JSON is an [`DriftKind::EnvelopeKey`] drift; an
+    /// A body that is not JSON is a [`DriftKind::EnvelopeMissing`] drift; an
     /// operation the spec does not know is ignored.
     pub fn observe(&self, operation_id: &str, body: &[u8]) {
         let Some(op) = self.model.operations().find(|o| o.id == operation_id) else {

@@ -24,7 +24,7 @@
 //! | [`check`] | compares one body with the spec, per schema and field |
 //! | `infer` | [`Shape`]: the type the values seen suggest |
 //! | [`plan`] | the read-only rule, the guard, and each call's arguments |
-//! | [`run`] | the run against an API |
+//! | [`mod@run`] | the run against an API |
 //! | [`report`] | located findings with suggested edits; text and JSON |
 //! | `log` | [`DriftLog`]: the same check as a `tracing` observer for any application |
 #![forbid(unsafe_code)]
