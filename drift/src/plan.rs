@@ -50,14 +50,14 @@ impl Skip {
     /// A sentence for the report.
     pub fn reason(&self, op: &Operation) -> String {
         match self {
-            Skip::NotReadOnly => format!(
-                "not read-only: a {} the spec does not mark `effect: read`{}",
-                op.method,
-                match op.method {
-                    Method::Post if !op.retry_safe => " and `retry: safe`",
-                    _ => "",
+            Skip::NotReadOnly => match op.method {
+                Method::Get => "not read-only: the spec marks it `effect: write`".to_owned(),
+                Method::Post => {
+                    "not read-only: a POST the spec does not mark `effect: read` (with `retry: safe`)"
+                        .to_owned()
                 }
-            ),
+                other => format!("not read-only: a {other} changes data"),
+            },
             Skip::Scope(scope) => format!("the key lacks the scope `{scope}`"),
             Skip::NoValue(name) => {
                 format!("no value to use for `{name}`: no response so far carried one")
