@@ -42,6 +42,8 @@ pub enum Skip {
     NoValue(String),
     /// The request was sent and failed.
     Failed(String),
+    /// The server refused the key (`401`): nothing can be called.
+    Unauthorized(String),
     /// The guard refused the request (a bug in planning: never expected).
     Refused(String),
 }
@@ -63,6 +65,7 @@ impl Skip {
                 format!("no value to use for `{name}`: no response so far carried one")
             }
             Skip::Failed(why) => format!("the request failed: {why}"),
+            Skip::Unauthorized(why) => format!("the key was refused: {why}"),
             Skip::Refused(why) => format!("refused before sending: {why}"),
         }
     }
@@ -74,6 +77,7 @@ impl Skip {
             Skip::Scope(_) => "scope",
             Skip::NoValue(_) => "no_value",
             Skip::Failed(_) => "failed",
+            Skip::Unauthorized(_) => "unauthorized",
             Skip::Refused(_) => "refused",
         }
     }

@@ -52,6 +52,9 @@ pub async fn run(model: Model, target: &Target) -> Result<Report, String> {
                     called.push(op.id.clone());
                     scopes = scopes_in(&body, op.response.key.as_deref(), scopes_field);
                 }
+                Err(Skip::Unauthorized(why)) => {
+                    return Err(format!("the API refused the key: {why}"));
+                }
                 Err(skip) => skipped.push((op.id.clone(), skip)),
             },
             Err(skip) => skipped.push((op.id.clone(), skip)),
@@ -89,6 +92,17 @@ pub async fn run(model: Model, target: &Target) -> Result<Report, String> {
         pending = waiting.into_iter().map(|(op, _)| op).collect();
     }
 
+    // A run that could call nothing says nothing about drift: that is a failure.
+    if called.is_empty() {
+        let first = skipped
+            .iter()
+            .find_map(|(id, skip)| {
+                let op = model.operations().find(|o| &o.id == id)?;
+                (!matches!(skip, Skip::NotReadOnly)).then(|| format!("{id}: {}", skip.reason(op)))
+            })
+            .unwrap_or_else(|| "the spec has no read-only operation".into());
+        return Err(format!("no operation could be called ({first})"));
+    }
     let mut observations = checker.observations();
     observations.close(model);
     Ok(Report::new(model, observations, called, skipped, scopes))
@@ -171,6 +185,7 @@ impl Runner {
         }
         match self.client.execute(call).await {
             Ok(response) => Ok(serde_json::from_slice(response.body()).unwrap_or(Value::Null)),
+            Err(e) if e.is_unauthorized() => Err(Skip::Unauthorized(e.to_string())),
             Err(e) if e.is_forbidden() => Err(Skip::Scope(op.possible_scopes().join("` or `"))),
             Err(e) => Err(Skip::Failed(e.to_string())),
         }

@@ -195,6 +195,29 @@ async fn the_normal_mock_shows_no_drift_and_exits_0() {
     server.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_key_is_a_failed_run_not_a_clean_one() {
+    let server = MockConfig::new().start().await.unwrap();
+    let url = server.base_url().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pathbound-drift"))
+            .arg("--spec")
+            .arg(spec_dir())
+            .args(["--base-url", &url])
+            .env("PATHBOUND_API_KEY", "sk_test_not_a_key")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the API refused the key"), "{stderr}");
+    assert!(!stderr.contains("sk_test_not_a_key"), "{stderr}");
+    assert_eq!(server.hits("auth.status"), 1);
+    server.shutdown().await;
+}
+
 #[test]
 fn without_a_key_it_says_so_and_exits_2() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pathbound-drift"))

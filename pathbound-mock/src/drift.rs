@@ -194,3 +194,78 @@ fn same_kind(api: &Api, ty: &TypeExpr, v: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{ENUM_VALUE, EXTRA_KEY, Victims, apply};
+    use crate::cli::{Command, parse};
+    use crate::spec::embedded_api;
+
+    #[test]
+    fn the_flag_turns_it_on_and_the_default_is_off() {
+        let on = |args: &[&str]| match parse(args.iter().map(|s| s.to_string())) {
+            Ok(Command::Run(c)) => c.drift,
+            other => panic!("{other:?}"),
+        };
+        assert!(on(&["--drift"]));
+        assert!(!on(&[]));
+    }
+
+    #[test]
+    fn a_body_is_changed_the_same_way_every_time() {
+        let api = embedded_api().unwrap();
+        let victims = Victims::of(&api);
+        assert_eq!(victims, Victims::of(&api), "chosen from the spec alone");
+        let (dropped_schema, dropped) = victims.dropped.clone().unwrap();
+        let (int_schema, int_field) = victims.stringly.clone().unwrap();
+        let op = api
+            .model
+            .operations()
+            .find(|o| {
+                o.response.ty.as_ref().and_then(|t| t.named()) == Some(dropped_schema.as_str())
+                    && o.response.key.is_some()
+            })
+            .unwrap();
+        let key = op.response.key.clone().unwrap();
+        let body = json!({"status": "success", key.clone(): {dropped.clone(): "x", "other": 1}});
+        let mut once = body.clone();
+        apply(&api, &victims, op, &mut once);
+        let mut twice = body;
+        apply(&api, &victims, op, &mut twice);
+        assert_eq!(once, twice);
+        assert!(once[&key].get(&dropped).is_none(), "{once}");
+        assert_eq!(once[&key]["other"], 1);
+        assert!(once[&key][EXTRA_KEY].is_string());
+        assert!(once[EXTRA_KEY].is_string(), "the envelope gets one too");
+        assert_eq!(once["status"], "success");
+
+        // The integer victim, and an enum, inside a list.
+        let list = api
+            .model
+            .operations()
+            .find(|o| {
+                o.pagination.is_some()
+                    && o.response.ty.as_ref().and_then(|t| t.named()) == Some(int_schema.as_str())
+            })
+            .unwrap();
+        let items = list.pagination.clone().unwrap().items;
+        let mut page = json!({"status": "success", items.clone(): [{int_field.clone(): 3}]});
+        apply(&api, &victims, list, &mut page);
+        assert_eq!(page[&items][0][&int_field], "3");
+        let stage = api
+            .model
+            .operations()
+            .find(|o| o.id == "contacts.get")
+            .unwrap();
+        let mut contact =
+            json!({"status": "success", "contact": {"properties": {"lifecyclestage": "lead"}}});
+        apply(&api, &victims, stage, &mut contact);
+        assert_eq!(
+            contact["contact"]["properties"]["lifecyclestage"], ENUM_VALUE,
+            "{contact}"
+        );
+        assert!(contact["contact"]["properties"][EXTRA_KEY].is_string());
+    }
+}
