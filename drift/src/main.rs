@@ -5,6 +5,8 @@
 //! Exit status: 0 when every response matched the spec, 1 when something
 //! drifted, 2 when the run could not be made.
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
