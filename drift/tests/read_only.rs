@@ -169,3 +169,44 @@ async fn a_run_against_a_spec_with_a_new_post_never_sends_it_nor_any_write() {
     assert_eq!(server.hits("batch.peek"), 1);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sender_refuses_a_write_before_anything_is_sent() {
+    use std::sync::Arc;
+
+    use pathbound_drift::plan::Request;
+    use pathbound_drift::run::Runner;
+
+    let server = MockConfig::new().start().await.unwrap();
+    let model = pathbound_model::load_files(spec_files()).unwrap();
+    let checker = Arc::new(pathbound_drift::Checker::new(model.clone()));
+    let target = pathbound_drift::Target {
+        api_key: KEY_ALL.into(),
+        base_url: Some(server.base_url().into()),
+    };
+    let mut runner = Runner::new(&checker, &target).unwrap();
+    // Every write of the spec, handed straight to the sender with a body and
+    // path arguments: each is refused, and the server sees nothing.
+    for op in model.operations().filter(|op| !is_read_only(op)) {
+        let request = Request {
+            path_args: op.path_params.iter().map(|_| "x".to_owned()).collect(),
+            query: Vec::new(),
+            body: op.body.as_ref().map(|_| serde_json::json!({})),
+            scope_value: None,
+        };
+        match runner.send(op, &request).await {
+            Err(Skip::Refused(why)) => assert!(why.contains("does not mark read-only"), "{why}"),
+            other => panic!("{} was not refused: {other:?}", op.id),
+        }
+        assert_eq!(server.hits(&op.id), 0, "{}", op.id);
+    }
+    // A read goes through.
+    let list = model
+        .operations()
+        .find(|o| o.id == "contacts.list")
+        .unwrap();
+    let request = request_for(&model, list, None, &BTreeMap::new()).unwrap();
+    runner.send(list, &request).await.unwrap();
+    assert_eq!(server.hits("contacts.list"), 1);
+    server.shutdown().await;
+}
