@@ -5,6 +5,7 @@
 //! read-only rule ([`Guard`]) to the request's method and concrete path before
 //! anything is sent.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -128,7 +129,15 @@ fn scopes_in(body: &Value, key: Option<&str>, field: &str) -> Option<Vec<String>
 pub struct Runner {
     client: Client,
     guard: Guard,
+    /// The runtime's description of each operation sent so far, made once.
+    described: HashMap<String, Described>,
 }
+
+/// An operation as generated code would declare it, and its fixed query.
+type Described = (
+    &'static pathbound_runtime::Operation,
+    &'static [(&'static str, &'static str)],
+);
 
 impl Runner {
     /// A runner whose client shows every successful body to `checker`.
@@ -155,6 +164,7 @@ impl Runner {
         Ok(Runner {
             client,
             guard: Guard::new(model),
+            described: HashMap::new(),
         })
     }
 
@@ -162,14 +172,10 @@ impl Runner {
     pub async fn send(&mut self, op: &Operation, request: &Request) -> Result<Value, Skip> {
         let path = plan::render_path(&op.path, &request.path_args);
         self.guard.check(op.method, &path).map_err(Skip::Refused)?;
-        let runtime_op = runtime_operation(op);
-        let fixed: &'static [(&'static str, &'static str)] = Box::leak(
-            op.fixed_query
-                .iter()
-                .map(|(k, v)| (leak(k), leak(v)))
-                .collect::<Vec<_>>()
-                .into_boxed_slice(),
-        );
+        let (runtime_op, fixed) = *self
+            .described
+            .entry(op.id.clone())
+            .or_insert_with(|| describe(op));
         let options = RequestOptions::new();
         let args: Vec<&str> = request.path_args.iter().map(String::as_str).collect();
         let mut call = Call::new(runtime_op, &options)
@@ -192,13 +198,27 @@ impl Runner {
     }
 }
 
-/// A `'static` copy of `text`. The run describes each operation to the runtime
-/// once, so the few hundred bytes leaked per operation are bounded by the spec.
+/// A `'static` copy of `text`. A runner describes each operation to the runtime
+/// once ([`describe`]), so what is leaked is bounded by the spec: a few hundred
+/// bytes per operation, once per run.
 fn leak(text: &str) -> &'static str {
     Box::leak(text.to_owned().into_boxed_str())
 }
 
-/// The runtime's description of `op`, as generated code would declare it.
+/// The runtime's description of `op`, as generated code would declare it,
+/// and its fixed query pairs.
+fn describe(op: &Operation) -> Described {
+    let fixed: &'static [(&'static str, &'static str)] = Box::leak(
+        op.fixed_query
+            .iter()
+            .map(|(k, v)| (leak(k), leak(v)))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    (runtime_operation(op), fixed)
+}
+
+/// The runtime's description of `op`.
 fn runtime_operation(op: &Operation) -> &'static pathbound_runtime::Operation {
     let scope_by = op.scope_by.as_ref().map(|by| pathbound_runtime::ScopeBy {
         param: leak(&by.param),
