@@ -86,6 +86,11 @@ pub struct SchemaDef {
     pub notes: Option<String>,
     /// Object, enum or union.
     pub kind: SchemaKind,
+    /// `known_extra:` of an object: keys the API is known to send that the
+    /// spec leaves out of `fields` on purpose (kept in `extra` with
+    /// `additional: keep`, skipped otherwise). `cargo xtask drift` does not
+    /// report them.
+    pub known_extra: Vec<String>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -274,6 +279,8 @@ pub struct EndpointDef {
     pub error_notes: Vec<(u16, String)>,
     /// `retry:` when given.
     pub retry_safe: Option<bool>,
+    /// `effect:` when given: `Some(true)` for `read`, `Some(false)` for `write`.
+    pub reads_only: Option<bool>,
     /// Where it was declared.
     pub origin: Origin,
 }

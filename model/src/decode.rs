@@ -413,6 +413,7 @@ impl<'a> Decoder<'a> {
                     "notes",
                     "fields",
                     "additional",
+                    "known_extra",
                     "enum",
                     "one_of",
                 ],
@@ -422,6 +423,7 @@ impl<'a> Decoder<'a> {
             };
             let description = self.required_string(&e, "description");
             let notes = self.notes(&e);
+            let known_extra = self.text_list(&e, "known_extra");
             let present: Vec<&str> = ["fields", "enum", "one_of"]
                 .into_iter()
                 .filter(|k| e.get(k).is_some())
@@ -495,6 +497,7 @@ impl<'a> Decoder<'a> {
                 description,
                 notes,
                 kind,
+                known_extra,
                 origin: at,
             });
         }
@@ -619,6 +622,7 @@ impl<'a> Decoder<'a> {
                 "pagination",
                 "errors",
                 "retry",
+                "effect",
             ],
         )?;
         let method_text = self.required_string(&e, "method");
@@ -785,6 +789,18 @@ impl<'a> Decoder<'a> {
                 None
             }
         };
+        let reads_only = match self.string(&e, "effect").as_deref() {
+            None => None,
+            Some("read") => Some(true),
+            Some("write") => Some(false),
+            Some(other) => {
+                self.error(
+                    &e.at("effect"),
+                    format!("`effect` must be `read` or `write`, found `{other}`"),
+                );
+                None
+            }
+        };
         Some(EndpointDef {
             name,
             method,
@@ -804,6 +820,7 @@ impl<'a> Decoder<'a> {
             errors,
             error_notes,
             retry_safe,
+            reads_only,
             origin,
         })
     }

@@ -117,6 +117,9 @@ pub struct Schema {
     pub notes: Option<String>,
     /// Its shape.
     pub kind: Kind,
+    /// Keys the API is known to send that the spec leaves out of `fields`
+    /// (`known_extra:`), in spec order.
+    pub known_extra: Vec<String>,
     /// The operation whose inline body this is, if it is one.
     pub body_of: Option<String>,
     /// Where it is declared.
@@ -197,6 +200,10 @@ pub struct Operation {
     /// May be re-sent after a failure the server may have seen (`retry:`,
     /// defaulting to whether the method is idempotent).
     pub retry_safe: bool,
+    /// Only reads: creates, changes and deletes nothing (`effect:`, defaulting
+    /// to `read` for `GET` and `write` for every other method). Tools that must
+    /// not change anything, such as `cargo xtask drift`, call only these.
+    pub reads_only: bool,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -286,6 +293,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
             description: s.description.clone(),
             notes: s.notes.clone(),
             kind: s.kind.clone(),
+            known_extra: s.known_extra.clone(),
             body_of: None,
             origin: s.origin.clone(),
         })
@@ -309,6 +317,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                             fields: fields.clone(),
                             keep_extra: false,
                         },
+                        known_extra: Vec::new(),
                         body_of: Some(id.clone()),
                         origin: origin.clone(),
                     });
@@ -392,6 +401,7 @@ pub fn build(spec: &Spec, sources: Sources) -> Model {
                 errors: ep.errors.clone(),
                 error_notes: ep.error_notes.clone(),
                 retry_safe: ep.retry_safe.unwrap_or(ep.method.is_idempotent()),
+                reads_only: ep.reads_only.unwrap_or(ep.method == Method::Get),
                 origin: ep.origin.clone(),
             });
         }

@@ -98,9 +98,27 @@ impl<'a> Checker<'a> {
             if !names::is_pascal_ident(&s.name) {
                 self.error(&s.origin, format!("schema name `{}` must be PascalCase (letters and digits, starting with a capital)", s.name));
             }
+            let known = s.origin.child("known_extra");
             match &s.kind {
                 SchemaKind::Object { fields, .. } => {
                     self.fields(fields);
+                    for key in &s.known_extra {
+                        if fields
+                            .iter()
+                            .any(|f| &f.wire == key || f.aliases.contains(key))
+                        {
+                            self.error(
+                                &known,
+                                format!("`known_extra` lists `{key}`, which is a field (or alias) of `{}`", s.name),
+                            );
+                        }
+                    }
+                }
+                _ if !s.known_extra.is_empty() => {
+                    self.error(
+                        &known,
+                        "only an object schema (`fields`) can have `known_extra`",
+                    );
                 }
                 SchemaKind::Enum { values } => {
                     if values.is_empty() {
@@ -530,6 +548,22 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        // Effect: only a GET or a POST can be declared read-only, and a read is
+        // always safe to send again.
+        if ep.reads_only == Some(true) {
+            if !matches!(ep.method, HttpMethod::Get | HttpMethod::Post) {
+                self.error(
+                    &o.child("effect"),
+                    format!("a {} endpoint cannot be `effect: read`", ep.method),
+                )
+                .help = Some("only `GET` and `POST` endpoints may be declared read-only".into());
+            } else if ep.method == HttpMethod::Post && ep.retry_safe != Some(true) {
+                self.error(
+                    &o.child("effect"),
+                    "an endpoint that only reads is safe to send again; add `retry: safe`",
+                );
+            }
+        }
         // Scope and auth.
         if let Some(scope) = &ep.scope {
             if !self.scope_names.contains(scope.as_str()) {
@@ -761,6 +795,76 @@ mod tests {
         let search =
             "      search: { method: GET, path: /things/search, scope: none, summary: Search. }\n";
         assert_eq!(report(&format!("{LIST}{create}{search}")), Ok(()));
+    }
+
+    #[test]
+    fn only_a_retry_safe_get_or_post_can_be_read_only() {
+        let read = |method: &str, retry: &str| {
+            report(&format!(
+                "      x: {{ method: {method}, path: /x, scope: none, summary: X., effect: read{retry} }}\n"
+            ))
+        };
+        assert_eq!(read("GET", ""), Ok(()));
+        assert_eq!(read("POST", ", retry: safe"), Ok(()));
+        let err = read("POST", "").expect_err("a read-only POST must be retry-safe");
+        assert!(err.contains("add `retry: safe`"), "{err}");
+        let err = read("DELETE", "").expect_err("a DELETE cannot only read");
+        assert!(
+            err.contains("a DELETE endpoint cannot be `effect: read`"),
+            "{err}"
+        );
+        let err =
+            report("      x: { method: GET, path: /x, scope: none, summary: X., effect: maybe }\n")
+                .expect_err("unknown effect");
+        assert!(err.contains("`effect` must be `read` or `write`"), "{err}");
+    }
+
+    #[test]
+    fn known_extra_names_keys_that_are_not_fields() {
+        let spec = |schema: &str| {
+            crate::load_files(vec![SourceFile {
+                name: "spec.yaml".into(),
+                text: format!(
+                    "api:\n  title: T\n  version: \"1\"\n  base_url: https://x.test/v1\n  auth: {{ scheme: bearer, api_key_env: K, base_url_env: U }}\nschemas:\n  Thing:\n{schema}resources:\n  things:\n    endpoints:\n{LIST}"
+                ),
+            }])
+            .map_err(|e| e.to_string())
+        };
+        let model = spec("    description: A thing.\n    known_extra: [legacy_id]\n    fields:\n      id: { type: string, aliases: [_id] }\n").expect("valid");
+        assert_eq!(model.schema("Thing").unwrap().known_extra, ["legacy_id"]);
+        let err = spec("    description: A thing.\n    known_extra: [_id]\n    fields:\n      id: { type: string, aliases: [_id] }\n").unwrap_err();
+        assert!(
+            err.contains("`known_extra` lists `_id`, which is a field (or alias) of `Thing`"),
+            "{err}"
+        );
+        let err =
+            spec("    description: A thing.\n    known_extra: [x]\n    enum: [a]\n").unwrap_err();
+        assert!(err.contains("only an object schema"), "{err}");
+    }
+
+    #[test]
+    fn the_effect_defaults_to_read_for_get_only() {
+        let text = format!(
+            "api:\n  title: T\n  version: \"1\"\n  base_url: https://x.test/v1\n  auth: {{ scheme: bearer, api_key_env: K, base_url_env: U }}\nresources:\n  things:\n    endpoints:\n{LIST}      make: {{ method: POST, path: /things, scope: none, summary: Make., retry: safe }}\n      find: {{ method: POST, path: /things/find, scope: none, summary: Find., retry: safe, effect: read }}\n      poke: {{ method: GET, path: /things/poke, scope: none, summary: Poke., effect: write }}\n"
+        );
+        let model = crate::load_files(vec![SourceFile {
+            name: "spec.yaml".into(),
+            text,
+        }])
+        .expect("valid spec");
+        let reads: Vec<(&str, bool)> = model
+            .operations()
+            .map(|op| (op.id.as_str(), op.reads_only))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                ("things.list", true),
+                ("things.make", false),
+                ("things.find", true),
+                ("things.poke", false)
+            ]
+        );
     }
 
     #[test]

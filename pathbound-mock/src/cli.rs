@@ -37,6 +37,9 @@ OPTIONS:
                           (default 100/1m)
     --max-records N       records the tenant may hold; then 503 (default 100000)
     --no-seed             start with no data
+    --drift               answer as a future API might (an extra key on every
+                          object, an unlisted enum value, one optional field
+                          dropped, one integer sent as a string)
     --quiet               do not log requests
     -h, --help            print this help
 
@@ -147,6 +150,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 )
             }
             "--no-seed" => config.seed(false),
+            "--drift" => config.drift(true),
             "--quiet" => config.log_requests(false),
             other => return Err(format!("unknown option {other:?}; see --help")),
         };

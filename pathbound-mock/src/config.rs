@@ -134,6 +134,7 @@ pub struct MockConfig {
     pub(crate) max_connections: usize,
     pub(crate) auth_failure_limit: Option<RateLimit>,
     pub(crate) max_records: usize,
+    pub(crate) drift: bool,
 }
 
 impl Default for MockConfig {
@@ -156,6 +157,7 @@ impl Default for MockConfig {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             auth_failure_limit: Some(DEFAULT_AUTH_FAILURE_LIMIT),
             max_records: DEFAULT_MAX_RECORDS,
+            drift: false,
         }
     }
 }
@@ -292,6 +294,14 @@ impl MockConfig {
     /// more is answered `503` and changes nothing; deleting records makes room.
     pub fn max_records(mut self, records: usize) -> Self {
         self.max_records = records;
+        self
+    }
+
+    /// Drift mode (default off): every successful answer is changed as a
+    /// future version of the API might change it, deterministically (see
+    /// `pathbound_mock::drift`), for testing `cargo xtask drift`.
+    pub fn drift(mut self, on: bool) -> Self {
+        self.drift = on;
         self
     }
 }

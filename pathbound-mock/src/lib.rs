@@ -45,6 +45,7 @@
 
 pub mod cli;
 mod config;
+pub mod drift;
 mod fault;
 mod handlers;
 mod ids;

@@ -75,6 +75,8 @@ pub struct Shared {
     pub auth_failures: Mutex<RateLimiter>,
     /// Print a line per request.
     pub log: bool,
+    /// Drift mode, with the fields it changes.
+    pub drift: Option<crate::drift::Victims>,
     /// The data.
     pub state: Mutex<State>,
     /// Injected faults.
@@ -114,6 +116,7 @@ impl Shared {
             auth_failure_limit: Some(crate::config::DEFAULT_AUTH_FAILURE_LIMIT),
             auth_failures: Mutex::new(RateLimiter::default()),
             log: false,
+            drift: None,
             state: Mutex::new(state),
             faults: Mutex::new(FaultTable::default()),
             limiter: Mutex::new(RateLimiter::default()),
@@ -436,6 +439,12 @@ async fn process(
             )
         }
     };
+    let mut reply = reply;
+    if let Some(victims) = &shared.drift {
+        if (200..300).contains(&reply.status) {
+            crate::drift::apply(api, victims, op, &mut reply.body);
+        }
+    }
     (Ok(reply), op_id)
 }
 

@@ -167,6 +167,9 @@ impl MockConfig {
         shared.max_connections = self.max_connections;
         shared.auth_failure_limit = self.auth_failure_limit;
         shared.log = self.log_requests;
+        if self.drift {
+            shared.drift = Some(crate::drift::Victims::of(&shared.api));
+        }
         for fault in self.faults {
             lock(&shared.faults).add(fault);
         }

@@ -274,6 +274,9 @@ impl Client {
             }
             other => other,
         };
+        if let Ok(response) = &outcome {
+            super::observe::notify(self.config.observer.as_ref(), op, response.body());
+        }
         finish(
             op,
             required_scope,

@@ -14,6 +14,7 @@ use reqwest::header::HeaderValue;
 
 use super::client::{Client, ScopeSet};
 use super::error::{Error, Result};
+use super::observe::{Observer, ResponseObserver};
 use super::retry::Backoff;
 use super::scope::Scope;
 use super::secret::SecretString;
@@ -131,6 +132,7 @@ pub struct ClientBuilder<C = Client> {
     deadline: Option<Duration>,
     scopes: Option<Vec<Scope>>,
     allow_insecure_http: bool,
+    observer: Option<Observer>,
 }
 
 // Not derived: a derive would require `C: Clone`, which the target need not be.
@@ -152,6 +154,7 @@ impl<C> Clone for ClientBuilder<C> {
             deadline: self.deadline,
             scopes: self.scopes.clone(),
             allow_insecure_http: self.allow_insecure_http,
+            observer: self.observer.clone(),
         }
     }
 }
@@ -173,6 +176,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("deadline", &self.deadline)
             .field("scopes", &self.scopes)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("observer", &self.observer)
             .finish()
     }
 }
@@ -191,6 +195,8 @@ pub(crate) struct Config {
     pub(crate) backoff: Backoff,
     /// Total time for one request, attempts and waits included; `None`: unbounded.
     pub(crate) deadline: Option<Duration>,
+    /// Sees every successful body ([`ClientBuilder::observe_responses`]).
+    pub(crate) observer: Option<Observer>,
 }
 
 impl Config {
@@ -226,6 +232,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
             deadline: None,
             scopes: None,
             allow_insecure_http: false,
+            observer: None,
         }
     }
 
@@ -387,6 +394,14 @@ impl<C: FromRuntime> ClientBuilder<C> {
         self
     }
 
+    /// Shows the body of every successful response to `observer` before it is
+    /// decoded (see [`ResponseObserver`]): to log or count what the spec does
+    /// not declare, for instance. Off by default, and then free.
+    pub fn observe_responses(mut self, observer: impl ResponseObserver) -> Self {
+        self.observer = Some(Observer(std::sync::Arc::new(observer)));
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// Fails with [`Error::Config`] when the key is missing, empty or cannot be
@@ -459,6 +474,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             backoff,
             deadline: self.deadline,
+            observer: self.observer,
         };
         Ok(C::from_runtime(Client::from_config(config, scopes)))
     }

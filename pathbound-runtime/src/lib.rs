@@ -49,6 +49,7 @@
 //! | `client` | [`Client`]: the shared handle; `Client::execute` sends a `Call` |
 //! | `tls` | the rustls configuration used when we build the HTTP client ourselves |
 //! | `operation` | [`Operation`] and [`Method`]: static descriptions of endpoints |
+//! | `observe` | [`ResponseObserver`]: an opt-in look at every successful body |
 //! | `call` | `Call` and [`RequestOptions`]: one prepared request |
 //! | `url` | path templating and percent-encoding |
 //! | `retry` | which failures are retried, and how long to wait |
@@ -97,6 +98,7 @@ mod error;
 pub mod ids;
 #[doc(hidden)]
 pub mod lenient;
+mod observe;
 mod operation;
 mod page;
 #[doc(hidden)]
@@ -125,6 +127,7 @@ pub use config::{
     DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
 };
 pub use error::{ApiError, Error, Result};
+pub use observe::ResponseObserver;
 pub use operation::{Method, Operation, ScopeBy};
 pub use page::{Page, PageInfo, PaginationStyle};
 pub use response::WithResponse;

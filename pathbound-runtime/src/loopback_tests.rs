@@ -28,7 +28,7 @@ static CREATE_NOTE: Operation = Operation {
     retry_safe: false,
 };
 
-static GET_CONTACT: Operation = Operation {
+pub(crate) static GET_CONTACT: Operation = Operation {
     id: "contacts.get",
     method: Method::Get,
     path: "/contacts/{contact_id}",
@@ -49,13 +49,13 @@ static PUBLIC: Operation = Operation {
 };
 
 /// A canned response: status line, extra headers, body.
-struct Reply {
+pub(crate) struct Reply {
     status: &'static str,
     headers: &'static str,
     body: String,
 }
 
-fn reply(status: &'static str, body: &str) -> Reply {
+pub(crate) fn reply(status: &'static str, body: &str) -> Reply {
     Reply {
         status,
         headers: "",
@@ -79,7 +79,7 @@ enum Step {
 /// A server taking one connection per step, in order, recording each raw
 /// request (head and body) and counting connections. Once the steps run out it
 /// stops listening, so a further attempt fails to connect.
-struct Server {
+pub(crate) struct Server {
     base_url: String,
     requests: Arc<Mutex<Vec<String>>>,
     connections: Arc<AtomicUsize>,
@@ -92,7 +92,7 @@ impl Server {
 }
 
 /// [`serve_steps`] with a reply per connection; `None` never answers.
-async fn serve(replies: Vec<Option<Reply>>) -> Server {
+pub(crate) async fn serve(replies: Vec<Option<Reply>>) -> Server {
     let steps = replies
         .into_iter()
         .map(|reply| reply.map_or(Step::Silent, Step::Reply))
@@ -181,7 +181,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
 }
 
 /// A builder for `server` with millisecond backoff, so retries do not sleep.
-fn builder(server: &Server) -> ClientBuilder {
+pub(crate) fn builder(server: &Server) -> ClientBuilder {
     ClientBuilder::<Client>::for_api(&TEST_API)
         .api_key(KEY)
         .base_url(&server.base_url)

@@ -4,7 +4,8 @@
 //! which files changed; `cargo xtask codegen --check` writes nothing and fails with
 //! a diff when a checked-in file is stale. A broken spec makes both print every
 //! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
-//! benchmarks described in BENCHMARKS.md.
+//! benchmarks described in BENCHMARKS.md. `cargo xtask drift` asks the live API
+//! (key in `PATHBOUND_API_KEY`) and reports where it differs from the spec.
 
 #![forbid(unsafe_code)]
 
@@ -13,9 +14,10 @@ use std::process::ExitCode;
 
 mod bench;
 mod codegen;
+mod drift;
 mod workspace;
 
-const USAGE: &str = "usage: cargo xtask <task> [--check | --quick]
+const USAGE: &str = "usage: cargo xtask <task> [--check | --quick | --base-url URL --json]
 
   codegen   regenerate everything generated from a spec: the client, the fixture
             client, docs/openapi.yaml and docs/api.md
@@ -23,12 +25,18 @@ const USAGE: &str = "usage: cargo xtask <task> [--check | --quick]
   docs      regenerate only docs/api.md (Markdown API reference)
   bench     run every benchmark and print the figures against their targets
             (see BENCHMARKS.md); `bench --quick` runs a shorter version
+  drift     call every read-only operation the key in PATHBOUND_API_KEY may call
+            and report where the answers differ from the spec, with suggested
+            edits (`--base-url URL`, `--json`); exit 1 when something drifted
 
   --check   change nothing; fail with a diff if a generated file is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if args.first() == Some(&"drift") {
+        return drift::run(&workspace_root(), &args[1..]);
+    }
     if args.first() == Some(&"bench") {
         let quick = match &args[1..] {
             [] => false,

@@ -17,6 +17,8 @@ const CRATE_ROOTS: &[&str] = &[
     "pathbound-mock/src/lib.rs",
     "pathbound-mock/src/main.rs",
     "xtask/src/main.rs",
+    "drift/src/lib.rs",
+    "drift/src/main.rs",
 ];
 
 #[test]

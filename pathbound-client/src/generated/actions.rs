@@ -816,6 +816,8 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_time: Option<runtime::Timestamp>,
     /// A free-form description.
+    ///
+    /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the action waits for approval (`pending_approval`).
