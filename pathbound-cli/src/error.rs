@@ -1,0 +1,83 @@
+//! Failures and their exit codes: 0 success, 1 API error, 2 usage error,
+//! 3 network or timeout.
+
+use std::fmt::Write as _;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line (or `--body`, the profile, the configuration) is wrong.
+    Usage(String),
+    /// The client's error.
+    Client(pathbound_client::Error),
+    /// stdout could not be written.
+    Output(std::io::Error),
+    /// Something that should not happen.
+    Internal(String),
+}
+
+impl From<pathbound_client::Error> for CliError {
+    fn from(e: pathbound_client::Error) -> Self {
+        CliError::Client(e)
+    }
+}
+
+/// Exit status 1: the API answered with an error (4xx or 5xx).
+pub const EXIT_API: u8 = 1;
+/// Exit status 2: a usage error.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status 3: the network failed or the request timed out.
+pub const EXIT_NETWORK: u8 = 3;
+
+impl CliError {
+    /// The documented exit status.
+    pub fn exit_code(&self) -> u8 {
+        use pathbound_client::Error;
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Client(Error::Transport { .. } | Error::Timeout { .. }) => EXIT_NETWORK,
+            CliError::Client(Error::InvalidRequest { .. } | Error::Config(_)) => EXIT_USAGE,
+            CliError::Client(_) => EXIT_API,
+            CliError::Output(_) | CliError::Internal(_) => EXIT_API,
+        }
+    }
+
+    /// The message for stderr: the client's sentence, then the API error's
+    /// `details` one per line; with `debug`, the request id and the causes.
+    pub fn message(&self, debug: bool) -> String {
+        match self {
+            CliError::Usage(m) | CliError::Internal(m) => m.clone(),
+            CliError::Output(e) => format!("could not write the output: {e}"),
+            CliError::Client(e) => {
+                let mut text = e.to_string();
+                if let pathbound_client::Error::Api(api) = e {
+                    for detail in &api.details {
+                        let line = match detail {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        let _ = write!(text, "\n  - {}", line.escape_debug());
+                    }
+                    if debug {
+                        let _ = write!(
+                            text,
+                            "\nrequest id: {}",
+                            api.request_id
+                                .as_deref()
+                                .unwrap_or("(none sent)")
+                                .escape_debug()
+                        );
+                    }
+                }
+                if debug {
+                    let mut source = std::error::Error::source(e);
+                    while let Some(cause) = source {
+                        let _ = write!(text, "\ncaused by: {cause}");
+                        source = cause.source();
+                    }
+                }
+                text
+            }
+        }
+    }
+}
