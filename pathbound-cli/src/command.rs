@@ -100,6 +100,9 @@ pub enum Place {
 pub enum Kind {
     /// A string, as given.
     Text,
+    /// A secret string (a password): given as a flag it is visible to other
+    /// processes, so a warning suggests `--body -` instead.
+    Secret,
     /// A whole number.
     Integer,
     /// A number.
@@ -223,7 +226,7 @@ fn param_arg(op: &Operation, p: &'static Param) -> Arg {
 
 fn value_name(kind: &Kind) -> &'static str {
     match kind {
-        Kind::Text | Kind::Choice(_) => "VALUE",
+        Kind::Text | Kind::Secret | Kind::Choice(_) => "VALUE",
         Kind::Integer => "INT",
         Kind::Number => "NUMBER",
         Kind::Boolean => "BOOL",
@@ -470,6 +473,12 @@ fn scalar(shown: &str, kind: &Kind, text: &str) -> Result<Value, CliError> {
     let bad = |what: &str| CliError::Usage(format!("{shown}: expected {what}, got {text:?}"));
     match kind {
         Kind::Text | Kind::Choice(_) => Ok(Value::String(text.to_owned())),
+        Kind::Secret => {
+            eprintln!(
+                "warning: {shown} on the command line is visible to other processes; prefer --body - (stdin) or --body @file"
+            );
+            Ok(Value::String(text.to_owned()))
+        }
         Kind::Integer => text
             .trim()
             .parse::<i64>()
@@ -487,10 +496,15 @@ fn scalar(shown: &str, kind: &Kind, text: &str) -> Result<Value, CliError> {
             "false" => Ok(Value::Bool(false)),
             _ => Err(bad("true or false")),
         },
-        Kind::Json | Kind::List(_) => parse_json(shown, text),
-        Kind::Any => {
-            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
-        }
+        // Text that is not JSON and does not try to be an object or array is
+        // a string (a union's string variant: `--group-by browser`).
+        Kind::Json | Kind::List(_) | Kind::Any => match serde_json::from_str(text) {
+            Ok(value) => Ok(value),
+            Err(_) if !text.trim_start().starts_with(['{', '[', '"']) => {
+                Ok(Value::String(text.to_owned()))
+            }
+            Err(e) => Err(CliError::Usage(format!("{shown}: not valid JSON ({e})"))),
+        },
     }
 }
 
