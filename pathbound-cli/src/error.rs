@@ -52,11 +52,7 @@ impl CliError {
                 let mut text = e.to_string();
                 if let pathbound_client::Error::Api(api) = e {
                     for detail in &api.details {
-                        let line = match detail {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        let _ = write!(text, "\n  - {}", line.escape_debug());
+                        let _ = write!(text, "\n  - {}", detail_line(detail));
                     }
                     if debug {
                         let _ = write!(
@@ -80,4 +76,32 @@ impl CliError {
             }
         }
     }
+}
+
+/// One entry of an API error's `details`: `field: message` when it has those
+/// keys, else its JSON; control characters escaped (it is server text).
+fn detail_line(detail: &serde_json::Value) -> String {
+    let field = detail.get("field").and_then(serde_json::Value::as_str);
+    let message = detail.get("message").and_then(serde_json::Value::as_str);
+    let line = match (field, message, detail) {
+        (Some(f), Some(m), _) => format!("{f}: {m}"),
+        (None, Some(m), _) => m.to_owned(),
+        (_, _, serde_json::Value::String(s)) => s.clone(),
+        (_, _, other) => other.to_string(),
+    };
+    printable(&line)
+}
+
+/// `text` with control characters escaped, so server text cannot move the
+/// cursor or fake lines on the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }

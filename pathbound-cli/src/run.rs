@@ -115,13 +115,19 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
     let leaf = leaf(&matches);
     let debug = leaf.get_flag(DEBUG);
     if debug {
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_max_level(
-                tracing_subscriber::fmt::Subscriber::DEFAULT_MAX_LEVEL
-                    .max(tracing_subscriber::filter::LevelFilter::DEBUG),
+        use tracing_subscriber::layer::SubscriberExt as _;
+        use tracing_subscriber::util::SubscriberInitExt as _;
+        // The client's spans and events (`pathbound_runtime`), not the HTTP stack's.
+        let only_pathbound = tracing_subscriber::filter::Targets::new()
+            .with_target("pathbound_runtime", tracing_subscriber::filter::LevelFilter::DEBUG)
+            .with_target("pathbound_cli", tracing_subscriber::filter::LevelFilter::DEBUG);
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE),
             )
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with(only_pathbound)
             .init();
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
