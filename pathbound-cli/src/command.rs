@@ -197,6 +197,7 @@ fn param_arg(op: &Operation, p: &'static Param) -> Arg {
         let arg = arg.value_name(p.flag.to_uppercase().replace('-', "_"));
         if op.body && p.place == Place::Body {
             arg.required_unless_present(BODY)
+                .help(format!("{} (required, here or in --body)", p.help))
         } else {
             arg.required(true)
         }

@@ -288,3 +288,44 @@ fn completions_are_printed_for_each_shell() {
     }
     Cli::new().fails(2, &["completions", "tcsh"]);
 }
+
+#[test]
+fn the_mock_command_serves_in_the_foreground_and_keeps_state_between_commands() {
+    use std::io::BufRead;
+    /// Stops the server however the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Server(
+        std::process::Command::new(env!("CARGO_BIN_EXE_pathbound"))
+            .args(["mock", "--port", "0", "--quiet", "--key", "sk_test_mine=*"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = std::io::BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Pathbound mock listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    // The mock's own flags (here --key) are `pathbound-mock`'s parser's.
+    let cli = Cli::new()
+        .env("PATHBOUND_BASE_URL", &url)
+        .env("PATHBOUND_API_KEY", "sk_test_mine");
+    let created = cli.ok(&["contacts", "create", "shared@example.com"]);
+    let id = text(&created, "/contact_id");
+    let again = cli.ok(&["contacts", "get", &id]);
+    assert_eq!(again["contact"]["contact_id"], created["contact_id"]);
+    drop(server);
+
+    let usage = Cli::new().run(&["mock", "--help"]);
+    assert_eq!(usage.code, 0);
+    assert!(usage.stdout.contains("pathbound mock [OPTIONS]"), "{}", usage.stdout);
+    Cli::new().fails(2, &["mock", "--port", "notaport"]);
+}
