@@ -150,7 +150,7 @@ fn cell(value: Option<&Value>) -> String {
 }
 
 /// Rows of objects as aligned columns: every key with a scalar value in some
-/// row, in order of first appearance.
+/// row, identifiers first.
 fn table(rows: &[Value]) -> String {
     let mut columns: Vec<String> = Vec::new();
     for row in rows {
@@ -162,6 +162,9 @@ fn table(rows: &[Value]) -> String {
             }
         }
     }
+    // Identifiers first (`contact_id`, `id`), the rest in key order.
+    let is_id = |k: &String| k == "id" || k.ends_with("_id");
+    columns.sort_by_key(|k| !is_id(k));
     if columns.is_empty() {
         let cells: Vec<Vec<String>> = rows.iter().map(|r| vec![cell(Some(r))]).collect();
         return aligned(&["VALUE".to_owned()], &cells);
@@ -204,7 +207,7 @@ fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
     let mut out = line(header);
     for row in rows {
         out.push('\n');
-        out.push_str(&line(row));
+        out.push_str(line(row).trim_end());
     }
     out
 }
@@ -224,7 +227,7 @@ mod tests {
         let text = table(&rows);
         assert_eq!(
             text,
-            "ID     EMAIL            SCORE\nct_1   ada@example.com  \nct_22  b@x.io           3"
+            "ID     EMAIL            SCORE\nct_1   ada@example.com\nct_22  b@x.io           3"
         );
         let long = "x".repeat(100);
         assert_eq!(cell(Some(&json!(long))).chars().count(), CELL_WIDTH);

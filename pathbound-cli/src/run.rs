@@ -119,8 +119,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
         use tracing_subscriber::util::SubscriberInitExt as _;
         // The client's spans and events (`pathbound_runtime`), not the HTTP stack's.
         let only_pathbound = tracing_subscriber::filter::Targets::new()
-            .with_target("pathbound_runtime", tracing_subscriber::filter::LevelFilter::DEBUG)
-            .with_target("pathbound_cli", tracing_subscriber::filter::LevelFilter::DEBUG);
+            .with_target(
+                "pathbound_runtime",
+                tracing_subscriber::filter::LevelFilter::DEBUG,
+            )
+            .with_target(
+                "pathbound_cli",
+                tracing_subscriber::filter::LevelFilter::DEBUG,
+            );
         tracing_subscriber::registry()
             .with(
                 tracing_subscriber::fmt::layer()

@@ -18,8 +18,15 @@ fn all_prints_every_item_of_the_list_as_ndjson() {
     let run = cli.run(&["events", "list", "--all", "--limit", "10"]);
     assert_eq!(run.code, 0, "{run:?}");
     let items = run.lines();
-    assert_eq!(items.len() as u64, total, "one line per item of the whole list");
-    let mut ids: Vec<&str> = items.iter().map(|e| e["event_id"].as_str().unwrap()).collect();
+    assert_eq!(
+        items.len() as u64,
+        total,
+        "one line per item of the whole list"
+    );
+    let mut ids: Vec<&str> = items
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len() as u64, total, "no item twice");
@@ -35,10 +42,22 @@ fn max_items_stops_the_walk_without_fetching_further_pages() {
     let mock = Mock::start();
     let cli = mock.cli(KEY_ALL);
     let before = mock.server.hits("contacts.list");
-    let run = cli.run(&["contacts", "list", "--all", "--limit", "2", "--max-items", "3"]);
+    let run = cli.run(&[
+        "contacts",
+        "list",
+        "--all",
+        "--limit",
+        "2",
+        "--max-items",
+        "3",
+    ]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.lines().len(), 3);
-    assert_eq!(mock.server.hits("contacts.list") - before, 2, "pages 1 and 2 only");
+    assert_eq!(
+        mock.server.hits("contacts.list") - before,
+        2,
+        "pages 1 and 2 only"
+    );
     // --max-items means nothing without --all.
     cli.fails(2, &["contacts", "list", "--max-items", "3"]);
 }
@@ -47,15 +66,34 @@ fn max_items_stops_the_walk_without_fetching_further_pages() {
 fn api_errors_exit_1_with_the_message_details_and_scope_on_stderr() {
     let mock = Mock::start();
     let unauthorized = mock.cli("sk_test_wrong").fails(1, &["auth", "status"]);
-    assert!(unauthorized.stderr.contains("401"), "{}", unauthorized.stderr);
-    assert!(unauthorized.stderr.contains("PATHBOUND_API_KEY"), "{}", unauthorized.stderr);
-    assert!(!unauthorized.stderr.contains("sk_test_wrong"), "the key is never shown");
+    assert!(
+        unauthorized.stderr.contains("401"),
+        "{}",
+        unauthorized.stderr
+    );
+    assert!(
+        unauthorized.stderr.contains("PATHBOUND_API_KEY"),
+        "{}",
+        unauthorized.stderr
+    );
+    assert!(
+        !unauthorized.stderr.contains("sk_test_wrong"),
+        "the key is never shown"
+    );
 
     let forbidden = mock
         .cli(KEY_READ_ONLY)
         .fails(1, &["contacts", "create", "ada@example.com"]);
-    assert!(forbidden.stderr.contains("Forbidden"), "{}", forbidden.stderr);
-    assert!(forbidden.stderr.contains("contacts:write"), "names the missing scope: {}", forbidden.stderr);
+    assert!(
+        forbidden.stderr.contains("Forbidden"),
+        "{}",
+        forbidden.stderr
+    );
+    assert!(
+        forbidden.stderr.contains("contacts:write"),
+        "names the missing scope: {}",
+        forbidden.stderr
+    );
 
     let cli = mock.cli(KEY_ALL);
     let missing = cli.fails(1, &["contacts", "get", "ct_doesnotexist"]);
@@ -64,7 +102,9 @@ fn api_errors_exit_1_with_the_message_details_and_scope_on_stderr() {
     let invalid = cli.fails(1, &["contacts", "create", "not-an-email"]);
     assert!(invalid.stderr.contains("400"), "{}", invalid.stderr);
     assert!(
-        invalid.stderr.contains("\n  - email: must be a valid email address"),
+        invalid
+            .stderr
+            .contains("\n  - email: must be a valid email address"),
         "the details, one per line: {}",
         invalid.stderr
     );
@@ -76,20 +116,43 @@ fn usage_errors_exit_2_and_send_nothing() {
     let cli = mock.cli(KEY_ALL);
     let before = mock.server.hits("events.list");
     let bad_enum = cli.fails(2, &["events", "list", "--sort-dir", "sideways"]);
-    assert!(bad_enum.stderr.contains("asc"), "lists the values: {}", bad_enum.stderr);
+    assert!(
+        bad_enum.stderr.contains("asc"),
+        "lists the values: {}",
+        bad_enum.stderr
+    );
     let out_of_range = cli.fails(2, &["events", "list", "--limit", "500"]);
-    assert!(out_of_range.stderr.contains("between 1 and 100"), "{}", out_of_range.stderr);
+    assert!(
+        out_of_range.stderr.contains("between 1 and 100"),
+        "{}",
+        out_of_range.stderr
+    );
     cli.fails(2, &["events", "list", "--limit", "many"]);
     cli.fails(2, &["events", "list", "--no-such-flag"]);
-    cli.fails(2, &["contacts", "create", "a@b.c", "--properties", "{not json"]);
+    cli.fails(
+        2,
+        &["contacts", "create", "a@b.c", "--properties", "{not json"],
+    );
     cli.fails(2, &["contacts", "create"]);
-    cli.fails(2, &["contacts", "create", "--body", r#"{"email":"a@b.c","nope":1}"#]);
+    cli.fails(
+        2,
+        &[
+            "contacts",
+            "create",
+            "--body",
+            r#"{"email":"a@b.c","nope":1}"#,
+        ],
+    );
     assert_eq!(mock.server.hits("events.list"), before);
     assert_eq!(mock.server.hits("contacts.create"), 0);
     let no_key = Cli::new()
         .env("PATHBOUND_BASE_URL", mock.server.base_url())
         .fails(2, &["auth", "status"]);
-    assert!(no_key.stderr.contains("PATHBOUND_API_KEY"), "{}", no_key.stderr);
+    assert!(
+        no_key.stderr.contains("PATHBOUND_API_KEY"),
+        "{}",
+        no_key.stderr
+    );
     // A public endpoint needs no key.
     let health = Cli::new()
         .env("PATHBOUND_BASE_URL", mock.server.base_url())
@@ -105,9 +168,15 @@ fn network_failures_exit_3() {
         .local_addr()
         .unwrap()
         .port();
-    let run = Cli::new()
-        .env("PATHBOUND_API_KEY", KEY_ALL)
-        .fails(3, &["--base-url", &format!("http://127.0.0.1:{port}/v1"), "auth", "status"]);
+    let run = Cli::new().env("PATHBOUND_API_KEY", KEY_ALL).fails(
+        3,
+        &[
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/v1"),
+            "auth",
+            "status",
+        ],
+    );
     assert!(run.stderr.contains("could not connect"), "{}", run.stderr);
 }
 
@@ -130,17 +199,40 @@ fn dry_run_prints_the_request_with_the_key_redacted_and_sends_nothing() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("authorization: Bearer <redacted>"), "{}", run.stdout);
-    assert!(run.stdout.contains("content-type: application/json"), "{}", run.stdout);
-    assert!(run.stdout.contains(r#""email": "ada@example.com""#), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("authorization: Bearer <redacted>"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("content-type: application/json"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r#""email": "ada@example.com""#),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("sk_test_all") && !run.stderr.contains("sk_test_all"));
     assert_eq!(mock.server.hits("contacts.create"), 0, "nothing was sent");
 
     // Query strings as the client encodes them; a global flag before the command.
-    let list = cli.run(&["--dry-run", "events", "list", "--search", "a b&c", "--include", "provenance"]);
+    let list = cli.run(&[
+        "--dry-run",
+        "events",
+        "list",
+        "--search",
+        "a b&c",
+        "--include",
+        "provenance",
+    ]);
     assert_eq!(list.code, 0, "{list:?}");
     let first = list.stdout.lines().next().unwrap();
-    assert_eq!(first, format!("GET {base}/events?search=a+b%26c&include=provenance"));
+    assert_eq!(
+        first,
+        format!("GET {base}/events?search=a+b%26c&include=provenance")
+    );
     assert_eq!(mock.server.hits("events.list"), 0);
     // A value the client refuses is still refused.
     cli.fails(2, &["events", "list", "--limit", "0", "--dry-run"]);
@@ -151,12 +243,22 @@ fn the_body_comes_from_stdin_or_a_file_and_flags_override_its_fields() {
     let mock = Mock::start();
     let cli = mock.cli(KEY_ALL);
     let run = cli.run_with_stdin(
-        &["contacts", "create", "--body", "-", "--properties", r#"{"firstname":"Grace"}"#],
+        &[
+            "contacts",
+            "create",
+            "--body",
+            "-",
+            "--properties",
+            r#"{"firstname":"Grace"}"#,
+        ],
         r#"{"email":"grace@example.com","properties":{"firstname":"Overridden"}}"#,
     );
     assert_eq!(run.code, 0, "{run:?}");
     let created = run.json();
-    assert_eq!(created["properties"]["email"], "grace@example.com", "{created}");
+    assert_eq!(
+        created["properties"]["email"], "grace@example.com",
+        "{created}"
+    );
     assert_eq!(created["properties"]["firstname"], "Grace");
 
     let file = std::env::temp_dir().join(format!("pathbound-cli-body-{}.json", std::process::id()));
@@ -199,7 +301,10 @@ fn profiles_give_the_key_and_base_url() {
         .env("XDG_CONFIG_HOME", &dir.to_string_lossy());
     let default = cli.ok(&["auth", "status"]);
     let admin = cli.ok(&["auth", "status", "--profile", "admin"]);
-    assert_ne!(default["scopes"], admin["scopes"], "two keys: {default} {admin}");
+    assert_ne!(
+        default["scopes"], admin["scopes"],
+        "two keys: {default} {admin}"
+    );
     // The read-only default cannot write; the admin profile can.
     cli.fails(1, &["contacts", "create", "p@example.com"]);
     cli.ok(&["--profile", "admin", "contacts", "create", "p@example.com"]);
@@ -208,26 +313,35 @@ fn profiles_give_the_key_and_base_url() {
     env.ok(&["auth", "status", "--profile", "admin"]);
     env.fails(1, &["auth", "status"]);
     let unknown = cli.fails(2, &["auth", "status", "--profile", "nope"]);
-    assert!(unknown.stderr.contains("admin, default"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("admin, default"),
+        "{}",
+        unknown.stderr
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn table_output_aligns_the_items_of_a_list() {
     let mock = Mock::start();
-    let run = mock
-        .cli(KEY_ALL)
-        .run(&["segments", "list", "-o", "table"]);
+    let run = mock.cli(KEY_ALL).run(&["segments", "list", "-o", "table"]);
     assert_eq!(run.code, 0, "{run:?}");
     let lines: Vec<&str> = run.stdout.lines().collect();
     let header = lines[0];
-    assert!(header.contains("SEGMENT_ID") && header.contains("NAME"), "{header}");
+    assert!(
+        header.contains("SEGMENT_ID") && header.contains("NAME"),
+        "{header}"
+    );
     // Every column after the first starts where the header's does, after two spaces.
     let bytes = header.as_bytes();
     let starts: Vec<usize> = (1..bytes.len())
         .filter(|&i| bytes[i] != b' ' && bytes[i - 1] == b' ')
         .collect();
-    assert_eq!(starts.len(), header.split_whitespace().count() - 1, "{header}");
+    assert_eq!(
+        starts.len(),
+        header.split_whitespace().count() - 1,
+        "{header}"
+    );
     assert!(lines.len() > 2, "{}", run.stdout);
     for line in &lines[1..] {
         assert!(line.contains("seg_"), "{line}");
@@ -253,10 +367,20 @@ fn debug_shows_the_request_id_and_the_spans() {
     let mock = Mock::start();
     let run = mock.cli(KEY_ALL).run(&["health", "check", "--debug"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("request id: req_mock_"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("request id: req_mock_"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("pathbound.request"), "{}", run.stderr);
-    let failed = mock.cli(KEY_ALL).fails(1, &["contacts", "get", "ct_nope", "--debug"]);
-    assert!(failed.stderr.contains("request id: req_mock_"), "{}", failed.stderr);
+    let failed = mock
+        .cli(KEY_ALL)
+        .fails(1, &["contacts", "get", "ct_nope", "--debug"]);
+    assert!(
+        failed.stderr.contains("request id: req_mock_"),
+        "{}",
+        failed.stderr
+    );
 }
 
 #[test]
@@ -326,6 +450,10 @@ fn the_mock_command_serves_in_the_foreground_and_keeps_state_between_commands() 
 
     let usage = Cli::new().run(&["mock", "--help"]);
     assert_eq!(usage.code, 0);
-    assert!(usage.stdout.contains("pathbound mock [OPTIONS]"), "{}", usage.stdout);
+    assert!(
+        usage.stdout.contains("pathbound mock [OPTIONS]"),
+        "{}",
+        usage.stdout
+    );
     Cli::new().fails(2, &["mock", "--port", "notaport"]);
 }

@@ -41,10 +41,7 @@ fn every_operation_of_the_spec_is_called_through_the_binary() {
     agents(&cli, &sender);
 
     let spec = spec_operations();
-    let never_called: Vec<&String> = spec
-        .iter()
-        .filter(|op| mock.server.hits(op) == 0)
-        .collect();
+    let never_called: Vec<&String> = spec.iter().filter(|op| mock.server.hits(op) == 0).collect();
     assert!(
         never_called.is_empty(),
         "these spec operations were never called through `pathbound`; add a command for each \
@@ -80,7 +77,11 @@ fn auth_health_public(cli: &Cli) {
         ],
     );
     assert!(run.stderr.contains("403"), "{}", run.stderr);
-    assert!(run.stderr.contains("origin"), "details are shown: {}", run.stderr);
+    assert!(
+        run.stderr.contains("origin"),
+        "details are shown: {}",
+        run.stderr
+    );
 }
 
 fn contacts(cli: &Cli) {
@@ -96,7 +97,14 @@ fn contacts(cli: &Cli) {
     let id = text(&ada, "/contact_id");
     assert!(id.starts_with("ct_"), "{ada}");
 
-    let page = cli.ok(&["contacts", "list", "--search", "lovelace", "--sort-dir", "desc"]);
+    let page = cli.ok(&[
+        "contacts",
+        "list",
+        "--search",
+        "lovelace",
+        "--sort-dir",
+        "desc",
+    ]);
     assert_eq!(page["contacts"].as_array().unwrap().len(), 1, "{page}");
     assert_eq!(page["total_items"], 1);
     assert_eq!(cli.ok(&["contacts", "count", "--search", "lovelace"]), 1);
@@ -108,12 +116,21 @@ fn contacts(cli: &Cli) {
         "--properties",
         r#"{"jobtitle":"Mathematician","favourite_engine":"analytical"}"#,
     ]);
-    assert_eq!(updated["properties"]["firstname"], "Ada", "merged: {updated}");
+    assert_eq!(
+        updated["properties"]["firstname"], "Ada",
+        "merged: {updated}"
+    );
     assert_eq!(updated["properties"]["favourite_engine"], "analytical");
 
     let note = cli.ok(&["contacts", "create-note", &id, "Met at the conference"]);
     let note_id = text(&note, "/note_id");
-    let edited = cli.ok(&["contacts", "update-note", &id, &note_id, "Met at the Babbage talk"]);
+    let edited = cli.ok(&[
+        "contacts",
+        "update-note",
+        &id,
+        &note_id,
+        "Met at the Babbage talk",
+    ]);
     assert_eq!(edited["content"], "Met at the Babbage talk");
     let notes = cli.ok(&["contacts", "list-notes", &id]);
     assert_eq!(notes.as_array().map(Vec::len), Some(1), "{notes}");
@@ -143,7 +160,13 @@ fn contacts(cli: &Cli) {
         "1",
     ]);
     let someone = text(&busy, "/events/0/internal_contact_id");
-    let events = cli.ok(&["contacts", "list-events", &someone, "--event-type", "page_view"]);
+    let events = cli.ok(&[
+        "contacts",
+        "list-events",
+        &someone,
+        "--event-type",
+        "page_view",
+    ]);
     assert!(!events.as_array().unwrap().is_empty(), "{events}");
 
     cli.ok(&["contacts", "delete", &id]);
@@ -170,7 +193,11 @@ fn companies(cli: &Cli) {
     let list = cli.ok(&["companies", "list", "--search", "analytical"]);
     assert_eq!(list["companies"].as_array().unwrap().len(), 1, "{list}");
     let details = cli.ok(&["companies", "get", &id]);
-    assert_eq!(details["contacts"].as_array().map(Vec::len), Some(1), "{details}");
+    assert_eq!(
+        details["contacts"].as_array().map(Vec::len),
+        Some(1),
+        "{details}"
+    );
     let updated = cli.ok(&[
         "companies",
         "update",
@@ -193,7 +220,10 @@ fn companies(cli: &Cli) {
 fn events_and_segments(cli: &Cli) {
     let events = cli.ok(&["events", "list", "--limit", "3"]);
     let first = text(&events, "/events/0/event_id");
-    assert_eq!(cli.ok(&["events", "get", &first])["event_id"], Value::String(first));
+    assert_eq!(
+        cli.ok(&["events", "get", &first])["event_id"],
+        Value::String(first)
+    );
     assert!(cli.ok(&["events", "count"]).as_i64().unwrap() >= 3);
     assert!(cli.ok(&["events", "types"])["event_types"].is_array());
 
@@ -202,7 +232,10 @@ fn events_and_segments(cli: &Cli) {
     let one = cli.ok(&["segments", "get", &seg]);
     assert_eq!(one["name"], segments["segments"][0]["name"]);
     let members = cli.ok(&["segments", "list-contacts", &seg]);
-    assert_eq!(members["total_items"], segments["segments"][0]["contact_count"]);
+    assert_eq!(
+        members["total_items"],
+        segments["segments"][0]["contact_count"]
+    );
 }
 
 fn batch(cli: &Cli) {
@@ -216,7 +249,11 @@ fn batch(cli: &Cli) {
     ids.push(Value::from("ct_unknown"));
     let ids = Value::Array(ids).to_string();
     let details = cli.ok(&["batch", "details", "contacts", &ids]);
-    assert_eq!(details["contacts"].as_array().map(Vec::len), Some(3), "{details}");
+    assert_eq!(
+        details["contacts"].as_array().map(Vec::len),
+        Some(3),
+        "{details}"
+    );
     let activity = cli.ok(&["batch", "activity", &ids, "--events-limit", "2"]);
     assert_eq!(activity["contact_count"], 3);
     let by_browser = cli.ok(&["batch", "aggregate", "events", "--group-by", "browser"]);
@@ -233,9 +270,21 @@ fn batch(cli: &Cli) {
 fn identities(cli: &Cli) -> String {
     let all = cli.ok(&["identities", "list"]);
     let sender = text(&all, "/0/identity_id");
-    let created = cli.ok(&["identities", "create", "Alan", "Turing", "Solutions Engineer"]);
+    let created = cli.ok(&[
+        "identities",
+        "create",
+        "Alan",
+        "Turing",
+        "Solutions Engineer",
+    ]);
     let id = text(&created, "/identity_id");
-    let updated = cli.ok(&["identities", "update", &id, "--job-title", "Principal Engineer"]);
+    let updated = cli.ok(&[
+        "identities",
+        "update",
+        &id,
+        "--job-title",
+        "Principal Engineer",
+    ]);
     assert_eq!(updated["jobTitle"], "Principal Engineer");
     assert_eq!(cli.ok(&["identities", "get", &id])["firstName"], "Alan");
     // The password goes through stdin, not the command line.
@@ -253,9 +302,18 @@ fn identities(cli: &Cli) -> String {
         })
         .collect();
     assert_eq!(states, ["pending", "challenge"]);
-    let connected = cli.ok(&["identities", "linkedin-submit-code", &id, &session, "123456"]);
+    let connected = cli.ok(&[
+        "identities",
+        "linkedin-submit-code",
+        &id,
+        &session,
+        "123456",
+    ]);
     assert_eq!(connected["login_result"]["status"], "connected");
-    assert_eq!(cli.ok(&["identities", "linkedin-check", &id])["connected"], true);
+    assert_eq!(
+        cli.ok(&["identities", "linkedin-check", &id])["connected"],
+        true
+    );
     cli.ok(&["identities", "delete", &id]);
     cli.fails(1, &["identities", "get", &id]);
     sender
@@ -307,11 +365,26 @@ fn agents(cli: &Cli, sender: &str) {
     assert_eq!(agent["enabled"], false, "{agent}");
     assert_eq!(agent["capabilities"], serde_json::json!(["email", "notes"]));
     let id = text(&agent, "/agent_id");
-    assert_eq!(cli.ok(&["agents", "update", &id, "--enabled", "true"])["enabled"], true);
-    assert_eq!(cli.ok(&["agents", "get", &id])["name"], "Docs reader follow-up");
-    assert!(cli.ok(&["agents", "list"])["agents"].as_array().unwrap().len() >= 2);
+    assert_eq!(
+        cli.ok(&["agents", "update", &id, "--enabled", "true"])["enabled"],
+        true
+    );
+    assert_eq!(
+        cli.ok(&["agents", "get", &id])["name"],
+        "Docs reader follow-up"
+    );
+    assert!(
+        cli.ok(&["agents", "list"])["agents"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
 
-    let target = text(&cli.ok(&["contacts", "list", "--limit", "1"]), "/contacts/0/contact_id");
+    let target = text(
+        &cli.ok(&["contacts", "list", "--limit", "1"]),
+        "/contacts/0/contact_id",
+    );
     let job = cli.ok(&["agents", "trigger", &id, "--contact-ids", &target]);
     assert!(job.as_str().unwrap().starts_with("job_"), "{job}");
     let runs = cli.ok(&["agents", "list-runs", &id]);

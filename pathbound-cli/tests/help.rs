@@ -33,17 +33,26 @@ fn every_spec_operation_has_a_command_whose_help_comes_from_the_spec() {
         assert!(help.contains(&line), "{}: {line} not in\n{help}", op.id);
         assert!(help.contains(op.summary.trim()), "{}: summary", op.id);
         for scope in op.possible_scopes() {
-            assert!(help.contains(scope), "{}: scope {scope} not in\n{help}", op.id);
+            assert!(
+                help.contains(scope),
+                "{}: scope {scope} not in\n{help}",
+                op.id
+            );
         }
         for (code, _) in &op.errors {
-            assert!(help.contains(&format!("  {code}  ")), "{}: error {code}", op.id);
+            assert!(
+                help.contains(&format!("  {code}  ")),
+                "{}: error {code}",
+                op.id
+            );
         }
         let body = op.body.iter().flat_map(|b| &b.fields);
         for f in op.path_params.iter().chain(&op.query).chain(body) {
             // The flag is the Rust setter's name, as the Rust backend decides it.
             let flag = cli::flag(&naming::field_name(f));
             assert!(
-                help.contains(&format!("--{flag} ")) || help.contains(&flag.to_uppercase().replace('-', "_")),
+                help.contains(&format!("--{flag} "))
+                    || help.contains(&flag.to_uppercase().replace('-', "_")),
                 "{}: parameter {} not in\n{help}",
                 op.id,
                 f.wire
