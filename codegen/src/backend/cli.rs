@@ -80,9 +80,24 @@ pub fn flag(rust_name: &str) -> String {
     rust_name.trim_start_matches("r#").replace('_', "-")
 }
 
-/// No parameter may take a flag the CLI uses itself.
+/// Top-level commands of the CLI besides the resources.
+pub const RESERVED_COMMANDS: &[&str] = &["mock", "completions", "help"];
+
+/// No resource may take a command, and no parameter a flag, that the CLI uses
+/// itself.
 fn check_flags(model: &spec::Model) -> Result<(), Diagnostics> {
     let mut problems = Vec::new();
+    for r in &model.resources {
+        if RESERVED_COMMANDS.contains(&r.name.as_str()) {
+            problems.push(model.diagnostic(
+                &r.origin,
+                format!(
+                    "resource `{}` becomes the command `pathbound {}`, which the CLI uses itself; rename the resource file",
+                    r.name, r.name
+                ),
+            ));
+        }
+    }
     for op in model.operations() {
         let body = op.body.iter().flat_map(|b| {
             b.fields
