@@ -32,7 +32,10 @@ fn every_generated_cli_file_matches_its_snapshot() {
 
 #[test]
 fn the_fixture_spec_generates_a_cli_too() {
-    let model = match load_model(&root().join("tests/fixtures/kitchen-sink.yaml"), "tests/fixtures") {
+    let model = match load_model(
+        &root().join("tests/fixtures/kitchen-sink.yaml"),
+        "tests/fixtures",
+    ) {
         Ok(model) => model,
         Err(e) => panic!("{e}"),
     };
@@ -94,5 +97,9 @@ fn a_parameter_whose_flag_the_cli_uses_is_a_located_error() {
     let files = cli::generate(&model).unwrap_or_else(|e| panic!("{e}"));
     let contacts = files.iter().find(|f| f.path == "contacts.rs").unwrap();
     assert!(contacts.contents.contains(r#"flag: "include-all""#));
-    assert!(contacts.contents.contains("request = request.include_all(value);"));
+    assert!(
+        contacts
+            .contents
+            .contains("request = request.include_all(value);")
+    );
 }

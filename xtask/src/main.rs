@@ -4,7 +4,8 @@
 //! which files changed; `cargo xtask codegen --check` writes nothing and fails with
 //! a diff when a checked-in file is stale. A broken spec makes both print every
 //! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
-//! benchmarks described in BENCHMARKS.md.
+//! benchmarks described in BENCHMARKS.md. `cargo xtask man [DIR]` writes the
+//! `pathbound` CLI's man pages (default `target/man`).
 
 #![forbid(unsafe_code)]
 
@@ -17,12 +18,13 @@ mod workspace;
 
 const USAGE: &str = "usage: cargo xtask <task> [--check | --quick]
 
-  codegen   regenerate everything generated from a spec: the client, the fixture
-            client, docs/openapi.yaml and docs/api.md
+  codegen   regenerate everything generated from a spec: the client, the CLI's
+            commands, the fixture client, docs/openapi.yaml and docs/api.md
   openapi   regenerate only docs/openapi.yaml (OpenAPI 3.1)
   docs      regenerate only docs/api.md (Markdown API reference)
   bench     run every benchmark and print the figures against their targets
             (see BENCHMARKS.md); `bench --quick` runs a shorter version
+  man       write the man pages of the `pathbound` CLI to DIR (default target/man)
 
   --check   change nothing; fail with a diff if a generated file is stale";
 
@@ -46,6 +48,18 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.first() == Some(&"man") {
+        let root = workspace_root();
+        let out = match &args[1..] {
+            [] => root.join("target/man"),
+            [dir] => PathBuf::from(dir),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        return man(&root, &out);
+    }
     let which = match args.first() {
         Some(&"codegen") => codegen::Artefacts::All,
         Some(&"openapi") => codegen::Artefacts::OpenApi,
@@ -67,6 +81,33 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask man`: builds and runs the CLI's `man` example, which renders
+/// every command with `clap_mangen` (a dev-dependency, so the binary stays lean).
+fn man(root: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "pathbound-cli",
+            "--example",
+            "man",
+            "--",
+        ])
+        .arg(out)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
             ExitCode::FAILURE
         }
     }

@@ -72,7 +72,7 @@ pub fn setter(ty: &RustType, module: &str) -> (TokenStream, TokenStream) {
 /// The type of `ty` as another crate names it through the generated client
 /// crate `krate` (`::pathbound_client`): generated types through its `types`
 /// module, runtime types through its `runtime` re-export. A value of this type
-/// can be passed to the setter or argument of the same field (see [`setter`]).
+/// can be passed to the setter or argument of the same field.
 pub fn type_outside(ty: &RustType, krate: &TokenStream) -> TokenStream {
     match ty {
         RustType::Timestamp => quote!(#krate::runtime::Timestamp),
