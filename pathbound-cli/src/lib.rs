@@ -5,7 +5,7 @@
 //! required parameters as arguments and the others as `--flags`. Each command
 //! calls the API through `pathbound-client`, so retries, error messages, scope
 //! names and pagination are the library's. The hand-written part builds the
-//! `clap` commands from the generated tables ([`command`]), resolves the key and
+//! `clap` commands from the generated tables ([`mod@command`]), resolves the key and
 //! base URL ([`config`]), prints results ([`output`]) and maps failures to exit
 //! codes ([`error`]).
 #![forbid(unsafe_code)]
