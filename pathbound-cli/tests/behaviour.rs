@@ -457,3 +457,57 @@ fn the_mock_command_serves_in_the_foreground_and_keeps_state_between_commands() 
     );
     Cli::new().fails(2, &["mock", "--port", "notaport"]);
 }
+
+/// Splits a README command line like a shell would for these lines: words,
+/// `'single quoted'` text, a trailing `# comment`.
+fn shell_words(line: &str) -> Vec<String> {
+    let line = line.split("  #").next().unwrap_or(line);
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_readme_commands_run_offline() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("## The `pathbound` command line")
+        .nth(1)
+        .expect("the README has a CLI section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let commands: Vec<Vec<String>> = block
+        .lines()
+        .filter(|l| l.starts_with("pathbound "))
+        .map(shell_words)
+        .collect();
+    assert_eq!(commands.len(), 5, "{block}");
+    for words in commands {
+        assert_eq!(words[1], "--mock", "offline: {words:?}");
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let run = Cli::new().run(&args);
+        assert_eq!(run.code, 0, "{words:?}: {run:?}");
+        assert!(!run.stdout.is_empty(), "{words:?}");
+    }
+}
