@@ -105,3 +105,43 @@ fn printable(text: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pathbound_client::Error;
+
+    #[test]
+    fn exit_codes_follow_the_kind_of_failure() {
+        let timeout = CliError::Client(Error::Timeout {
+            operation: "contacts.list",
+            attempts: 3,
+        });
+        assert_eq!(timeout.exit_code(), EXIT_NETWORK);
+        let invalid = CliError::Client(Error::InvalidRequest {
+            operation: Some("contacts.list"),
+            parameter: "limit".into(),
+            message: "`limit` must be between 1 and 100, got 500".into(),
+        });
+        assert_eq!(invalid.exit_code(), EXIT_USAGE);
+        assert_eq!(
+            CliError::Client(Error::Config("no key".into())).exit_code(),
+            EXIT_USAGE
+        );
+        let scope = CliError::Client(Error::MissingScope {
+            operation: "contacts.create",
+            method: "POST",
+            path: "/contacts",
+            scope: "contacts:write",
+        });
+        assert_eq!(scope.exit_code(), EXIT_API);
+        assert!(scope.message(false).contains("contacts:write"));
+        assert_eq!(CliError::Usage("x".into()).exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn server_text_in_details_cannot_write_control_characters() {
+        let line = detail_line(&serde_json::json!({"field": "email", "message": "bad\u{1b}[2J"}));
+        assert_eq!(line, "email: bad\\u{1b}[2J");
+    }
+}

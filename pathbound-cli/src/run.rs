@@ -289,7 +289,9 @@ async fn call(op: &'static Operation, m: &ArgMatches) -> Result<(), CliError> {
             )));
         }
     };
-    let mut builder = Client::builder().api_key(api_key);
+    let mut builder = Client::builder()
+        .api_key(api_key)
+        .user_agent(concat!("pathbound-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(url) = &base_url {
         builder = builder.base_url(url);
     }
