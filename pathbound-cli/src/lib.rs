@@ -20,3 +20,8 @@ pub mod output;
 mod run;
 
 pub use run::{command, main};
+
+/// Every resource's command table, generated from the spec, in spec order.
+pub fn resources() -> &'static [&'static command::Resource] {
+    generated::RESOURCES
+}
