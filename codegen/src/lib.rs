@@ -9,6 +9,7 @@
 //! | [`backend::rust`] | the Rust client: its naming layer decides and checks every identifier, then `quote` builds tokens that `syn` parses and `prettyplease` formats |
 //! | [`backend::openapi`] | the OpenAPI 3.1 document (`docs/openapi.yaml`) |
 //! | [`backend::markdown`] | the Markdown API reference (`docs/api.md`) |
+//! | [`backend::cli`] | the `pathbound` command tree (`pathbound-cli/src/generated/`), calling the Rust client |
 //!
 //! The wire format every backend describes (envelopes, pagination, errors) is
 //! `pathbound-wire`, reachable as [`spec::wire`]. [`generate_dir`] runs the
@@ -20,7 +21,7 @@ pub mod backend;
 use std::path::Path;
 
 pub use backend::rust::emit::{EmitError, GeneratedFile};
-pub use backend::{markdown, openapi};
+pub use backend::{cli, markdown, openapi};
 pub use pathbound_model as spec;
 pub use pathbound_model::{Diagnostic, Diagnostics, ast, load};
 

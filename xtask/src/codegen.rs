@@ -2,6 +2,7 @@
 //!
 //! Every generated artefact comes from a validated model of a spec:
 //! - the client (`pathbound-client/src/generated/`) and the fixture client;
+//! - the `pathbound` CLI's command tree (`pathbound-cli/src/generated/`);
 //! - the OpenAPI 3.1 export (`docs/openapi.yaml`);
 //! - the Markdown API reference (`docs/api.md`).
 //!
@@ -35,6 +36,7 @@ pub enum Artefacts {
 /// The Pathbound spec and where its outputs live (relative to the workspace root).
 const SPEC: &str = "spec";
 const CLIENT_OUT: &str = "pathbound-client/src/generated";
+const CLI_OUT: &str = "pathbound-cli/src/generated";
 const OPENAPI_OUT: &str = "docs/openapi.yaml";
 const DOCS_OUT: &str = "docs/api.md";
 /// The feature-complete fixture spec and its compiled client.
@@ -64,6 +66,12 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
             if which == Artefacts::All {
                 match pathbound_codegen::backend::rust::generate(&model) {
                     Ok(files) => add_dir(root, CLIENT_OUT, files, &mut outputs, &mut owned_dirs),
+                    Err(e) => {
+                        let _ = writeln!(errors, "{e}\n");
+                    }
+                }
+                match pathbound_codegen::cli::generate(&model) {
+                    Ok(files) => add_dir(root, CLI_OUT, files, &mut outputs, &mut owned_dirs),
                     Err(e) => {
                         let _ = writeln!(errors, "{e}\n");
                     }

@@ -6,6 +6,8 @@
 //! located error and exit non-zero. `cargo xtask bench [--quick]` runs the
 //! benchmarks described in BENCHMARKS.md. `cargo xtask drift` asks the live API
 //! (key in `PATHBOUND_API_KEY`) and reports where it differs from the spec.
+//! `cargo xtask man [DIR]` writes the
+//! `pathbound` CLI's man pages (default `target/man`).
 
 #![forbid(unsafe_code)]
 
@@ -19,8 +21,8 @@ mod workspace;
 
 const USAGE: &str = "usage: cargo xtask <task> [--check | --quick | --base-url URL --json]
 
-  codegen   regenerate everything generated from a spec: the client, the fixture
-            client, docs/openapi.yaml and docs/api.md
+  codegen   regenerate everything generated from a spec: the client, the CLI's
+            commands, the fixture client, docs/openapi.yaml and docs/api.md
   openapi   regenerate only docs/openapi.yaml (OpenAPI 3.1)
   docs      regenerate only docs/api.md (Markdown API reference)
   bench     run every benchmark and print the figures against their targets
@@ -28,6 +30,7 @@ const USAGE: &str = "usage: cargo xtask <task> [--check | --quick | --base-url U
   drift     call every read-only operation the key in PATHBOUND_API_KEY may call
             and report where the answers differ from the spec, with suggested
             edits (`--base-url URL`, `--json`); exit 1 when something drifted
+  man       write the man pages of the `pathbound` CLI to DIR (default target/man)
 
   --check   change nothing; fail with a diff if a generated file is stale";
 
@@ -54,6 +57,18 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.first() == Some(&"man") {
+        let root = workspace_root();
+        let out = match &args[1..] {
+            [] => root.join("target/man"),
+            [dir] => PathBuf::from(dir),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        return man(&root, &out);
+    }
     let which = match args.first() {
         Some(&"codegen") => codegen::Artefacts::All,
         Some(&"openapi") => codegen::Artefacts::OpenApi,
@@ -75,6 +90,33 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask man`: builds and runs the CLI's `man` example, which renders
+/// every command with `clap_mangen` (a dev-dependency, so the binary stays lean).
+fn man(root: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "pathbound-cli",
+            "--example",
+            "man",
+            "--",
+        ])
+        .arg(out)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
             ExitCode::FAILURE
         }
     }

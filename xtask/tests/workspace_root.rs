@@ -18,6 +18,7 @@ const NEEDED: &[&str] = &[
     "docs/openapi.yaml",
     "docs/api.md",
     "pathbound-client/src/generated",
+    "pathbound-cli/src/generated",
     "tests/fixture-client/src/generated",
 ];
 

@@ -3,6 +3,7 @@
 //! reference shows the Rust call of each operation through the Rust backend's
 //! naming layer.
 
+pub mod cli;
 pub mod markdown;
 pub mod openapi;
 pub mod rust;

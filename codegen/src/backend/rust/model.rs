@@ -177,6 +177,12 @@ impl Field {
         !self.required || self.nullable
     }
 
+    /// A required argument of the operation's constructor (required and not
+    /// nullable), rather than a setter.
+    pub fn is_argument(&self) -> bool {
+        self.required && !self.nullable
+    }
+
     /// Has a client-side check.
     pub fn has_checks(&self) -> bool {
         self.min.is_some()
@@ -294,6 +300,54 @@ pub struct Operation {
     pub retry_safe: bool,
     /// Request builder struct name.
     pub request_struct: String,
+}
+
+/// Where a parameter of an operation is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A field of the JSON body.
+    Body,
+}
+
+impl Operation {
+    /// The request has `.stream()`: the operation is paginated, its items are
+    /// decoded, and its query has the position parameter of its style.
+    pub fn has_stream(&self) -> bool {
+        match (&self.pagination, &self.response.ty) {
+            (Some(p), Some(_)) => {
+                let position = p.style.envelope().position;
+                self.query.iter().any(|f| f.wire == position)
+            }
+            _ => false,
+        }
+    }
+
+    /// The constructor's arguments, in order: path parameters, required query
+    /// parameters, required body fields ([`Field::is_argument`]). Every other
+    /// parameter is a setter of the same name.
+    pub fn arguments(&self) -> Vec<(&Field, Place)> {
+        let mut out: Vec<(&Field, Place)> =
+            self.path_params.iter().map(|f| (f, Place::Path)).collect();
+        out.extend(
+            self.query
+                .iter()
+                .filter(|f| f.is_argument())
+                .map(|f| (f, Place::Query)),
+        );
+        if let Some(b) = &self.body {
+            out.extend(
+                b.fields
+                    .iter()
+                    .filter(|f| f.is_argument())
+                    .map(|f| (f, Place::Body)),
+            );
+        }
+        out
+    }
 }
 
 /// A scope that depends on a parameter's value.

@@ -5,10 +5,12 @@
 //! `prettyplease`. Nothing here depends on time, randomness or hash order, so the
 //! same model always gives byte-identical files.
 
-mod docs;
+pub mod docs;
 mod operations;
 mod schemas;
 mod types;
+
+pub use types::type_outside;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::model::{Field, Operation, Resource, RustType};
+use super::super::model::{Field, Operation, Place, Resource, RustType};
 use super::super::naming::ident;
 use super::docs;
 use super::types::{field_type, rust_type, setter};
@@ -62,44 +62,12 @@ pub fn resource(r: &Resource, path_prefix: &str) -> TokenStream {
     }
 }
 
-/// Required arguments, in order: path parameters, required query parameters,
-/// required body fields.
-fn arguments(op: &Operation) -> Vec<(&Field, Place)> {
-    let mut out: Vec<(&Field, Place)> = op.path_params.iter().map(|f| (f, Place::Path)).collect();
-    out.extend(
-        op.query
-            .iter()
-            .filter(|f| is_argument(f))
-            .map(|f| (f, Place::Query)),
-    );
-    if let Some(b) = &op.body {
-        out.extend(
-            b.fields
-                .iter()
-                .filter(|f| is_argument(f))
-                .map(|f| (f, Place::Body)),
-        );
-    }
-    out
-}
-
-fn is_argument(f: &Field) -> bool {
-    f.required && !f.nullable
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Place {
-    Path,
-    Query,
-    Body,
-}
-
 /// The accessor method that starts a request.
 fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     let doc = docs::outer(&docs::operation(op, path_prefix));
     let name = ident(&op.method_name);
     let req = format_ident!("{}", op.request_struct);
-    let args = arguments(op);
+    let args = op.arguments();
     let params = args.iter().map(|(f, _)| {
         let n = ident(&f.rust);
         let (ty, _) = setter(&f.ty, module);
@@ -178,12 +146,12 @@ fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
 /// The request struct, its metadata constant, setters and `send`.
 fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     let req = format_ident!("{}", op.request_struct);
-    let has_setters = op.query.iter().any(|f| !is_argument(f))
+    let has_setters = op.query.iter().any(|f| !f.is_argument())
         || op
             .body
             .iter()
             .flat_map(|b| b.fields.iter())
-            .any(|f| !is_argument(f));
+            .any(|f| !f.is_argument());
     let then = if has_setters {
         "set optional parameters, then `.send().await` it"
     } else {
@@ -215,17 +183,17 @@ fn request(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
     let setters_query = op
         .query
         .iter()
-        .filter(|f| !is_argument(f))
+        .filter(|f| !f.is_argument())
         .map(|f| setter_method(f, quote!(query), module));
     let setters_body = op
         .body
         .iter()
         .flat_map(|b| b.fields.iter())
-        .filter(|f| !is_argument(f))
+        .filter(|f| !f.is_argument())
         .map(|f| setter_method(f, quote!(body), module));
     let operation = operation_const(op, path_prefix);
     let send = send(op, module);
-    let stream = op.pagination.as_ref().map(|_| paginated_impl(op, module));
+    let stream = op.has_stream().then(|| paginated_impl(op, module));
     quote! {
         #query_struct
 

@@ -68,3 +68,33 @@ pub fn setter(ty: &RustType, module: &str) -> (TokenStream, TokenStream) {
         }
     }
 }
+
+/// The type of `ty` as another crate names it through the generated client
+/// crate `krate` (`::pathbound_client`): generated types through its `types`
+/// module, runtime types through its `runtime` re-export. A value of this type
+/// can be passed to the setter or argument of the same field.
+pub fn type_outside(ty: &RustType, krate: &TokenStream) -> TokenStream {
+    match ty {
+        RustType::Timestamp => quote!(#krate::runtime::Timestamp),
+        RustType::Secret => quote!(#krate::runtime::SecretString),
+        RustType::Vec(t) => {
+            let t = type_outside(t, krate);
+            quote!(Vec<#t>)
+        }
+        RustType::Map(t) => {
+            let t = type_outside(t, krate);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        RustType::Named { name, boxed, .. } => {
+            let n = format_ident!("{name}");
+            let path = quote!(#krate::types::#n);
+            if *boxed { quote!(Box<#path>) } else { path }
+        }
+        RustType::String
+        | RustType::I64
+        | RustType::F64
+        | RustType::Bool
+        | RustType::Json
+        | RustType::JsonObject => rust_type(ty, ""),
+    }
+}
