@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::ids::IdGen;
 use crate::reply::Reply;
 use crate::time;
+use crate::webhooks::{Entity, Touch};
 
 pub use seed::seed;
 
@@ -58,6 +59,9 @@ pub struct State {
     notes: usize,
     /// Lookups kept in step with the data.
     index: Index,
+    /// What the current request touched, for webhook deliveries; `None` (not
+    /// recorded) when the server has no subscription.
+    touches: Option<Vec<Touch>>,
 }
 
 /// A segment member's place in creation order: `(created_at, seq, id)`.
@@ -156,6 +160,26 @@ impl State {
             max_records: usize::MAX,
             notes: 0,
             index: Index::default(),
+            touches: None,
+        }
+    }
+
+    /// Starts noting what requests touch, for webhook deliveries.
+    pub fn record_touches(&mut self) {
+        self.touches.get_or_insert_with(Vec::new);
+    }
+
+    /// What was touched since the last call (empty when not recording).
+    pub fn take_touches(&mut self) -> Vec<Touch> {
+        self.touches
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn touch(&mut self, touch: impl FnOnce() -> Touch) {
+        if let Some(touches) = &mut self.touches {
+            touches.push(touch());
         }
     }
 
@@ -434,12 +458,14 @@ impl State {
         self.notes += contact.notes.len();
         self.contacts.insert(id.clone(), contact);
         self.refresh_membership(&id);
+        self.touch(|| Touch::Put(Entity::Contact, id));
     }
 
     /// Takes contact `id` out (its events stay linked to its id, for a contact
     /// that is put back changed, as updates do).
     pub fn remove_contact(&mut self, id: &str) -> Option<Contact> {
         let contact = self.contacts.remove(id)?;
+        self.touch(|| Touch::Out(Entity::Contact, id.to_owned()));
         if let Some(email) = contact.email() {
             index_remove(&mut self.index.email, &email.to_ascii_lowercase(), id);
         }
@@ -462,6 +488,7 @@ impl State {
     /// Deletes contact `id`; its events stay, unlinked.
     pub fn delete_contact(&mut self, id: &str) -> Option<Contact> {
         let contact = self.remove_contact(id)?;
+        self.touch(|| Touch::Deleted(Entity::Contact, id.to_owned(), contact.to_json(Vec::new())));
         if let Some(activity) = self.index.activity.remove(id) {
             for position in activity.events {
                 if let Some(event) = self.events.get_mut(position) {
@@ -526,12 +553,14 @@ impl State {
             &id,
         );
         self.notes += company.notes.len();
-        self.companies.insert(id, company);
+        self.companies.insert(id.clone(), company);
+        self.touch(|| Touch::Put(Entity::Company, id));
     }
 
     /// Takes company `id` out (its contacts keep their association).
     fn remove_company(&mut self, id: &str) -> Option<Company> {
         let company = self.companies.remove(id)?;
+        self.touch(|| Touch::Out(Entity::Company, id.to_owned()));
         index_remove(
             &mut self.index.domain,
             &company.domain.to_ascii_lowercase(),
@@ -544,7 +573,8 @@ impl State {
     /// Deletes company `id`; its contacts lose the association (and are marked
     /// updated at `now`). Returns how many contacts were unlinked.
     pub fn delete_company(&mut self, id: &str, now: i64) -> Option<usize> {
-        self.remove_company(id)?;
+        let company = self.remove_company(id)?;
+        self.touch(|| Touch::Deleted(Entity::Company, id.to_owned(), company.to_json(false)));
         let linked: Vec<String> = self
             .index
             .company_contacts
@@ -592,6 +622,7 @@ impl State {
                 .or_default()
                 .add(position, &event);
         }
+        self.touch(|| Touch::Put(Entity::Event, event.id.clone()));
         self.events.push(event);
         if let Some(contact) = contact {
             self.refresh_membership(&contact);
