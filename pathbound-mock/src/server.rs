@@ -193,7 +193,7 @@ impl MockConfig {
             None
         } else {
             data.record_touches();
-            let hooks = Hooks::start(&api, self.webhooks, self.webhook_policy);
+            let hooks = Hooks::start(&api, self.webhooks, self.webhook_policy, self.log_requests);
             Some(hooks.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?)
         };
         let mut shared = Shared::new(api, self.keys, data);

@@ -161,10 +161,12 @@ pub(crate) fn check(webhook: &Webhook) -> Result<(), String> {
 
 impl Hooks {
     /// Checks the subscriptions and starts a worker for each.
+    /// With `log_attempts`, each attempt prints a line to stderr.
     pub(crate) fn start(
         api: &Api,
         webhooks: Vec<Webhook>,
         policy: WebhookPolicy,
+        log_attempts: bool,
     ) -> Result<Hooks, String> {
         let shapes = Arc::new(Shapes::from_api(api)?);
         let log = Arc::new(Mutex::new(DeliveryLog::new(policy.log)));
@@ -185,7 +187,7 @@ impl Hooks {
                 rx,
                 Arc::clone(&log),
                 Arc::clone(&shapes),
-                policy,
+                (policy, log_attempts),
             )));
             subscriptions.push((subscription, tx));
         }

@@ -162,7 +162,7 @@ pub(crate) async fn worker(
     mut queue: mpsc::Receiver<Job>,
     log: Arc<Mutex<DeliveryLog>>,
     shapes: Arc<Shapes>,
-    policy: WebhookPolicy,
+    (policy, log_attempts): (WebhookPolicy, bool),
 ) {
     let mut connection = Connection::default();
     while let Some(job) = queue.recv().await {
@@ -209,6 +209,14 @@ pub(crate) async fn worker(
                 connection = Connection::default();
             }
             let delivered = status.is_some_and(|s| (200..300).contains(&s));
+            if log_attempts {
+                eprintln!(
+                    "webhook {event_name} -> {} attempt {attempt}: {} ({} ms)",
+                    subscription.url,
+                    status.map_or_else(|| error.clone().unwrap_or_default(), |s| s.to_string()),
+                    started.elapsed().as_millis()
+                );
+            }
             if let Some(record) = lock(&log).get_mut(job.record) {
                 record.attempts.push(Attempt {
                     started_at,
