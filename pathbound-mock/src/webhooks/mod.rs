@@ -22,13 +22,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::runtime::Handle;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 pub(crate) use endpoints::{MOCK_PATH, handle as handle_mock_route};
 pub use log::{Attempt, DeliveryRecord, Outcome};
 pub(crate) use payload::{Entity, Touch};
-use payload::{Shapes, render, summarize};
+use payload::{Shapes, kind_of, render, summarize};
 pub use select::{ChangeType, Selector};
 use send::{Job, Target, worker};
 pub use trigger::Trigger;
@@ -140,9 +141,43 @@ pub(crate) struct Hooks {
     log: Arc<Mutex<DeliveryLog>>,
     changes: AtomicU64,
     workers: Vec<JoinHandle<()>>,
+    /// Ends the delivery thread.
+    stop: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 use log::DeliveryLog;
+
+/// Starts the thread deliveries run on, with its own single-threaded
+/// runtime: however busy the API's runtime is, deliveries are not starved,
+/// and their work never runs on the API's worker threads. Returns the
+/// runtime's handle and the sender that ends the thread.
+fn delivery_thread() -> Result<(Handle, oneshot::Sender<()>), String> {
+    let (ready, handle) = std::sync::mpsc::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::Builder::new()
+        .name("pathbound-mock-webhooks".into())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => {
+                    let _ = ready.send(Ok(runtime.handle().clone()));
+                    runtime.block_on(async {
+                        let _ = stopped.await;
+                    });
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(format!("cannot start the webhook runtime: {e}")));
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start the webhook thread: {e}"))?;
+    let handle = handle
+        .recv()
+        .map_err(|_| "the webhook thread did not start".to_owned())??;
+    Ok((handle, stop))
+}
 
 /// Checks a subscription as configured; `Err` says what is wrong.
 pub(crate) fn check(webhook: &Webhook) -> Result<(), String> {
@@ -172,6 +207,7 @@ impl Hooks {
         let log = Arc::new(Mutex::new(DeliveryLog::new(policy.log)));
         let mut subscriptions = Vec::new();
         let mut workers = Vec::new();
+        let (runtime, stop) = delivery_thread()?;
         for (n, webhook) in webhooks.into_iter().enumerate() {
             check(&webhook)?;
             let subscription = Arc::new(Subscription {
@@ -182,7 +218,7 @@ impl Hooks {
                 kinds: webhook.kinds,
             });
             let (tx, rx) = mpsc::channel(policy.queue.max(1));
-            workers.push(tokio::spawn(worker(
+            workers.push(runtime.spawn(worker(
                 Arc::clone(&subscription),
                 rx,
                 Arc::clone(&log),
@@ -196,6 +232,7 @@ impl Hooks {
             log,
             changes: AtomicU64::new(0),
             workers,
+            stop: Mutex::new(Some(stop)),
         })
     }
 
@@ -215,39 +252,57 @@ impl Hooks {
         let now = time::now_ms();
         let mut queued = Vec::new();
         for summary in summarize(touches) {
-            let change_id = || {
-                let n = self.changes.fetch_add(1, Ordering::Relaxed) + 1;
-                format!("chg_{n:06}")
-            };
-            let Some(change) = render(state, summary, change_id, now) else {
+            let Some(kind) = kind_of(state, &summary) else {
                 continue;
             };
-            let change = Arc::new(change);
-            for (subscription, tx) in &self.subscriptions {
-                if !subscription.kinds.iter().any(|k| k.matches(&change.kind)) {
-                    continue;
+            let targets: Vec<_> = self
+                .subscriptions
+                .iter()
+                .filter(|(s, _)| s.kinds.iter().any(|k| k.matches(&kind)))
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let payload_id = match summary.change {
+                Some(_) => {
+                    let n = self.changes.fetch_add(1, Ordering::Relaxed) + 1;
+                    format!("chg_{n:06}")
                 }
-                let mut log = lock(&self.log);
+                None => summary.id.clone(),
+            };
+            // Rendered only when a queue has room: a full queue costs the
+            // request no more than its log record.
+            let change = if targets.iter().any(|(_, tx)| tx.capacity() > 0) {
+                render(state, summary, kind.clone(), payload_id.clone(), now).map(Arc::new)
+            } else {
+                None
+            };
+            let mut log = lock(&self.log);
+            for (subscription, tx) in targets {
                 let record = log.push(DeliveryRecord {
                     id: String::new(),
                     subscription_id: subscription.id.clone(),
                     url: subscription.url.clone(),
-                    kind: change.kind.name(),
-                    payload_id: change.payload_id.clone(),
+                    kind: kind.name(),
+                    payload_id: payload_id.clone(),
                     queued_at: now,
                     body: String::new(),
                     attempts: Vec::new(),
                     outcome: Outcome::Pending,
                 });
-                let job = Job {
-                    record,
-                    change: Arc::clone(&change),
+                let Some(entry) = log.get_mut(record) else {
+                    continue;
                 };
-                if let Some(entry) = log.get_mut(record) {
-                    queued.push(entry.id.clone());
-                    if tx.try_send(job).is_err() {
-                        entry.outcome = Outcome::Dropped;
-                    }
+                queued.push(entry.id.clone());
+                let sent = change.as_ref().is_some_and(|change| {
+                    tx.try_send(Job {
+                        record,
+                        change: Arc::clone(change),
+                    })
+                    .is_ok()
+                });
+                if !sent {
+                    entry.outcome = Outcome::Dropped;
                 }
             }
         }
@@ -286,6 +341,9 @@ impl Hooks {
     pub(crate) fn stop(&self) {
         for worker in &self.workers {
             worker.abort();
+        }
+        if let Some(stop) = lock(&self.stop).take() {
+            let _ = stop.send(());
         }
     }
 }

@@ -9,6 +9,8 @@
 //! (`spec/resources/webhooks.yaml`) declare, under their wire names: the mock
 //! sends what the client decodes, by construction.
 
+use std::collections::BTreeMap;
+
 use ring::hmac;
 use serde_json::{Map, Value, json};
 
@@ -92,44 +94,53 @@ pub(crate) fn summarize(touches: Vec<Touch>) -> Vec<Summary> {
         .collect()
 }
 
-/// A change ready to be delivered: its kind, the id its body carries, and
-/// the values its body is projected from.
+/// A change ready to be delivered: its kind and the values its body is
+/// projected from.
 #[derive(Debug)]
 pub(crate) struct Change {
     pub kind: Kind,
-    pub payload_id: String,
     pub source: Map<String, Value>,
 }
 
-/// Takes what `summary` reports from the state (call under the state lock).
-/// `change_id` names a contact or company change (`chg_…`); `now` is its time.
+/// The kind of delivery `summary` makes (`None` for an event no longer
+/// stored).
+pub(crate) fn kind_of(state: &State, summary: &Summary) -> Option<Kind> {
+    Some(match (summary.kind, summary.change) {
+        (Entity::Event, _) => Kind::Event(state.event(&summary.id)?.event.clone()),
+        (Entity::Contact, Some(change)) => Kind::Contact(change),
+        (Entity::Company, Some(change)) => Kind::Company(change),
+        (_, None) => return None,
+    })
+}
+
+/// Takes what `summary` reports from the state (call under the state lock):
+/// a delivery of `kind`; a contact or company change carries `payload_id`
+/// (`chg_…`) as its `id`; `now` is the change's time.
 pub(crate) fn render(
     state: &State,
     summary: Summary,
-    change_id: impl FnOnce() -> String,
+    kind: Kind,
+    payload_id: String,
     now: i64,
 ) -> Option<Change> {
     let record = |data: Option<Value>, data_type: &str, change: ChangeType| {
-        let id = change_id();
-        let source = json!({
+        json!({
             "type": data_type,
             "action": change.as_str(),
-            "id": id,
+            "id": payload_id,
             "timestamp": time::iso(now),
             "data": data.unwrap_or(Value::Null),
-        });
-        (id, source)
+        })
     };
-    let (kind, payload_id, source) = match (summary.kind, summary.change) {
-        (Entity::Event, _) => {
-            let event = state.event(&summary.id)?;
-            let mut source = state.event_json(event, false, false);
+    let source = match (&kind, summary.kind) {
+        (Kind::Event(_), _) => {
+            let mut source = state.event_json(state.event(&summary.id)?, false, false);
             if let Value::Object(map) = &mut source {
                 map.insert("tenant_id".into(), json!(TENANT_ID));
             }
-            (Kind::Event(event.event.clone()), summary.id, source)
+            source
         }
-        (Entity::Contact, Some(change)) => {
+        (Kind::Contact(change), Entity::Contact) => {
             let data = match change {
                 ChangeType::Deleted => summary.before,
                 _ => state
@@ -137,27 +148,21 @@ pub(crate) fn render(
                     .get(&summary.id)
                     .map(|c| state.contact_json(c)),
             };
-            let (id, source) = record(data, "contact", change);
-            (Kind::Contact(change), id, source)
+            record(data, "contact", *change)
         }
-        (Entity::Company, Some(change)) => {
+        (Kind::Company(change), Entity::Company) => {
             let data = match change {
                 ChangeType::Deleted => summary.before,
                 _ => state.companies().get(&summary.id).map(|c| c.to_json(false)),
             };
-            let (id, source) = record(data, "company", change);
-            (Kind::Company(change), id, source)
+            record(data, "company", *change)
         }
-        (_, None) => return None,
+        _ => return None,
     };
     let Value::Object(source) = source else {
         return None;
     };
-    Some(Change {
-        kind,
-        payload_id,
-        source,
-    })
+    Some(Change { kind, source })
 }
 
 /// A schema's fields: the wire name, then the aliases the client accepts.
@@ -198,26 +203,28 @@ impl Shapes {
     /// The body of `change` for subscription `subscription_id`: the keys of
     /// the delivery schemas, each taken from the change under its wire name or
     /// else under one of its aliases (so `event_id` fills the event's `id`).
-    pub(crate) fn body(&self, change: &Change, subscription_id: &str) -> Map<String, Value> {
-        let mut source = change.source.clone();
-        let schemas: [&Fields; 2] = match change.kind {
-            Kind::Event(_) => {
-                source.insert("subscription_id".into(), json!(subscription_id));
-                [&self.event, &Vec::new()]
-            }
-            Kind::Contact(_) => [&self.kind, &self.contact],
-            Kind::Company(_) => [&self.kind, &self.company],
+    pub(crate) fn body(&self, change: &Change, subscription_id: &str) -> Vec<u8> {
+        let subscription = json!(subscription_id);
+        let (first, second): (&Fields, &[_]) = match change.kind {
+            Kind::Event(_) => (&self.event, &[]),
+            Kind::Contact(_) => (&self.kind, &self.contact),
+            Kind::Company(_) => (&self.kind, &self.company),
         };
-        let mut body = Map::new();
-        for (wire, aliases) in schemas.into_iter().flatten() {
+        let lookup = |key: &str| match (key, &change.kind) {
+            ("subscription_id", Kind::Event(_)) => Some(&subscription),
+            _ => change.source.get(key),
+        };
+        // Borrowed values, serialised once: nothing is cloned per delivery.
+        let mut body: BTreeMap<&str, &Value> = BTreeMap::new();
+        for (wire, aliases) in first.iter().chain(second) {
             let value = std::iter::once(wire)
                 .chain(aliases)
-                .find_map(|key| source.get(key));
+                .find_map(|key| lookup(key));
             if let Some(value) = value {
-                body.insert(wire.clone(), value.clone());
+                body.insert(wire, value);
             }
         }
-        body
+        serde_json::to_vec(&body).unwrap_or_default()
     }
 }
 

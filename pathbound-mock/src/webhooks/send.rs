@@ -166,8 +166,7 @@ pub(crate) async fn worker(
 ) {
     let mut connection = Connection::default();
     while let Some(job) = queue.recv().await {
-        let body = shapes.body(&job.change, &subscription.id);
-        let body = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+        let body = Bytes::from(shapes.body(&job.change, &subscription.id));
         let signature = subscription
             .secret
             .as_deref()
