@@ -256,7 +256,8 @@ async fn webhook_overhead(duration: Duration, quick: bool, results: &mut Results
         let mut outcomes = [0usize; 4];
         for round in 1..=rounds {
             for subscribed in [false, true] {
-                let config = pathbound_mock::MockConfig::new();
+                // Creates past the default 100,000 records would be 503s.
+                let config = pathbound_mock::MockConfig::new().max_records(10_000_000);
                 let config = if subscribed {
                     // A log long enough to count every delivery of the cell.
                     config.webhook(url.as_str(), "whsec_bench").webhook_policy(
