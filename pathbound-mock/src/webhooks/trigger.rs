@@ -17,7 +17,7 @@ pub struct Trigger {
     /// The contact to link the event to.
     pub contact_id: Option<String>,
     /// The mock's base URL (`--base-url`; else `PATHBOUND_BASE_URL`, else
-    /// [`DEFAULT_BASE_URL`]); a trailing `/v1` is ignored.
+    /// `http://127.0.0.1:4010/v1`); a trailing `/v1` is ignored.
     pub base_url: Option<String>,
     /// The API key (`--key`; else `PATHBOUND_API_KEY`, else `sk_test_all`).
     pub key: Option<String>,
