@@ -134,6 +134,10 @@ async fn a_created_contact_and_a_triggered_page_view_reach_the_receiver_signed_a
         .start()
         .await
         .unwrap();
+    assert!(
+        !format!("{server:?}").contains(SECRET),
+        "Debug hides the secret"
+    );
     let c = client(&server, KEY_ALL);
     let contact_id = create_contact(&c, "hook@example.com").await;
     let summary = trigger(&server, "page_view", Some(&contact_id)).await;
@@ -545,4 +549,60 @@ async fn triggers_and_mock_routes_refuse_bad_input() {
         .await
         .unwrap_err();
     assert!(empty.to_string().contains("empty"), "{empty}");
+}
+
+#[tokio::test]
+async fn a_receiver_closing_each_connection_still_gets_every_delivery_at_the_first_attempt() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // Answers one request per connection (keep-alive not refused, just not
+    // honoured) and closes it: the sender's kept-alive connection goes stale.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let receiver = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen);
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length: "))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        break;
+                    }
+                }
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                .await;
+            drop(stream);
+        }
+    });
+    let server = MockConfig::new()
+        .webhook(format!("http://{address}/"), SECRET)
+        .webhook_policy(fast())
+        .start()
+        .await
+        .unwrap();
+    // Back to back: each delivery is queued while the one before is sent.
+    for _ in 0..5 {
+        trigger(&server, "page_view", None).await;
+    }
+    eventually("five deliveries", || async {
+        let log = server.deliveries();
+        log.len() == 5 && log.iter().all(|d| d.outcome == Outcome::Delivered)
+    })
+    .await;
+    for record in server.deliveries() {
+        assert_eq!(record.attempts.len(), 1, "{:?}", record.attempts);
+    }
+    receiver.abort();
 }

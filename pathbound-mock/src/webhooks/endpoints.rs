@@ -12,6 +12,7 @@ use hyper::body::Incoming;
 use hyper::http::request::Parts;
 use serde_json::{Map, Value, json};
 
+use super::select::valid_event_name;
 use crate::pipeline::{self, Dropped, Shared, lock};
 use crate::reply::Reply;
 use crate::state::{Event, State};
@@ -179,14 +180,6 @@ fn trigger(shared: &Shared, request: &Value) -> Result<Reply, Reply> {
         201,
         crate::reply::body([("event", event), ("deliveries", json!(deliveries))]),
     ))
-}
-
-fn valid_event_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 100
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// An event as the tracker would record it: the built-in events get the

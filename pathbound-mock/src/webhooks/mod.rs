@@ -124,14 +124,24 @@ impl Default for WebhookPolicy {
     }
 }
 
-/// A subscription at run time.
-#[derive(Debug)]
+/// A subscription at run time (its `Debug` hides the secret).
 pub(crate) struct Subscription {
     pub id: String,
     pub url: String,
     pub target: Target,
     pub secret: Option<String>,
     pub kinds: Vec<Selector>,
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("kinds", &self.kinds)
+            .finish()
+    }
 }
 
 /// The server's webhooks: subscriptions with their queues, and the log.

@@ -85,18 +85,14 @@ impl Selector {
                 }
             }))
         };
-        let valid_name = |name: &str| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        };
         match item.split_once(':') {
             Some(("event", "*")) => Ok(Selector::Event(None)),
-            Some(("event", name)) if valid_name(name) => Ok(Selector::Event(Some(name.to_owned()))),
+            Some(("event", name)) if valid_event_name(name) => {
+                Ok(Selector::Event(Some(name.to_owned())))
+            }
             Some(("contact", value)) => Ok(Selector::Contact(change(value)?)),
             Some(("company", value)) => Ok(Selector::Company(change(value)?)),
-            None if valid_name(item) => Ok(Selector::Event(Some(item.to_owned()))),
+            None if valid_event_name(item) => Ok(Selector::Event(Some(item.to_owned()))),
             _ => Err(format!(
                 "invalid webhook kind {item:?}: expected `event:NAME`, `event:*`, \
                  `contact:created|updated|deleted|*`, `company:created|updated|deleted|*` or `*`"
@@ -124,6 +120,16 @@ impl fmt::Display for Selector {
             Selector::Company(c) => write!(f, "company:{}", change(c)),
         }
     }
+}
+
+/// An event name a selector or a trigger accepts: 1 to 100 letters, digits,
+/// `_`, `-` or `.`.
+pub(crate) fn valid_event_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// The kind of one delivery: what changed.

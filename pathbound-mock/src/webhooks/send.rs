@@ -99,6 +99,21 @@ impl Connection {
         headers: &[(&str, &str)],
         body: Bytes,
     ) -> Result<(u16, Bytes), String> {
+        let reused = self.sender.as_ref().is_some_and(|s| !s.is_closed());
+        match self.post_once(target, headers, body.clone()).await {
+            // A kept-alive connection the receiver closed meanwhile: once more,
+            // on a new connection.
+            Err(_) if reused => self.post_once(target, headers, body).await,
+            result => result,
+        }
+    }
+
+    async fn post_once(
+        &mut self,
+        target: &Target,
+        headers: &[(&str, &str)],
+        body: Bytes,
+    ) -> Result<(u16, Bytes), String> {
         let mut sender = match self.sender.take() {
             Some(s) if !s.is_closed() => s,
             _ => connect(target).await?,
