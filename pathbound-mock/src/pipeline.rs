@@ -192,7 +192,7 @@ async fn process(
     let api = &shared.api;
     let raw_path = parts.uri.path();
     if let Some(rest) = mock_route(raw_path) {
-        let reply = webhooks::handle_mock_route(&parts, body, shared, rest).await;
+        let reply = webhooks::handle_mock_route(&parts, body, shared, rest, peer).await;
         return (reply, None);
     }
     let Some(path) = strip_base(raw_path) else {
@@ -302,13 +302,7 @@ async fn process(
             return (Ok(with_retry_after(reply, wait)), op_id);
         }
         let failed = |reply: Reply| {
-            if let Some(limit) = shared.auth_failure_limit {
-                let _ = lock(&shared.auth_failures).check(
-                    &peer.ip().to_string(),
-                    limit,
-                    Instant::now(),
-                );
-            }
+            note_auth_failure(shared, peer);
             (Ok(reply), op_id.clone())
         };
         let Some(key) = raw_key else {
@@ -520,9 +514,16 @@ fn fault_message(status: u16) -> String {
 }
 
 /// `Some(wait)` when `peer` has used up its failed authentications.
-fn auth_lockout(shared: &Shared, peer: SocketAddr) -> Option<Duration> {
+pub(crate) fn auth_lockout(shared: &Shared, peer: SocketAddr) -> Option<Duration> {
     let limit = shared.auth_failure_limit?;
     lock(&shared.auth_failures).exhausted(&peer.ip().to_string(), limit, Instant::now())
+}
+
+/// Counts a failed authentication from `peer` (see `--auth-failure-limit`).
+pub(crate) fn note_auth_failure(shared: &Shared, peer: SocketAddr) {
+    if let Some(limit) = shared.auth_failure_limit {
+        let _ = lock(&shared.auth_failures).check(&peer.ip().to_string(), limit, Instant::now());
+    }
 }
 
 /// The answer to a connection over the `max_connections` limit: `503` with
@@ -552,7 +553,7 @@ pub fn overloaded(shared: &Shared) -> HttpResponse {
 }
 
 /// Adds `Retry-After` (whole seconds, rounded up) and `retry-after-ms`.
-fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
+pub(crate) fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
     let ms = wait.as_millis();
     reply
         .header("retry-after", ms.div_ceil(1000).to_string())

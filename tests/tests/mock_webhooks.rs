@@ -279,6 +279,11 @@ async fn a_receiver_failing_twice_sees_three_attempts_and_the_log_shows_them() {
     assert_eq!(anonymous.status, 401);
     let bad = mock_route(&server, "GET", "/_mock/deliveries", Some("sk_nope"), None).await;
     assert_eq!(bad.status, 401);
+    assert_eq!(
+        bad.json()["error"],
+        "Unauthorized: invalid API key",
+        "the API's error envelope"
+    );
 }
 
 #[tokio::test]
@@ -605,4 +610,26 @@ async fn a_receiver_closing_each_connection_still_gets_every_delivery_at_the_fir
         assert_eq!(record.attempts.len(), 1, "{:?}", record.attempts);
     }
     receiver.abort();
+}
+
+#[tokio::test]
+async fn failed_keys_on_mock_routes_count_against_the_auth_failure_limit() {
+    let server = MockConfig::new()
+        .auth_failure_limit(Some(pathbound_mock::RateLimit {
+            requests: 2,
+            window: Duration::from_secs(60),
+        }))
+        .start()
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let bad = mock_route(&server, "GET", "/_mock/deliveries", Some("sk_guess"), None).await;
+        assert_eq!(bad.status, 401);
+    }
+    // Locked out now, on the mock routes and on the API, whatever the key.
+    let locked = mock_route(&server, "GET", "/_mock/deliveries", Some(KEY_ALL), None).await;
+    assert_eq!(locked.status, 429);
+    assert!(locked.header("retry-after").is_some());
+    let api = mock_route(&server, "GET", "/v1/contacts", Some(KEY_ALL), None).await;
+    assert_eq!(api.status, 429);
 }

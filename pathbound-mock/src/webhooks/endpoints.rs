@@ -6,7 +6,10 @@
 //!   records a realistic tracked event, which fires its deliveries.
 //!
 //! Both need a valid API key (`Authorization: Bearer …`, any scope), like the
-//! API: the log holds delivery bodies, which carry contact data.
+//! API (failures count against `--auth-failure-limit` too): the log holds
+//! delivery bodies, which carry contact data.
+
+use std::net::SocketAddr;
 
 use hyper::body::Incoming;
 use hyper::http::request::Parts;
@@ -27,6 +30,7 @@ pub async fn handle(
     body: Incoming,
     shared: &Shared,
     rest: &str,
+    peer: SocketAddr,
 ) -> Result<Reply, Dropped> {
     let route = match rest {
         "/deliveries" | "/deliveries/" => "deliveries",
@@ -52,17 +56,23 @@ pub async fn handle(
         )
         .header("allow", allowed));
     }
-    match pipeline::bearer(&parts.headers) {
-        None => {
-            return Ok(Reply::error(
-                401,
-                "Unauthorized: missing API key; send it as Authorization: Bearer <key>",
-            ));
-        }
-        Some(key) if !shared.scopes.contains_key(&key) => {
-            return Ok(Reply::error(401, "Unauthorized: invalid API key"));
-        }
-        Some(_) => {}
+    // The key is checked as the API checks it, failed attempts counted
+    // against the same per-address limit.
+    if let Some(wait) = pipeline::auth_lockout(shared, peer) {
+        let reply = Reply::error(
+            429,
+            "Too many failed authentications from this address (--auth-failure-limit)",
+        );
+        return Ok(pipeline::with_retry_after(reply, wait));
+    }
+    let refused = match pipeline::bearer(&parts.headers) {
+        None => "Unauthorized: missing API key; send it as Authorization: Bearer <key>",
+        Some(key) if !shared.scopes.contains_key(&key) => "Unauthorized: invalid API key",
+        Some(_) => "",
+    };
+    if !refused.is_empty() {
+        pipeline::note_auth_failure(shared, peer);
+        return Ok(Reply::error(401, refused));
     }
     if route == "deliveries" {
         let deliveries: Vec<Value> = shared
