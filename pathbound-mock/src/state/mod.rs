@@ -386,6 +386,31 @@ impl State {
         })
     }
 
+    /// The `contact` and `company` an enriched event joins (`null` when none).
+    pub fn event_links(&self, event: &Event) -> (Value, Value) {
+        let contact = event
+            .contact_id
+            .as_ref()
+            .and_then(|id| self.contacts.get(id));
+        let company = contact
+            .and_then(|c| c.company_id.as_ref())
+            .and_then(|id| self.companies.get(id));
+        let contact = contact.map_or(Value::Null, |c| {
+            let p = |k: &str| c.properties.get(k).cloned().unwrap_or(Value::Null);
+            json!({
+                "contact_id": c.id, "_id": c.id, "email": p("email"),
+                "firstname": p("firstname"), "lastname": p("lastname"),
+            })
+        });
+        let company = company.map_or(Value::Null, |c| {
+            json!({
+                "company_id": c.id, "_id": c.id, "name": c.properties.get("name"),
+                "domain": c.domain,
+            })
+        });
+        (contact, company)
+    }
+
     /// An event on the wire, enriched with its contact and company unless `summary`.
     pub fn event_json(&self, event: &Event, summary: bool, provenance: bool) -> Value {
         if summary {
@@ -398,34 +423,11 @@ impl State {
                 "contact_id": event.contact_id,
             });
         }
-        let contact = event
-            .contact_id
-            .as_ref()
-            .and_then(|id| self.contacts.get(id));
-        let company = contact
-            .and_then(|c| c.company_id.as_ref())
-            .and_then(|id| self.companies.get(id));
+        let (contact, company) = self.event_links(event);
         let mut value = event.to_json();
         if let Value::Object(map) = &mut value {
-            map.insert(
-                "contact".into(),
-                contact.map_or(Value::Null, |c| {
-                    let p = |k: &str| c.properties.get(k).cloned().unwrap_or(Value::Null);
-                    json!({
-                        "contact_id": c.id, "_id": c.id, "email": p("email"),
-                        "firstname": p("firstname"), "lastname": p("lastname"),
-                    })
-                }),
-            );
-            map.insert(
-                "company".into(),
-                company.map_or(Value::Null, |c| {
-                    json!({
-                        "company_id": c.id, "_id": c.id, "name": c.properties.get("name"),
-                        "domain": c.domain,
-                    })
-                }),
-            );
+            map.insert("contact".into(), contact);
+            map.insert("company".into(), company);
             if provenance {
                 map.insert(
                     "properties_provenance".into(),

@@ -3,20 +3,22 @@
 //! The state notes every contact, company and event a request touches
 //! ([`Touch`]); once the handler has answered, [`summarize`] turns those
 //! notes into changes (`created`, `updated`, `deleted`, or a new event) and
-//! [`render`] takes what each change reports from the state, under the state
-//! lock. The body a subscription receives is then built off the lock by
-//! [`Shapes::body`], which keeps the keys the spec's delivery schemas
+//! [`render`] clones what each change reports from the state, under the state
+//! lock. The JSON ([`Change::source`]) and the body a subscription receives
+//! ([`Shapes::body`]) are built off the lock, on the delivery thread;
+//! the body keeps the keys the spec's delivery schemas
 //! (`spec/resources/webhooks.yaml`) declare, under their wire names: the mock
 //! sends what the client decodes, by construction.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use ring::hmac;
 use serde_json::{Map, Value, json};
 
 use super::select::{ChangeType, Kind};
 use crate::spec::Api;
-use crate::state::{State, TENANT_ID};
+use crate::state::{Company, Contact, Event, State, TENANT_ID};
 use crate::time;
 
 /// The records a delivery can report.
@@ -94,12 +96,71 @@ pub(crate) fn summarize(touches: Vec<Touch>) -> Vec<Summary> {
         .collect()
 }
 
-/// A change ready to be delivered: its kind and the values its body is
-/// projected from.
+/// A change ready to be delivered: its kind, and what it reports as taken
+/// under the state lock (records cloned, not yet JSON). The values its body
+/// is projected from are built once, on first use, by the delivery thread:
+/// off the state lock every request waits on.
 #[derive(Debug)]
 pub(crate) struct Change {
     pub kind: Kind,
-    pub source: Map<String, Value>,
+    payload_id: String,
+    now: i64,
+    snapshot: Snapshot,
+    source: OnceLock<Map<String, Value>>,
+}
+
+/// A record as the change found it.
+#[derive(Debug)]
+enum Snapshot {
+    /// Already on the wire (a deleted record as it was), or nothing.
+    Json(Option<Value>),
+    /// A contact and its segments.
+    Contact(Box<Contact>, Vec<String>),
+    /// A company.
+    Company(Box<Company>),
+    /// An event, with the contact and company it joins.
+    Event(Box<Event>, Value, Value),
+}
+
+impl Change {
+    /// The values the body is projected from: the event as `GET /v1/events`
+    /// shows it (plus `tenant_id`), or `{type, action, id, timestamp, data}`.
+    pub(crate) fn source(&self) -> &Map<String, Value> {
+        self.source.get_or_init(|| {
+            let data = match &self.snapshot {
+                Snapshot::Event(event, contact, company) => {
+                    let mut value = event.to_json();
+                    if let Value::Object(map) = &mut value {
+                        map.insert("contact".into(), contact.clone());
+                        map.insert("company".into(), company.clone());
+                        map.insert("tenant_id".into(), json!(TENANT_ID));
+                    }
+                    return match value {
+                        Value::Object(map) => map,
+                        _ => Map::new(),
+                    };
+                }
+                Snapshot::Contact(contact, segments) => contact.to_json(segments.clone()),
+                Snapshot::Company(company) => company.to_json(false),
+                Snapshot::Json(value) => value.clone().unwrap_or(Value::Null),
+            };
+            let (data_type, change) = match self.kind {
+                Kind::Contact(change) => ("contact", change),
+                Kind::Company(change) => ("company", change),
+                Kind::Event(_) => return Map::new(),
+            };
+            match json!({
+                "type": data_type,
+                "action": change.as_str(),
+                "id": self.payload_id,
+                "timestamp": time::iso(self.now),
+                "data": data,
+            }) {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            }
+        })
+    }
 }
 
 /// The kind of delivery `summary` makes (`None` for an event no longer
@@ -113,9 +174,9 @@ pub(crate) fn kind_of(state: &State, summary: &Summary) -> Option<Kind> {
     })
 }
 
-/// Takes what `summary` reports from the state (call under the state lock):
-/// a delivery of `kind`; a contact or company change carries `payload_id`
-/// (`chg_…`) as its `id`; `now` is the change's time.
+/// Takes what `summary` reports from the state (call under the state lock;
+/// only clones): a delivery of `kind`; a contact or company change carries
+/// `payload_id` (`chg_…`) as its `id`; `now` is the change's time.
 pub(crate) fn render(
     state: &State,
     summary: Summary,
@@ -123,46 +184,32 @@ pub(crate) fn render(
     payload_id: String,
     now: i64,
 ) -> Option<Change> {
-    let record = |data: Option<Value>, data_type: &str, change: ChangeType| {
-        json!({
-            "type": data_type,
-            "action": change.as_str(),
-            "id": payload_id,
-            "timestamp": time::iso(now),
-            "data": data.unwrap_or(Value::Null),
-        })
-    };
-    let source = match (&kind, summary.kind) {
+    let snapshot = match (&kind, summary.kind) {
         (Kind::Event(_), _) => {
-            let mut source = state.event_json(state.event(&summary.id)?, false, false);
-            if let Value::Object(map) = &mut source {
-                map.insert("tenant_id".into(), json!(TENANT_ID));
-            }
-            source
+            let event = state.event(&summary.id)?;
+            let (contact, company) = state.event_links(event);
+            Snapshot::Event(Box::new(event.clone()), contact, company)
         }
-        (Kind::Contact(change), Entity::Contact) => {
-            let data = match change {
-                ChangeType::Deleted => summary.before,
-                _ => state
-                    .contacts()
-                    .get(&summary.id)
-                    .map(|c| state.contact_json(c)),
-            };
-            record(data, "contact", *change)
+        (Kind::Contact(ChangeType::Deleted), _) | (Kind::Company(ChangeType::Deleted), _) => {
+            Snapshot::Json(summary.before)
         }
-        (Kind::Company(change), Entity::Company) => {
-            let data = match change {
-                ChangeType::Deleted => summary.before,
-                _ => state.companies().get(&summary.id).map(|c| c.to_json(false)),
-            };
-            record(data, "company", *change)
-        }
+        (Kind::Contact(_), Entity::Contact) => match state.contacts().get(&summary.id) {
+            Some(c) => Snapshot::Contact(Box::new(c.clone()), state.segment_ids(c)),
+            None => Snapshot::Json(None),
+        },
+        (Kind::Company(_), Entity::Company) => match state.companies().get(&summary.id) {
+            Some(c) => Snapshot::Company(Box::new(c.clone())),
+            None => Snapshot::Json(None),
+        },
         _ => return None,
     };
-    let Value::Object(source) = source else {
-        return None;
-    };
-    Some(Change { kind, source })
+    Some(Change {
+        kind,
+        payload_id,
+        now,
+        snapshot,
+        source: OnceLock::new(),
+    })
 }
 
 /// A schema's fields: the wire name, then the aliases the client accepts.
@@ -212,7 +259,7 @@ impl Shapes {
         };
         let lookup = |key: &str| match (key, &change.kind) {
             ("subscription_id", Kind::Event(_)) => Some(&subscription),
-            _ => change.source.get(key),
+            _ => change.source().get(key),
         };
         // Borrowed values, serialised once: nothing is cloned per delivery.
         let mut body: BTreeMap<&str, &Value> = BTreeMap::new();
