@@ -23,12 +23,14 @@ use std::process::ExitCode;
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 const USAGE: &str =
-    "usage: pathbound-bench <codegen|client|mock|all> [--quick] [--root DIR] [--results FILE]
+    "usage: pathbound-bench <codegen|client|mock|webhooks|all> [--quick] [--root DIR] [--results FILE]
        pathbound-bench profile <auth_status|contact_get|contact_list100> <generated|hand> N
 
   codegen   generator throughput per stage: the real spec and synthetic specs
   client    requests/s and allocations/request, generated client vs hand-written reqwest
-  mock      the mock server under load: req/s and p50/p99 latency, 16 and 64 clients
+  mock      the mock server under load: req/s and p50/p99 latency, 16 and 64 clients,
+            and its req/s with a subscribed webhook receiver against without one
+  webhooks  only that last comparison
   all       all three
 
   --quick         fewer repetitions and no 5,000-endpoint spec
@@ -58,7 +60,9 @@ fn main() -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "codegen" | "client" | "mock" | "all" if what.is_none() => what = Some(a.clone()),
+            "codegen" | "client" | "mock" | "webhooks" | "all" if what.is_none() => {
+                what = Some(a.clone())
+            }
             "--quick" => quick = true,
             "--root" => match it.next() {
                 Some(v) => root = PathBuf::from(v),
@@ -90,6 +94,9 @@ fn main() -> ExitCode {
     }
     if what == "mock" || what == "all" {
         mock_load::bench(quick, &mut results);
+    }
+    if what == "webhooks" {
+        mock_load::bench_webhooks(quick, &mut results);
     }
     if let Some(path) = results_path {
         if let Err(e) = results.write(&path) {

@@ -26,6 +26,8 @@ enum Scenario {
     List100,
     Create,
     Segments,
+    /// Nine lists of 20 contacts, then a create, over and over.
+    Mixed,
 }
 
 impl Scenario {
@@ -35,6 +37,7 @@ impl Scenario {
             Scenario::List100 => "contacts.list limit=100",
             Scenario::Create => "contacts.create",
             Scenario::Segments => "segments.list",
+            Scenario::Mixed => "9 × contacts.list limit=20 + 1 × contacts.create",
         }
     }
 
@@ -44,6 +47,7 @@ impl Scenario {
             Scenario::List100 => "list100",
             Scenario::Create => "create",
             Scenario::Segments => "segments",
+            Scenario::Mixed => "mixed",
         }
     }
 }
@@ -81,6 +85,15 @@ async fn one(client: &Client, scenario: Scenario, task: usize, n: u64) -> bool {
             .send()
             .await
             .is_ok(),
+        Scenario::Mixed if n % 10 == 9 => Box::pin(one(client, Scenario::Create, task, n)).await,
+        Scenario::Mixed => client
+            .contacts()
+            .list()
+            .limit(20)
+            .max_retries(0)
+            .send()
+            .await
+            .is_ok_and(|p| p.len() == 20),
         Scenario::Segments => client
             .segments()
             .list()
@@ -130,18 +143,33 @@ async fn load(client: &Client, scenario: Scenario, clients: usize, duration: Dur
     }
 }
 
-/// Runs every scenario at 16 and 64 concurrent clients and prints a table.
-pub fn bench(quick: bool, results: &mut Results) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+/// The runtime the load runs on: two workers, like the machine's cores.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
     {
-        Ok(rt) => rt,
+        Ok(rt) => Some(rt),
         Err(e) => {
             eprintln!("mock load: cannot start a runtime: {e}");
-            return;
+            None
         }
+    }
+}
+
+/// Only the webhook comparison (`pathbound-bench webhooks`).
+pub fn bench_webhooks(quick: bool, results: &mut Results) {
+    if let Some(runtime) = runtime() {
+        let duration = Duration::from_secs(if quick { 1 } else { 4 });
+        runtime.block_on(webhook_overhead(duration, quick, results));
+    }
+}
+
+/// Runs every scenario at 16 and 64 concurrent clients and prints a table.
+pub fn bench(quick: bool, results: &mut Results) {
+    let Some(runtime) = runtime() else {
+        return;
     };
     runtime.block_on(async {
         let duration = Duration::from_secs(if quick { 1 } else { 4 });
@@ -188,7 +216,172 @@ pub fn bench(quick: bool, results: &mut Results) {
             server.shutdown().await;
         }
         segments_by_tenant_size(duration, results).await;
+        webhook_overhead(duration, quick, results).await;
     });
+}
+
+/// Concurrent clients in the webhook comparison.
+const WEBHOOK_CLIENTS: usize = 16;
+
+/// A mock with no subscription against one subscribed to a local receiver
+/// answering 200, alternated over rounds in the same run, for two workloads:
+/// creates only (each fires one signed delivery) and a mix of one create in
+/// ten requests. Reports each cell and the ratio of the medians.
+async fn webhook_overhead(duration: Duration, quick: bool, results: &mut Results) {
+    let rounds = if quick { 1 } else { 3 };
+    println!(
+        "\n### Webhooks: the mock with and without a subscribed receiver \
+         ({WEBHOOK_CLIENTS} clients, {} s per cell, {rounds} alternated rounds; each create fires \
+         one signed delivery to a loopback receiver answering 200)\n",
+        duration.as_secs()
+    );
+    let receiver = crate::server::start(crate::server::Routes(vec![(
+        "/hooks".into(),
+        b"{}".to_vec(),
+    )]));
+    let hook_url = format!("http://{receiver}/hooks");
+    let silent_url = match silent_receiver() {
+        Ok(address) => format!("http://{address}/hooks"),
+        Err(e) => {
+            eprintln!("mock load: {e}");
+            return;
+        }
+    };
+    println!(
+        "| workload | round | receiver | req/s | p50 ms | p99 ms | errors | deliveries: delivered / dropped / failed / pending |"
+    );
+    println!("|---|--:|---|--:|--:|--:|--:|---|");
+    let mut summary = Vec::new();
+    for (scenario, url, receiver) in [
+        (Scenario::Create, &hook_url, "answering 200"),
+        (Scenario::Create, &silent_url, "never answering"),
+        (Scenario::Mixed, &hook_url, "answering 200"),
+    ] {
+        let mut without = Vec::new();
+        let mut with = Vec::new();
+        let mut outcomes = [0usize; 4];
+        for round in 1..=rounds {
+            for subscribed in [false, true] {
+                // Creates past the default 100,000 records would be 503s.
+                let config = pathbound_mock::MockConfig::new().max_records(10_000_000);
+                let config = if subscribed {
+                    // A log long enough to count every delivery of the cell.
+                    config.webhook(url.as_str(), "whsec_bench").webhook_policy(
+                        pathbound_mock::WebhookPolicy {
+                            log: 1_000_000,
+                            ..pathbound_mock::WebhookPolicy::default()
+                        },
+                    )
+                } else {
+                    config
+                };
+                let server = match config.start().await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("mock load: {e}");
+                        return;
+                    }
+                };
+                let client = match Client::builder()
+                    .api_key("sk_test_all")
+                    .base_url(server.base_url())
+                    .build()
+                {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("mock load: {e}");
+                        return;
+                    }
+                };
+                let _ = load(
+                    &client,
+                    Scenario::Health,
+                    WEBHOOK_CLIENTS,
+                    Duration::from_millis(200),
+                )
+                .await;
+                let m = load(&client, scenario, WEBHOOK_CLIENTS, duration).await;
+                // Let the queue drain (bounded) before reading the log.
+                let settle = Instant::now();
+                while url == &hook_url
+                    && settle.elapsed() < Duration::from_secs(10)
+                    && server
+                        .deliveries()
+                        .iter()
+                        .any(|d| d.outcome == pathbound_mock::Outcome::Pending)
+                {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                let cell = if subscribed {
+                    use pathbound_mock::Outcome::{Delivered, Dropped, Failed, Pending};
+                    let log = server.deliveries();
+                    let c = [Delivered, Dropped, Failed, Pending]
+                        .map(|o| log.iter().filter(|d| d.outcome == o).count());
+                    for (total, n) in outcomes.iter_mut().zip(c) {
+                        *total += n;
+                    }
+                    format!("{} / {} / {} / {}", c[0], c[1], c[2], c[3])
+                } else {
+                    "-".to_owned()
+                };
+                println!(
+                    "| {} | {round} | {} | {:.0} | {:.2} | {:.2} | {} | {cell} |",
+                    scenario.name(),
+                    if subscribed { receiver } else { "none" },
+                    m.rps,
+                    m.p50_ms,
+                    m.p99_ms,
+                    m.errors
+                );
+                if subscribed {
+                    with.push(m.rps);
+                } else {
+                    without.push(m.rps);
+                }
+                server.shutdown().await;
+            }
+        }
+        let (a, b) = (median(&without), median(&with));
+        let ratio = b / a.max(f64::MIN_POSITIVE);
+        let k = format!(
+            "mock.webhooks.{}{}",
+            scenario.key(),
+            if url == &silent_url { "_silent" } else { "" }
+        );
+        results.put(&format!("{k}.rps_without"), format!("{a:.0}"));
+        results.put(&format!("{k}.rps_with"), format!("{b:.0}"));
+        results.put(&format!("{k}.ratio"), format!("{ratio:.3}"));
+        results.put(&format!("{k}.delivered"), outcomes[0]);
+        results.put(&format!("{k}.dropped"), outcomes[1]);
+        summary.push(format!(
+            "- {}, receiver {receiver}: median req/s {a:.0} without a subscription, {b:.0} with one: ratio {ratio:.3} \
+             (target >= 0.90); deliveries {} delivered, {} dropped (queue full), {} failed, {} pending.",
+            scenario.name(),
+            outcomes[0],
+            outcomes[1],
+            outcomes[2],
+            outcomes[3]
+        ));
+    }
+    println!();
+    for line in summary {
+        println!("{line}");
+    }
+}
+/// A receiver that accepts connections and never reads or answers; it
+/// holds them on its own thread until the process exits.
+fn silent_receiver() -> std::io::Result<std::net::SocketAddr> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let address = listener.local_addr()?;
+    std::thread::Builder::new()
+        .name("silent-receiver".into())
+        .spawn(move || {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept() {
+                held.push(stream);
+            }
+        })?;
+    Ok(address)
 }
 
 /// The seeded tenant's contacts; the scenario adds the rest.

@@ -214,6 +214,15 @@ async fn serve_mock(args: Vec<String>) -> Result<(), CliError> {
             );
             return Ok(());
         }
+        // `pathbound mock trigger page_view`: ask a running mock for an event.
+        MockCommand::Trigger(trigger) => {
+            let summary = trigger
+                .send()
+                .await
+                .map_err(|e| CliError::Usage(format!("mock trigger: {e}")))?;
+            println!("{summary}");
+            return Ok(());
+        }
     };
     let server = config
         .start()

@@ -2,6 +2,7 @@
 
 use crate::config::{ApiKey, MockConfig, RateLimit};
 use crate::fault::{parse_duration, parse_faults};
+use crate::webhooks::{Selector, Trigger, Webhook, WebhookPolicy};
 
 /// The `--help` text.
 pub const USAGE: &str = "\
@@ -9,6 +10,11 @@ pathbound-mock: a stateful local fake of the Pathbound API
 
 USAGE:
     pathbound-mock [OPTIONS]
+    pathbound-mock trigger EVENT [--contact ID] [--base-url URL] [--key KEY]
+                          ask a running mock to record a tracked event (e.g.
+                          page_view), which fires its webhook deliveries; the base
+                          URL defaults to $PATHBOUND_BASE_URL, else
+                          http://127.0.0.1:4010/v1, the key to $PATHBOUND_API_KEY
 
 OPTIONS:
     --host HOST           address to listen on (default 127.0.0.1)
@@ -40,6 +46,19 @@ OPTIONS:
     --drift               answer as a future API might (an extra key on every
                           object, an unlisted enum value, one optional field
                           dropped, one integer sent as a string)
+    --webhook URL         deliver changes to URL, an http:// receiver (repeatable);
+                          the next two options apply to the --webhook before them
+    --webhook-secret SECRET
+                          sign its deliveries: X-Pathbound-Signature: sha256=<hex>
+    --webhook-events KINDS
+                          what it receives, comma-separated (default *): event:NAME,
+                          event:*, contact:created|updated|deleted|*, company:...
+    --webhook-attempts N  attempts per delivery (default 3)
+    --webhook-backoff DURATION
+                          wait after a failed attempt, 4x longer each time
+                          (default 250ms)
+    --webhook-timeout DURATION
+                          time one attempt may take (default 5s)
     --quiet               do not log requests
     -h, --help            print this help
 
@@ -57,13 +76,23 @@ pub enum Command {
     Run(MockConfig),
     /// Print the help.
     Help,
+    /// `trigger EVENT ...`: ask a running mock to record an event.
+    Trigger(Trigger),
 }
 
 /// Parses the arguments (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut config = MockConfig::new().port(4010).log_requests(true);
     let mut keys: Vec<ApiKey> = Vec::new();
-    let mut args = args.into_iter();
+    let (mut hooks, mut policy) = (Vec::<Webhook>::new(), WebhookPolicy::default());
+    let mut args = args.into_iter().peekable();
+    if args.next_if(|a| a == "trigger").is_some() {
+        let rest: Vec<String> = args.collect();
+        if rest.iter().any(|a| a == "-h" || a == "--help") {
+            return Ok(Command::Help);
+        }
+        return Trigger::parse(rest).map(Command::Trigger);
+    }
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -149,6 +178,43 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                         .map_err(|_| format!("invalid record count {v:?}"))?,
                 )
             }
+            "--webhook" => {
+                let url = value("--webhook")?;
+                crate::webhooks::check(&Webhook::new(url.clone()))?;
+                hooks.push(Webhook::new(url));
+                config
+            }
+            "--webhook-secret" | "--webhook-events" => {
+                let v = value(&flag)?;
+                let Some(hook) = hooks.last_mut() else {
+                    return Err(format!("{flag} applies to a --webhook URL given before it"));
+                };
+                if flag == "--webhook-secret" && v.is_empty() {
+                    return Err("--webhook-secret must not be empty".into());
+                }
+                match flag.as_str() {
+                    "--webhook-secret" => hook.secret = Some(v),
+                    _ => hook.kinds = Selector::parse_list(&v)?,
+                }
+                config
+            }
+            "--webhook-attempts" => {
+                let v = value("--webhook-attempts")?;
+                policy.attempts =
+                    v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("invalid attempt count {v:?}: expected 1 or more")
+                    })?;
+                config
+            }
+            "--webhook-backoff" => {
+                policy.backoff = parse_duration(&value("--webhook-backoff")?)?;
+                config
+            }
+            "--webhook-timeout" => {
+                let v = value("--webhook-timeout")?;
+                policy.timeout = positive_duration("--webhook-timeout", &v)?;
+                config
+            }
             "--no-seed" => config.seed(false),
             "--drift" => config.drift(true),
             "--quiet" => config.log_requests(false),
@@ -158,7 +224,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     if !keys.is_empty() {
         config = config.keys(keys);
     }
-    Ok(Command::Run(config))
+    for hook in hooks {
+        config = config.subscribe(hook);
+    }
+    Ok(Command::Run(config.webhook_policy(policy)))
 }
 
 /// A duration longer than zero, for the timeouts.
@@ -184,7 +253,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<crate::MockConfig, String> {
         match parse(args.iter().map(|s| s.to_string()))? {
             Command::Run(c) => Ok(c),
-            Command::Help => Err("help".into()),
+            Command::Help | Command::Trigger(_) => Err("help or trigger".into()),
         }
     }
 
@@ -216,6 +285,57 @@ mod tests {
         assert!(run(&["--port", "x"]).is_err());
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--fault", "k=boom"]).is_err());
+    }
+
+    #[test]
+    fn webhook_options_parse() {
+        use crate::{Selector, Webhook};
+
+        let c = run(&[
+            "--webhook",
+            "http://127.0.0.1:3000/hooks",
+            "--webhook-secret",
+            "whsec_1",
+            "--webhook=http://127.0.0.1:3001/",
+            "--webhook-events",
+            "event:page_view,contact:*",
+            "--webhook-attempts",
+            "5",
+            "--webhook-timeout=2s",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.webhooks,
+            [
+                Webhook::new("http://127.0.0.1:3000/hooks").secret("whsec_1"),
+                Webhook::new("http://127.0.0.1:3001/").kinds(vec![
+                    Selector::Event(Some("page_view".into())),
+                    Selector::Contact(None)
+                ]),
+            ]
+        );
+        assert_eq!(c.webhook_policy.attempts, 5);
+        assert_eq!(c.webhook_policy.timeout.as_secs(), 2);
+        assert!(!format!("{c:?}").contains("whsec_1"));
+        for bad in [
+            &["--webhook", "https://example.com/"][..],
+            &["--webhook-secret", "s"],
+            &["--webhook", "http://127.0.0.1/", "--webhook-secret", ""],
+            &[
+                "--webhook",
+                "http://127.0.0.1/",
+                "--webhook-events",
+                "segment:*",
+            ],
+            &["--webhook-attempts", "0"],
+            &["--webhook-timeout", "0s"],
+        ] {
+            assert!(run(bad).is_err(), "{bad:?}");
+        }
+        match super::parse(["trigger", "page_view", "--contact", "ct_1"].map(String::from)) {
+            Ok(Command::Trigger(t)) => assert_eq!(t.contact_id.as_deref(), Some("ct_1")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use pathbound_model::ast::SourceFile;
 
 use crate::fault::{Fault, parse_duration};
+use crate::webhooks::{Webhook, WebhookPolicy};
 
 /// A key with every scope of the spec.
 pub const KEY_ALL: &str = "sk_test_all";
@@ -135,6 +136,8 @@ pub struct MockConfig {
     pub(crate) auth_failure_limit: Option<RateLimit>,
     pub(crate) max_records: usize,
     pub(crate) drift: bool,
+    pub(crate) webhooks: Vec<Webhook>,
+    pub(crate) webhook_policy: WebhookPolicy,
 }
 
 impl Default for MockConfig {
@@ -158,6 +161,8 @@ impl Default for MockConfig {
             auth_failure_limit: Some(DEFAULT_AUTH_FAILURE_LIMIT),
             max_records: DEFAULT_MAX_RECORDS,
             drift: false,
+            webhooks: Vec::new(),
+            webhook_policy: WebhookPolicy::default(),
         }
     }
 }
@@ -302,6 +307,25 @@ impl MockConfig {
     /// `pathbound_mock::drift`), for testing `cargo xtask drift`.
     pub fn drift(mut self, on: bool) -> Self {
         self.drift = on;
+        self
+    }
+
+    /// Delivers every change (`*`) to `url` (`http://` only), signed with
+    /// `secret`; see [`MockConfig::subscribe`] to choose what it receives.
+    pub fn webhook(self, url: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.subscribe(Webhook::new(url).secret(secret))
+    }
+
+    /// Adds a webhook subscription (repeatable). A bad URL or an empty secret
+    /// makes [`MockConfig::start`] fail.
+    pub fn subscribe(mut self, webhook: Webhook) -> Self {
+        self.webhooks.push(webhook);
+        self
+    }
+
+    /// How deliveries are retried, timed out, queued and logged.
+    pub fn webhook_policy(mut self, policy: WebhookPolicy) -> Self {
+        self.webhook_policy = policy;
         self
     }
 }

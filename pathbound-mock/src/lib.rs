@@ -60,6 +60,7 @@ mod state;
 pub mod testkit;
 mod time;
 pub mod validate;
+mod webhooks;
 
 pub use config::{ApiKey, KEY_ALL, KEY_NO_ACTIONS, KEY_READ_ONLY, MockConfig, RateLimit};
 pub use fault::{FAULT_HEADER, Fault, FaultAction, parse_duration, parse_faults};
@@ -68,3 +69,7 @@ pub use fault::{FAULT_HEADER, Fault, FaultAction, parse_duration, parse_faults};
 pub use pathbound_model;
 pub use pipeline::BASE_PATH;
 pub use server::MockServer;
+
+pub use webhooks::{
+    Attempt, ChangeType, DeliveryRecord, Outcome, Selector, Trigger, Webhook, WebhookPolicy,
+};

@@ -12,6 +12,18 @@ async fn main() -> std::process::ExitCode {
             println!("{USAGE}");
             return std::process::ExitCode::SUCCESS;
         }
+        Ok(Command::Trigger(trigger)) => {
+            return match trigger.send().await {
+                Ok(summary) => {
+                    println!("{summary}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return std::process::ExitCode::from(2);
@@ -57,6 +69,9 @@ async fn main() -> std::process::ExitCode {
             server.base_url(),
             first.key
         );
+    }
+    for hook in server.webhooks() {
+        println!("Webhook {hook}");
     }
     println!(
         "Serving {} operations. Press Ctrl-C to stop.",

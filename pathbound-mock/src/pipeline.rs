@@ -39,7 +39,7 @@ use crate::router::Match;
 use crate::spec::Api;
 use crate::state::State;
 use crate::validate::{self, Problem, Query};
-use crate::{shape, time};
+use crate::{shape, time, webhooks};
 
 /// The base path the API is served under.
 pub const BASE_PATH: &str = "/v1";
@@ -91,6 +91,8 @@ pub struct Shared {
     pub generic_ids: Mutex<IdGen>,
     /// Request counter, for `x-request-id`.
     pub requests: AtomicU64,
+    /// Webhook subscriptions, their queues and the delivery log.
+    pub webhooks: Option<crate::webhooks::Hooks>,
 }
 
 impl Shared {
@@ -124,6 +126,7 @@ impl Shared {
             hits: Mutex::new(BTreeMap::new()),
             generic_ids: Mutex::new(IdGen::new(0xBEEF)),
             requests: AtomicU64::new(0),
+            webhooks: None,
         }
     }
 }
@@ -191,6 +194,10 @@ async fn process(
     let (parts, body) = req.into_parts();
     let api = &shared.api;
     let raw_path = parts.uri.path();
+    if let Some(rest) = mock_route(raw_path) {
+        let reply = webhooks::handle_mock_route(&parts, body, shared, rest, peer).await;
+        return (reply, None);
+    }
     let Some(path) = strip_base(raw_path) else {
         return (
             Ok(Reply::error(
@@ -298,13 +305,7 @@ async fn process(
             return (Ok(with_retry_after(reply, wait)), op_id);
         }
         let failed = |reply: Reply| {
-            if let Some(limit) = shared.auth_failure_limit {
-                let _ = lock(&shared.auth_failures).check(
-                    &peer.ip().to_string(),
-                    limit,
-                    Instant::now(),
-                );
-            }
+            note_auth_failure(shared, peer);
             (Ok(reply), op_id.clone())
         };
         let Some(key) = raw_key else {
@@ -420,7 +421,11 @@ async fn process(
         Some(handler) => {
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 let mut state = lock(&shared.state);
-                handler(&ctx, &mut state)
+                let outcome = handler(&ctx, &mut state);
+                if let Some(hooks) = &shared.webhooks {
+                    hooks.after_request(&mut state, outcome.is_ok());
+                }
+                outcome
             }));
             match result {
                 Ok(Ok(body)) => Reply::success(op.response.status, body),
@@ -518,9 +523,16 @@ fn fault_message(status: u16) -> String {
 }
 
 /// `Some(wait)` when `peer` has used up its failed authentications.
-fn auth_lockout(shared: &Shared, peer: SocketAddr) -> Option<Duration> {
+pub(crate) fn auth_lockout(shared: &Shared, peer: SocketAddr) -> Option<Duration> {
     let limit = shared.auth_failure_limit?;
     lock(&shared.auth_failures).exhausted(&peer.ip().to_string(), limit, Instant::now())
+}
+
+/// Counts a failed authentication from `peer` (see `--auth-failure-limit`).
+pub(crate) fn note_auth_failure(shared: &Shared, peer: SocketAddr) {
+    if let Some(limit) = shared.auth_failure_limit {
+        let _ = lock(&shared.auth_failures).check(&peer.ip().to_string(), limit, Instant::now());
+    }
 }
 
 /// The answer to a connection over the `max_connections` limit: `503` with
@@ -550,7 +562,7 @@ pub fn overloaded(shared: &Shared) -> HttpResponse {
 }
 
 /// Adds `Retry-After` (whole seconds, rounded up) and `retry-after-ms`.
-fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
+pub(crate) fn with_retry_after(reply: Reply, wait: Duration) -> Reply {
     let ms = wait.as_millis();
     reply
         .header("retry-after", ms.div_ceil(1000).to_string())
@@ -588,8 +600,16 @@ fn strip_base(path: &str) -> Option<&str> {
     }
 }
 
+/// The path after `/_mock` for a mock-only route (never under `/v1`).
+fn mock_route(path: &str) -> Option<&str> {
+    match path.strip_prefix(webhooks::MOCK_PATH) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => Some(rest),
+        _ => None,
+    }
+}
+
 /// The bearer token of the `Authorization` header.
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers
         .get(hyper::header::AUTHORIZATION)?
         .to_str()
@@ -603,7 +623,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 /// Reads the body up to `limit` bytes within `timeout`; a larger one is a 400
 /// (and is not read further), a late one a 408 that closes the connection, a
 /// broken one ends the connection.
-async fn read_body(
+pub(crate) async fn read_body(
     body: Incoming,
     headers: &HeaderMap,
     limit: usize,
@@ -710,7 +730,7 @@ fn missing_scope(op: &Operation, scope: &str, field: &str, context: &str) -> Rep
 mod tests {
     use std::time::Duration;
 
-    use super::{bearer, describe_duration, fault_delay, strip_base};
+    use super::{bearer, describe_duration, fault_delay, mock_route, strip_base};
     use crate::fault::Fault;
 
     #[test]
@@ -739,6 +759,9 @@ mod tests {
         assert_eq!(strip_base("/v1"), Some("/"));
         assert_eq!(strip_base("/v10/contacts"), None);
         assert_eq!(strip_base("/contacts"), None);
+        assert_eq!(mock_route("/_mock/trigger"), Some("/trigger"));
+        assert_eq!(mock_route("/_mockery"), None);
+        assert_eq!(mock_route("/v1/_mock/trigger"), None);
         let mut h = hyper::header::HeaderMap::new();
         assert_eq!(bearer(&h), None);
         h.insert("authorization", "Bearer  sk_1 ".parse().unwrap());

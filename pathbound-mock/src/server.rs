@@ -23,6 +23,7 @@ use crate::pipeline::{self, BASE_PATH, Shared, lock};
 use crate::spec::{self, Api};
 use crate::state::{self, State};
 use crate::time;
+use crate::webhooks::{DeliveryRecord, Hooks};
 
 /// How long open connections get to finish when the server shuts down.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -124,8 +125,31 @@ impl MockServer {
         lock(&self.shared.faults).clear();
     }
 
+    /// The webhook deliveries the log keeps (the last 1000 by default),
+    /// oldest first, each with its attempts and outcome; empty without
+    /// subscriptions. `GET /_mock/deliveries` serves the same log.
+    pub fn deliveries(&self) -> Vec<DeliveryRecord> {
+        self.shared
+            .webhooks
+            .as_ref()
+            .map(Hooks::deliveries)
+            .unwrap_or_default()
+    }
+
+    /// The webhook subscriptions, one line each: id (`sub_…`), URL, whether
+    /// deliveries are signed, and the kinds it receives.
+    pub fn webhooks(&self) -> Vec<String> {
+        self.shared
+            .webhooks
+            .as_ref()
+            .map(Hooks::describe)
+            .unwrap_or_default()
+    }
+
     /// Stops accepting, lets open requests finish (up to 5 s), then returns.
+    /// Deliveries still queued or being retried are abandoned.
     pub async fn shutdown(mut self) {
+        self.stop_webhooks();
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
@@ -133,8 +157,17 @@ impl MockServer {
     }
 }
 
+impl MockServer {
+    fn stop_webhooks(&self) {
+        if let Some(hooks) = &self.shared.webhooks {
+            hooks.stop();
+        }
+    }
+}
+
 impl Drop for MockServer {
     fn drop(&mut self) {
+        self.stop_webhooks();
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             task.abort();
@@ -156,7 +189,15 @@ impl MockConfig {
             state::seed(&mut data, time::now_ms());
         }
         data.max_records = self.max_records;
+        let hooks = if self.webhooks.is_empty() {
+            None
+        } else {
+            data.record_touches();
+            let hooks = Hooks::start(&api, self.webhooks, self.webhook_policy, self.log_requests);
+            Some(hooks.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?)
+        };
         let mut shared = Shared::new(api, self.keys, data);
+        shared.webhooks = hooks;
         shared.latency = self.latency;
         shared.rate_limit = self.rate_limit;
         shared.body_limit = self.body_limit;

@@ -621,6 +621,21 @@ fn summary(
             Some(*ratio < 1.0),
         );
     }
+    for (key, what) in [
+        ("create", "creates only, receiver answering 200"),
+        ("create_silent", "creates only, receiver never answering"),
+        ("mixed", "1 create in 10 requests, receiver answering 200"),
+    ] {
+        if let Some(ratio) = num(&format!("mock.webhooks.{key}.ratio")) {
+            row(
+                report,
+                &format!("mock req/s with a webhook subscription ÷ without ({what})"),
+                format!("{ratio:.3}"),
+                "≥ 0.90",
+                Some(ratio >= 0.90),
+            );
+        }
+    }
     for (key, call) in [
         ("auth_status", "`auth().status()`"),
         ("contact_get", "`contacts().get(id)`"),

@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::ids::IdGen;
 use crate::reply::Reply;
 use crate::time;
+use crate::webhooks::{Entity, Touch};
 
 pub use seed::seed;
 
@@ -58,6 +59,9 @@ pub struct State {
     notes: usize,
     /// Lookups kept in step with the data.
     index: Index,
+    /// What the current request touched, for webhook deliveries; `None` (not
+    /// recorded) when the server has no subscription.
+    touches: Option<Vec<Touch>>,
 }
 
 /// A segment member's place in creation order: `(created_at, seq, id)`.
@@ -156,6 +160,26 @@ impl State {
             max_records: usize::MAX,
             notes: 0,
             index: Index::default(),
+            touches: None,
+        }
+    }
+
+    /// Starts noting what requests touch, for webhook deliveries.
+    pub fn record_touches(&mut self) {
+        self.touches.get_or_insert_with(Vec::new);
+    }
+
+    /// What was touched since the last call (empty when not recording).
+    pub fn take_touches(&mut self) -> Vec<Touch> {
+        self.touches
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn touch(&mut self, touch: impl FnOnce() -> Touch) {
+        if let Some(touches) = &mut self.touches {
+            touches.push(touch());
         }
     }
 
@@ -362,6 +386,31 @@ impl State {
         })
     }
 
+    /// The `contact` and `company` an enriched event joins (`null` when none).
+    pub fn event_links(&self, event: &Event) -> (Value, Value) {
+        let contact = event
+            .contact_id
+            .as_ref()
+            .and_then(|id| self.contacts.get(id));
+        let company = contact
+            .and_then(|c| c.company_id.as_ref())
+            .and_then(|id| self.companies.get(id));
+        let contact = contact.map_or(Value::Null, |c| {
+            let p = |k: &str| c.properties.get(k).cloned().unwrap_or(Value::Null);
+            json!({
+                "contact_id": c.id, "_id": c.id, "email": p("email"),
+                "firstname": p("firstname"), "lastname": p("lastname"),
+            })
+        });
+        let company = company.map_or(Value::Null, |c| {
+            json!({
+                "company_id": c.id, "_id": c.id, "name": c.properties.get("name"),
+                "domain": c.domain,
+            })
+        });
+        (contact, company)
+    }
+
     /// An event on the wire, enriched with its contact and company unless `summary`.
     pub fn event_json(&self, event: &Event, summary: bool, provenance: bool) -> Value {
         if summary {
@@ -374,34 +423,11 @@ impl State {
                 "contact_id": event.contact_id,
             });
         }
-        let contact = event
-            .contact_id
-            .as_ref()
-            .and_then(|id| self.contacts.get(id));
-        let company = contact
-            .and_then(|c| c.company_id.as_ref())
-            .and_then(|id| self.companies.get(id));
+        let (contact, company) = self.event_links(event);
         let mut value = event.to_json();
         if let Value::Object(map) = &mut value {
-            map.insert(
-                "contact".into(),
-                contact.map_or(Value::Null, |c| {
-                    let p = |k: &str| c.properties.get(k).cloned().unwrap_or(Value::Null);
-                    json!({
-                        "contact_id": c.id, "_id": c.id, "email": p("email"),
-                        "firstname": p("firstname"), "lastname": p("lastname"),
-                    })
-                }),
-            );
-            map.insert(
-                "company".into(),
-                company.map_or(Value::Null, |c| {
-                    json!({
-                        "company_id": c.id, "_id": c.id, "name": c.properties.get("name"),
-                        "domain": c.domain,
-                    })
-                }),
-            );
+            map.insert("contact".into(), contact);
+            map.insert("company".into(), company);
             if provenance {
                 map.insert(
                     "properties_provenance".into(),
@@ -434,12 +460,14 @@ impl State {
         self.notes += contact.notes.len();
         self.contacts.insert(id.clone(), contact);
         self.refresh_membership(&id);
+        self.touch(|| Touch::Put(Entity::Contact, id));
     }
 
     /// Takes contact `id` out (its events stay linked to its id, for a contact
     /// that is put back changed, as updates do).
     pub fn remove_contact(&mut self, id: &str) -> Option<Contact> {
         let contact = self.contacts.remove(id)?;
+        self.touch(|| Touch::Out(Entity::Contact, id.to_owned()));
         if let Some(email) = contact.email() {
             index_remove(&mut self.index.email, &email.to_ascii_lowercase(), id);
         }
@@ -462,6 +490,7 @@ impl State {
     /// Deletes contact `id`; its events stay, unlinked.
     pub fn delete_contact(&mut self, id: &str) -> Option<Contact> {
         let contact = self.remove_contact(id)?;
+        self.touch(|| Touch::Deleted(Entity::Contact, id.to_owned(), contact.to_json(Vec::new())));
         if let Some(activity) = self.index.activity.remove(id) {
             for position in activity.events {
                 if let Some(event) = self.events.get_mut(position) {
@@ -526,12 +555,14 @@ impl State {
             &id,
         );
         self.notes += company.notes.len();
-        self.companies.insert(id, company);
+        self.companies.insert(id.clone(), company);
+        self.touch(|| Touch::Put(Entity::Company, id));
     }
 
     /// Takes company `id` out (its contacts keep their association).
     fn remove_company(&mut self, id: &str) -> Option<Company> {
         let company = self.companies.remove(id)?;
+        self.touch(|| Touch::Out(Entity::Company, id.to_owned()));
         index_remove(
             &mut self.index.domain,
             &company.domain.to_ascii_lowercase(),
@@ -544,7 +575,8 @@ impl State {
     /// Deletes company `id`; its contacts lose the association (and are marked
     /// updated at `now`). Returns how many contacts were unlinked.
     pub fn delete_company(&mut self, id: &str, now: i64) -> Option<usize> {
-        self.remove_company(id)?;
+        let company = self.remove_company(id)?;
+        self.touch(|| Touch::Deleted(Entity::Company, id.to_owned(), company.to_json(false)));
         let linked: Vec<String> = self
             .index
             .company_contacts
@@ -592,6 +624,7 @@ impl State {
                 .or_default()
                 .add(position, &event);
         }
+        self.touch(|| Touch::Put(Entity::Event, event.id.clone()));
         self.events.push(event);
         if let Some(contact) = contact {
             self.refresh_membership(&contact);
