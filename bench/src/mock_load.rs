@@ -90,7 +90,7 @@ async fn one(client: &Client, scenario: Scenario, task: usize, n: u64) -> bool {
             .contacts()
             .list()
             .limit(20)
-            .max_retries(0)
+            .options(pathbound_client::RequestOptions::new().max_retries(0))
             .send()
             .await
             .is_ok_and(|p| p.len() == 20),

@@ -50,7 +50,7 @@ fn a_new_endpoint_changes_only_its_resource_module() {
         .unwrap_or_else(|| panic!("no contacts.rs"))
         .contents;
     assert!(contacts.contains(
-        "pub fn timeline(&self, contact_id: impl Into<String>) -> ContactsTimelineRequest"
+        "pub fn timeline(\n        &self,\n        contact_id: impl Into<super::ids::ContactId>,\n    ) -> ContactsTimelineRequest"
     ));
     assert!(
         contacts.contains(

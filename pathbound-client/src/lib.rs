@@ -83,6 +83,32 @@ pub use runtime::{
 #[cfg(doctest)]
 pub struct UnknownEnumValuesAreOpaque;
 
+/// Ids are typed by what they identify, so swapped arguments do not compile.
+/// Text and ids taken from responses convert:
+///
+/// ```no_run
+/// # async fn demo(client: pathbound_client::Client) -> pathbound_client::Result<()> {
+/// use pathbound_client::ids::{ContactId, NoteId};
+/// let contact: ContactId = "ct_123".into();
+/// let note = NoteId::from(String::from("nt_9"));
+/// client.contacts().update_note(&contact, &note, "Met at the fair").send().await?;
+/// client.contacts().update_note("ct_123", "nt_9", "Met at the fair").send().await?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # async fn demo(client: pathbound_client::Client) -> pathbound_client::Result<()> {
+/// use pathbound_client::ids::{ContactId, NoteId};
+/// let contact: ContactId = "ct_123".into();
+/// let note: NoteId = "nt_9".into();
+/// client.contacts().update_note(note, contact, "swapped").send().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(doctest)]
+pub struct IdsAreTyped;
+
 /// Compiles the Rust examples of the workspace README as doctests, so the
 /// front page cannot drift from the API.
 #[doc = include_str!("../../README.md")]

@@ -80,7 +80,7 @@ async fn page_style_stream_walks_every_page_once_and_stops_at_the_last() {
     let server = MockServer::start().await;
     serve_contact_pages(&server, 7, 3).await;
     let stream = client(&server).contacts().list().page(1).limit(3).stream();
-    let ids = collect_ids(stream, |c| c.contact_id.clone())
+    let ids = collect_ids(stream, |c| c.contact_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids, (0..7).map(|i| format!("ct_{i}")).collect::<Vec<_>>());
@@ -101,7 +101,7 @@ async fn filters_are_kept_on_every_page() {
         .limit(2)
         .search("ada")
         .stream();
-    let ids = collect_ids(stream, |c| c.contact_id.clone())
+    let ids = collect_ids(stream, |c| c.contact_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids.len(), 4);
@@ -117,7 +117,7 @@ async fn an_empty_list_yields_nothing_after_one_request() {
     let server = MockServer::start().await;
     serve_contact_pages(&server, 0, 20).await;
     let stream = client(&server).contacts().list().page(1).stream();
-    let ids = collect_ids(stream, |c| c.contact_id.clone())
+    let ids = collect_ids(stream, |c| c.contact_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(ids.is_empty());
@@ -135,7 +135,7 @@ async fn max_items_stops_without_fetching_further_pages() {
         .limit(5)
         .stream()
         .max_items(7);
-    let ids = collect_ids(stream, |c| c.contact_id.clone())
+    let ids = collect_ids(stream, |c| c.contact_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids.len(), 7);
@@ -175,7 +175,7 @@ async fn skip_style_stream_advances_skip_by_the_items_received() {
             .await;
     }
     let stream = client(&server).actions().list().skip(0).limit(2).stream();
-    let ids = collect_ids(stream, |a| a.action_id.clone())
+    let ids = collect_ids(stream, |a| a.action_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids, ["act_0", "act_1", "act_2", "act_3", "act_4"]);
@@ -202,7 +202,7 @@ async fn offset_style_stream_reads_top_level_totals() {
             .await;
     }
     let stream = client(&server).agents().list().offset(0).limit(2).stream();
-    let ids = collect_ids(stream, |a| a.agent_id.clone())
+    let ids = collect_ids(stream, |a| a.agent_id.to_string())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids, ["agent_0", "agent_1", "agent_2"]);

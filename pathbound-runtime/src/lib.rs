@@ -61,6 +61,7 @@
 //! | `snippet` | bounded, char-safe excerpts of bodies for error messages |
 //! | `validate` | client-side range and length checks |
 //! | `query` | list query parameters (`style: comma` and `style: repeat`) |
+//! | `id` | [`Id`]: ids typed by what they identify |
 //! | `ids` | fields that arrive under several wire names |
 //! | `lenient` | decoders for fields marked `lenient` (numeric strings, epoch dates) |
 //! | `scope` | [`Scope`]: one type for every scope, constant or sent by the server |
@@ -94,6 +95,7 @@ mod client;
 mod config;
 mod envelope;
 mod error;
+mod id;
 #[doc(hidden)]
 pub mod ids;
 #[doc(hidden)]
@@ -127,6 +129,7 @@ pub use config::{
     DEFAULT_TIMEOUT, MAX_RETRIES_LIMIT,
 };
 pub use error::{ApiError, Error, Result};
+pub use id::Id;
 pub use observe::ResponseObserver;
 pub use operation::{Method, Operation, ScopeBy};
 pub use page::{Page, PageInfo, PaginationStyle};

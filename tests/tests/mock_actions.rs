@@ -16,7 +16,7 @@ fn email(to: &str) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
-async fn identity(client: &Client) -> String {
+async fn identity(client: &Client) -> pathbound_client::ids::IdentityId {
     client
         .identities()
         .list()

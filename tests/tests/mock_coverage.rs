@@ -386,7 +386,7 @@ async fn events_and_segments(c: &Client) {
 }
 
 async fn batch(c: &Client) {
-    let some: Vec<String> = c
+    let some: Vec<pathbound_client::ids::ContactId> = c
         .contacts()
         .list()
         .limit(3)

@@ -45,7 +45,7 @@ async fn contacts_page_by_page_and_streamed_match_the_count() {
 
     let before = server.hits("contacts.list");
     let streamed: Vec<_> = collect(c.contacts().list().limit(7).stream()).await;
-    let ids: BTreeSet<String> = streamed
+    let ids: BTreeSet<pathbound_client::ids::ContactId> = streamed
         .into_iter()
         .map(|r| r.unwrap().contact_id)
         .collect();

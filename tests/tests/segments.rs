@@ -189,7 +189,7 @@ async fn list_contacts_decodes_members_and_keeps_segment_name() {
     );
     assert_eq!(
         first.segment_ids.as_deref(),
-        Some(&["seg vip".to_owned(), "seg_all".to_owned()][..])
+        Some(&["seg vip".into(), "seg_all".into()][..])
     );
     assert_eq!(page.items[1].contact_id, "ct_2");
     assert_eq!(page.items[1].company_id, None);

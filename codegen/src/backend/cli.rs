@@ -232,7 +232,7 @@ fn place_tokens(place: Place) -> TokenStream {
 /// How a flag's text becomes a JSON value.
 fn kind(ty: &RustType, choices: &BTreeMap<String, Vec<String>>) -> TokenStream {
     match ty {
-        RustType::String | RustType::Timestamp => quote!(Kind::Text),
+        RustType::String | RustType::Id(_) | RustType::Timestamp => quote!(Kind::Text),
         RustType::Secret => quote!(Kind::Secret),
         RustType::I64 => quote!(Kind::Integer),
         RustType::F64 => quote!(Kind::Number),

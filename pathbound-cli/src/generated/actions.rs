@@ -493,7 +493,10 @@ fn create(client: Client, mut input: Invocation) -> Run {
                     .required::<
                         serde_json::Map<String, serde_json::Value>,
                     >(Place::Body, "params")?,
-                input.required::<String>(Place::Body, "identity_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Body, "identity_id")?,
             );
         if let Some(value) = input.optional::<bool>(Place::Body, "direct")? {
             request = request.direct(value);
@@ -511,10 +514,14 @@ fn create(client: Client, mut input: Invocation) -> Run {
         if let Some(value) = input.optional::<bool>(Place::Body, "require_approval")? {
             request = request.require_approval(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "list_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ListId>(Place::Body, "list_id")?
+        {
             request = request.list_id(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "item_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ItemId>(Place::Body, "item_id")?
+        {
             request = request.item_id(value);
         }
         input.print(request.send_with_response().await)
@@ -541,13 +548,19 @@ fn list(client: Client, mut input: Invocation) -> Run {
         {
             request = request.kind(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "list_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ListId>(Place::Query, "list_id")?
+        {
             request = request.list_id(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "item_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ItemId>(Place::Query, "item_id")?
+        {
             request = request.item_id(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "identity_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::IdentityId>(Place::Query, "identity_id")?
+        {
             request = request.identity_id(value);
         }
         if let Some(value) = input.optional::<String>(Place::Query, "sort_by")? {
@@ -570,7 +583,12 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .actions()
-            .get(input.required::<String>(Place::Path, "action_id")?);
+            .get(
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -580,7 +598,12 @@ fn update(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .actions()
-            .update(input.required::<String>(Place::Path, "action_id")?);
+            .update(
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
+            );
         if let Some(value) = input
             .optional::<
                 serde_json::Map<String, serde_json::Value>,
@@ -588,7 +611,9 @@ fn update(client: Client, mut input: Invocation) -> Run {
         {
             request = request.params(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "identity_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::IdentityId>(Place::Body, "identity_id")?
+        {
             request = request.identity_id(value);
         }
         if let Some(value) = input
@@ -610,7 +635,12 @@ fn execute(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .actions()
-            .execute(input.required::<String>(Place::Path, "action_id")?);
+            .execute(
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -620,7 +650,12 @@ fn cancel(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .actions()
-            .cancel(input.required::<String>(Place::Path, "action_id")?);
+            .cancel(
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -631,7 +666,10 @@ fn approve(client: Client, mut input: Invocation) -> Run {
         let request = client
             .actions()
             .approve(
-                input.required::<String>(Place::Path, "action_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
                 input
                     .required::<
                         pathbound_client::types::ApprovalDecision,
@@ -646,7 +684,12 @@ fn reject(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .actions()
-            .reject(input.required::<String>(Place::Path, "action_id")?);
+            .reject(
+                input
+                    .required::<
+                        pathbound_client::ids::ActionId,
+                    >(Place::Path, "action_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }

@@ -599,7 +599,9 @@ fn create(client: Client, mut input: Invocation) -> Run {
         {
             request = request.capabilities(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "identity_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::IdentityId>(Place::Body, "identity_id")?
+        {
             request = request.identity_id(value);
         }
         if let Some(value) = input
@@ -626,7 +628,10 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .agents()
-            .get(input.required::<String>(Place::Path, "agent_id")?);
+            .get(
+                input
+                    .required::<pathbound_client::ids::AgentId>(Place::Path, "agent_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -636,7 +641,10 @@ fn update(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .agents()
-            .update(input.required::<String>(Place::Path, "agent_id")?);
+            .update(
+                input
+                    .required::<pathbound_client::ids::AgentId>(Place::Path, "agent_id")?,
+            );
         if let Some(value) = input.optional::<String>(Place::Body, "name")? {
             request = request.name(value);
         }
@@ -662,7 +670,9 @@ fn update(client: Client, mut input: Invocation) -> Run {
         {
             request = request.capabilities(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "identity_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::IdentityId>(Place::Body, "identity_id")?
+        {
             request = request.identity_id(value);
         }
         if let Some(value) = input
@@ -689,7 +699,10 @@ fn delete(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .agents()
-            .delete(input.required::<String>(Place::Path, "agent_id")?);
+            .delete(
+                input
+                    .required::<pathbound_client::ids::AgentId>(Place::Path, "agent_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -699,7 +712,10 @@ fn list_runs(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .agents()
-            .list_runs(input.required::<String>(Place::Path, "agent_id")?);
+            .list_runs(
+                input
+                    .required::<pathbound_client::ids::AgentId>(Place::Path, "agent_id")?,
+            );
         if let Some(value) = input.optional::<i64>(Place::Query, "offset")? {
             request = request.offset(value);
         }
@@ -721,7 +737,9 @@ fn get_run(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .agents()
-            .get_run(input.required::<String>(Place::Path, "run_id")?);
+            .get_run(
+                input.required::<pathbound_client::ids::RunId>(Place::Path, "run_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -731,8 +749,15 @@ fn trigger(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .agents()
-            .trigger(input.required::<String>(Place::Path, "agent_id")?);
-        if let Some(value) = input.optional::<Vec<String>>(Place::Body, "contact_ids")? {
+            .trigger(
+                input
+                    .required::<pathbound_client::ids::AgentId>(Place::Path, "agent_id")?,
+            );
+        if let Some(value) = input
+            .optional::<
+                Vec<pathbound_client::ids::ContactId>,
+            >(Place::Body, "contact_ids")?
+        {
             request = request.contact_ids(value);
         }
         input.print(request.send_with_response().await)
@@ -745,8 +770,11 @@ fn approve_run_action(client: Client, mut input: Invocation) -> Run {
         let request = client
             .agents()
             .approve_run_action(
-                input.required::<String>(Place::Path, "run_id")?,
-                input.required::<String>(Place::Path, "contact_id")?,
+                input.required::<pathbound_client::ids::RunId>(Place::Path, "run_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
                 input.required::<i64>(Place::Path, "action_index")?,
             );
         input.print(request.send_with_response().await)
@@ -759,8 +787,11 @@ fn reject_run_action(client: Client, mut input: Invocation) -> Run {
         let request = client
             .agents()
             .reject_run_action(
-                input.required::<String>(Place::Path, "run_id")?,
-                input.required::<String>(Place::Path, "contact_id")?,
+                input.required::<pathbound_client::ids::RunId>(Place::Path, "run_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
                 input.required::<i64>(Place::Path, "action_index")?,
             );
         input.print(request.send_with_response().await)

@@ -178,7 +178,12 @@ fn activity(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .batch()
-            .activity(input.required::<Vec<String>>(Place::Body, "contact_ids")?);
+            .activity(
+                input
+                    .required::<
+                        Vec<pathbound_client::ids::ContactId>,
+                    >(Place::Body, "contact_ids")?,
+            );
         if let Some(value) = input.optional::<i64>(Place::Body, "events_limit")? {
             request = request.events_limit(value);
         }

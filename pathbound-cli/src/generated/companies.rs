@@ -472,7 +472,12 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .companies()
-            .get(input.required::<String>(Place::Path, "company_id")?);
+            .get(
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -482,7 +487,12 @@ fn update(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .companies()
-            .update(input.required::<String>(Place::Path, "company_id")?);
+            .update(
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+            );
         if let Some(value) = input
             .optional::<
                 pathbound_client::types::CompanyProperties,
@@ -499,7 +509,12 @@ fn delete(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .companies()
-            .delete(input.required::<String>(Place::Path, "company_id")?);
+            .delete(
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -509,7 +524,12 @@ fn list_notes(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .companies()
-            .list_notes(input.required::<String>(Place::Path, "company_id")?);
+            .list_notes(
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -520,7 +540,10 @@ fn create_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .companies()
             .create_note(
-                input.required::<String>(Place::Path, "company_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
                 input.required::<String>(Place::Body, "content")?,
             );
         input.print(request.send_with_response().await)
@@ -533,8 +556,11 @@ fn update_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .companies()
             .update_note(
-                input.required::<String>(Place::Path, "company_id")?,
-                input.required::<String>(Place::Path, "note_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+                input.required::<pathbound_client::ids::NoteId>(Place::Path, "note_id")?,
                 input.required::<String>(Place::Body, "content")?,
             );
         input.print(request.send_with_response().await)
@@ -547,8 +573,11 @@ fn delete_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .companies()
             .delete_note(
-                input.required::<String>(Place::Path, "company_id")?,
-                input.required::<String>(Place::Path, "note_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::CompanyId,
+                    >(Place::Path, "company_id")?,
+                input.required::<pathbound_client::ids::NoteId>(Place::Path, "note_id")?,
             );
         input.print(request.send_with_response().await)
     })

@@ -760,7 +760,9 @@ fn create(client: Client, mut input: Invocation) -> Run {
         {
             request = request.visitor_id(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Body, "company_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::CompanyId>(Place::Body, "company_id")?
+        {
             request = request.company_id(value);
         }
         input.print(request.send_with_response().await)
@@ -812,7 +814,9 @@ fn list(client: Client, mut input: Invocation) -> Run {
         if let Some(value) = input.optional::<bool>(Place::Query, "has_linkedin")? {
             request = request.has_linkedin(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "company_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::CompanyId>(Place::Query, "company_id")?
+        {
             request = request.company_id(value);
         }
         if let Some(value) = input
@@ -895,7 +899,9 @@ fn count(client: Client, mut input: Invocation) -> Run {
         if let Some(value) = input.optional::<bool>(Place::Query, "has_linkedin")? {
             request = request.has_linkedin(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "company_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::CompanyId>(Place::Query, "company_id")?
+        {
             request = request.company_id(value);
         }
         if let Some(value) = input
@@ -924,7 +930,12 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .contacts()
-            .get(input.required::<String>(Place::Path, "contact_id")?);
+            .get(
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -934,7 +945,12 @@ fn update(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .contacts()
-            .update(input.required::<String>(Place::Path, "contact_id")?);
+            .update(
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+            );
         if let Some(value) = input
             .optional::<
                 pathbound_client::types::ContactProperties,
@@ -956,7 +972,12 @@ fn delete(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .contacts()
-            .delete(input.required::<String>(Place::Path, "contact_id")?);
+            .delete(
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -966,7 +987,12 @@ fn list_events(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .contacts()
-            .list_events(input.required::<String>(Place::Path, "contact_id")?);
+            .list_events(
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+            );
         if let Some(value) = input.optional::<String>(Place::Query, "event_type")? {
             request = request.event_type(value);
         }
@@ -984,7 +1010,12 @@ fn list_notes(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .contacts()
-            .list_notes(input.required::<String>(Place::Path, "contact_id")?);
+            .list_notes(
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -995,7 +1026,10 @@ fn create_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .contacts()
             .create_note(
-                input.required::<String>(Place::Path, "contact_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
                 input.required::<String>(Place::Body, "content")?,
             );
         input.print(request.send_with_response().await)
@@ -1008,8 +1042,11 @@ fn update_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .contacts()
             .update_note(
-                input.required::<String>(Place::Path, "contact_id")?,
-                input.required::<String>(Place::Path, "note_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+                input.required::<pathbound_client::ids::NoteId>(Place::Path, "note_id")?,
                 input.required::<String>(Place::Body, "content")?,
             );
         input.print(request.send_with_response().await)
@@ -1022,8 +1059,11 @@ fn delete_note(client: Client, mut input: Invocation) -> Run {
         let request = client
             .contacts()
             .delete_note(
-                input.required::<String>(Place::Path, "contact_id")?,
-                input.required::<String>(Place::Path, "note_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::ContactId,
+                    >(Place::Path, "contact_id")?,
+                input.required::<pathbound_client::ids::NoteId>(Place::Path, "note_id")?,
             );
         input.print(request.send_with_response().await)
     })
@@ -1034,8 +1074,15 @@ fn identify(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .contacts()
-            .identify(input.required::<String>(Place::Body, "external_id")?);
-        if let Some(value) = input.optional::<String>(Place::Body, "anonymous_id")? {
+            .identify(
+                input
+                    .required::<
+                        pathbound_client::ids::ExternalId,
+                    >(Place::Body, "external_id")?,
+            );
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::AnonymousId>(Place::Body, "anonymous_id")?
+        {
             request = request.anonymous_id(value);
         }
         if let Some(value) = input

@@ -296,7 +296,9 @@ fn list(client: Client, mut input: Invocation) -> Run {
         if let Some(value) = input.optional::<String>(Place::Query, "event_type")? {
             request = request.event_type(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "contact_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ContactId>(Place::Query, "contact_id")?
+        {
             request = request.contact_id(value);
         }
         if let Some(value) = input.optional::<String>(Place::Query, "domain")? {
@@ -363,7 +365,9 @@ fn count(client: Client, mut input: Invocation) -> Run {
         if let Some(value) = input.optional::<String>(Place::Query, "event_type")? {
             request = request.event_type(value);
         }
-        if let Some(value) = input.optional::<String>(Place::Query, "contact_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::ContactId>(Place::Query, "contact_id")?
+        {
             request = request.contact_id(value);
         }
         if let Some(value) = input.optional::<String>(Place::Query, "domain")? {
@@ -401,7 +405,10 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .events()
-            .get(input.required::<String>(Place::Path, "event_id")?);
+            .get(
+                input
+                    .required::<pathbound_client::ids::EventId>(Place::Path, "event_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }

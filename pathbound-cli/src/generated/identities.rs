@@ -399,7 +399,12 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .identities()
-            .get(input.required::<String>(Place::Path, "identity_id")?);
+            .get(
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -409,7 +414,12 @@ fn update(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .identities()
-            .update(input.required::<String>(Place::Path, "identity_id")?);
+            .update(
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+            );
         if let Some(value) = input.optional::<String>(Place::Body, "firstName")? {
             request = request.first_name(value);
         }
@@ -428,7 +438,12 @@ fn delete(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .identities()
-            .delete(input.required::<String>(Place::Path, "identity_id")?);
+            .delete(
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -438,7 +453,12 @@ fn linkedin_login(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .identities()
-            .linkedin_login(input.required::<String>(Place::Path, "identity_id")?);
+            .linkedin_login(
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+            );
         if let Some(value) = input.optional::<String>(Place::Body, "username")? {
             request = request.username(value);
         }
@@ -467,8 +487,14 @@ fn linkedin_status(client: Client, mut input: Invocation) -> Run {
         let request = client
             .identities()
             .linkedin_status(
-                input.required::<String>(Place::Path, "identity_id")?,
-                input.required::<String>(Place::Path, "session_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::SessionId,
+                    >(Place::Path, "session_id")?,
             );
         input.print(request.send_with_response().await)
     })
@@ -480,8 +506,14 @@ fn linkedin_submit_code(client: Client, mut input: Invocation) -> Run {
         let request = client
             .identities()
             .linkedin_submit_code(
-                input.required::<String>(Place::Path, "identity_id")?,
-                input.required::<String>(Place::Path, "session_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::SessionId,
+                    >(Place::Path, "session_id")?,
                 input
                     .required::<
                         pathbound_client::runtime::SecretString,
@@ -496,7 +528,12 @@ fn linkedin_check(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .identities()
-            .linkedin_check(input.required::<String>(Place::Path, "identity_id")?);
+            .linkedin_check(
+                input
+                    .required::<
+                        pathbound_client::ids::IdentityId,
+                    >(Place::Path, "identity_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }

@@ -86,10 +86,15 @@ fn submit_form(client: Client, mut input: Invocation) -> Run {
         let mut request = client
             .public()
             .submit_form(
-                input.required::<String>(Place::Path, "tenant_id")?,
-                input.required::<String>(Place::Path, "form_id")?,
+                input
+                    .required::<
+                        pathbound_client::ids::TenantId,
+                    >(Place::Path, "tenant_id")?,
+                input.required::<pathbound_client::ids::FormId>(Place::Path, "form_id")?,
             );
-        if let Some(value) = input.optional::<String>(Place::Body, "visitor_id")? {
+        if let Some(value) = input
+            .optional::<pathbound_client::ids::VisitorId>(Place::Body, "visitor_id")?
+        {
             request = request.visitor_id(value);
         }
         if let Some(value) = input

@@ -150,7 +150,12 @@ fn get(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let request = client
             .segments()
-            .get(input.required::<String>(Place::Path, "segment_id")?);
+            .get(
+                input
+                    .required::<
+                        pathbound_client::ids::SegmentId,
+                    >(Place::Path, "segment_id")?,
+            );
         input.print(request.send_with_response().await)
     })
 }
@@ -160,7 +165,12 @@ fn list_contacts(client: Client, mut input: Invocation) -> Run {
     Box::pin(async move {
         let mut request = client
             .segments()
-            .list_contacts(input.required::<String>(Place::Path, "segment_id")?);
+            .list_contacts(
+                input
+                    .required::<
+                        pathbound_client::ids::SegmentId,
+                    >(Place::Path, "segment_id")?,
+            );
         if let Some(value) = input.optional::<i64>(Place::Query, "page")? {
             request = request.page(value);
         }

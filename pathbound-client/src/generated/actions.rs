@@ -34,7 +34,7 @@ impl ActionsApi<'_> {
         &self,
         kind: impl Into<ActionType>,
         params: impl Into<serde_json::Map<String, serde_json::Value>>,
-        identity_id: impl Into<String>,
+        identity_id: impl Into<super::ids::IdentityId>,
     ) -> ActionsCreateRequest {
         ActionsCreateRequest {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the `actions:read` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, action_id: impl Into<String>) -> ActionsGetRequest {
+    pub fn get(&self, action_id: impl Into<super::ids::ActionId>) -> ActionsGetRequest {
         ActionsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -114,7 +114,10 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn update(&self, action_id: impl Into<String>) -> ActionsUpdateRequest {
+    pub fn update(
+        &self,
+        action_id: impl Into<super::ids::ActionId>,
+    ) -> ActionsUpdateRequest {
         ActionsUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -144,7 +147,10 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn execute(&self, action_id: impl Into<String>) -> ActionsExecuteRequest {
+    pub fn execute(
+        &self,
+        action_id: impl Into<super::ids::ActionId>,
+    ) -> ActionsExecuteRequest {
         ActionsExecuteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -168,7 +174,10 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn cancel(&self, action_id: impl Into<String>) -> ActionsCancelRequest {
+    pub fn cancel(
+        &self,
+        action_id: impl Into<super::ids::ActionId>,
+    ) -> ActionsCancelRequest {
         ActionsCancelRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -195,7 +204,7 @@ impl ActionsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn approve(
         &self,
-        action_id: impl Into<String>,
+        action_id: impl Into<super::ids::ActionId>,
         action: impl Into<ApprovalDecision>,
     ) -> ActionsApproveRequest {
         ActionsApproveRequest {
@@ -225,7 +234,10 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant, or no such path.
     /// - `429`: Rate limit exceeded.
-    pub fn reject(&self, action_id: impl Into<String>) -> ActionsRejectRequest {
+    pub fn reject(
+        &self,
+        action_id: impl Into<super::ids::ActionId>,
+    ) -> ActionsRejectRequest {
         ActionsRejectRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -283,13 +295,13 @@ impl ActionsCreateRequest {
     }
 
     /// The associated list.
-    pub fn list_id(mut self, list_id: impl Into<String>) -> Self {
+    pub fn list_id(mut self, list_id: impl Into<super::ids::ListId>) -> Self {
         self.body.list_id = Some(list_id.into());
         self
     }
 
     /// The associated list item.
-    pub fn item_id(mut self, item_id: impl Into<String>) -> Self {
+    pub fn item_id(mut self, item_id: impl Into<super::ids::ItemId>) -> Self {
         self.body.item_id = Some(item_id.into());
         self
     }
@@ -328,11 +340,11 @@ struct ActionsListQuery {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     kind: Option<ActionType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    list_id: Option<String>,
+    list_id: Option<super::ids::ListId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    item_id: Option<String>,
+    item_id: Option<super::ids::ItemId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    identity_id: Option<String>,
+    identity_id: Option<super::ids::IdentityId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sort_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -391,19 +403,22 @@ impl ActionsListRequest {
     }
 
     /// Only actions of this list.
-    pub fn list_id(mut self, list_id: impl Into<String>) -> Self {
+    pub fn list_id(mut self, list_id: impl Into<super::ids::ListId>) -> Self {
         self.query.list_id = Some(list_id.into());
         self
     }
 
     /// Only actions of this list item.
-    pub fn item_id(mut self, item_id: impl Into<String>) -> Self {
+    pub fn item_id(mut self, item_id: impl Into<super::ids::ItemId>) -> Self {
         self.query.item_id = Some(item_id.into());
         self
     }
 
     /// Only actions performed by this identity.
-    pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
+    pub fn identity_id(
+        mut self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> Self {
         self.query.identity_id = Some(identity_id.into());
         self
     }
@@ -488,7 +503,7 @@ impl runtime::__private::PagedRequest for ActionsListRequest {
 pub struct ActionsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
 }
 
 impl ActionsGetRequest {
@@ -532,7 +547,7 @@ impl ActionsGetRequest {
 pub struct ActionsUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
     body: ActionsUpdateBody,
 }
 
@@ -558,7 +573,10 @@ impl ActionsUpdateRequest {
     }
 
     /// A different sender identity.
-    pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
+    pub fn identity_id(
+        mut self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
@@ -608,7 +626,7 @@ impl ActionsUpdateRequest {
 pub struct ActionsExecuteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
 }
 
 impl ActionsExecuteRequest {
@@ -652,7 +670,7 @@ impl ActionsExecuteRequest {
 pub struct ActionsCancelRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
 }
 
 impl ActionsCancelRequest {
@@ -696,7 +714,7 @@ impl ActionsCancelRequest {
 pub struct ActionsApproveRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
     body: ActionsApproveBody,
 }
 
@@ -742,7 +760,7 @@ impl ActionsApproveRequest {
 pub struct ActionsRejectRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    action_id: String,
+    action_id: super::ids::ActionId,
 }
 
 impl ActionsRejectRequest {
@@ -792,7 +810,7 @@ pub struct Action {
         deserialize_with = "runtime::__private::ids::deserialize::<ActionActionIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<ActionActionIdNames, _, _>"
     )]
-    pub action_id: String,
+    pub action_id: super::ids::ActionId,
     /// What the action does.
     ///
     /// (wire name `type`)
@@ -803,7 +821,7 @@ pub struct Action {
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
     /// The sender identity that performs the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// Where the action is in its lifecycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,
@@ -827,12 +845,12 @@ pub struct Action {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list_id: Option<String>,
+    pub list_id: Option<super::ids::ListId>,
     /// The associated list item, if any.
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<String>,
+    pub item_id: Option<super::ids::ItemId>,
     /// A human-readable summary, e.g. `Email to … scheduled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_summary: Option<String>,
@@ -1186,7 +1204,7 @@ pub struct CreatedAction {
         deserialize_with = "runtime::__private::ids::deserialize::<CreatedActionActionIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<CreatedActionActionIdNames, _, _>"
     )]
-    pub action_id: String,
+    pub action_id: super::ids::ActionId,
     /// A human-readable summary, e.g. `Email to contact@example.com scheduled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_summary: Option<String>,
@@ -1213,7 +1231,7 @@ pub struct ActionsCreateBody {
     /// Type-specific parameters, e.g. `{to, subject, body}` for `send_email`.
     pub params: serde_json::Map<String, serde_json::Value>,
     /// The sender identity that performs the action (`id_…`).
-    pub identity_id: String,
+    pub identity_id: super::ids::IdentityId,
     /// Run immediately, without scheduling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<bool>,
@@ -1228,10 +1246,10 @@ pub struct ActionsCreateBody {
     pub require_approval: Option<bool>,
     /// The associated list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list_id: Option<String>,
+    pub list_id: Option<super::ids::ListId>,
     /// The associated list item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<String>,
+    pub item_id: Option<super::ids::ItemId>,
 }
 
 /// The JSON body of [`ActionsUpdateRequest`].
@@ -1242,7 +1260,7 @@ pub struct ActionsUpdateBody {
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
     /// A different sender identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// A new scheduled time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_time: Option<runtime::Timestamp>,

@@ -79,7 +79,7 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, agent_id: impl Into<String>) -> AgentsGetRequest {
+    pub fn get(&self, agent_id: impl Into<super::ids::AgentId>) -> AgentsGetRequest {
         AgentsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -103,7 +103,10 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:write` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn update(&self, agent_id: impl Into<String>) -> AgentsUpdateRequest {
+    pub fn update(
+        &self,
+        agent_id: impl Into<super::ids::AgentId>,
+    ) -> AgentsUpdateRequest {
         AgentsUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -136,7 +139,10 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:write` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn delete(&self, agent_id: impl Into<String>) -> AgentsDeleteRequest {
+    pub fn delete(
+        &self,
+        agent_id: impl Into<super::ids::AgentId>,
+    ) -> AgentsDeleteRequest {
         AgentsDeleteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -159,7 +165,10 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn list_runs(&self, agent_id: impl Into<String>) -> AgentsListRunsRequest {
+    pub fn list_runs(
+        &self,
+        agent_id: impl Into<super::ids::AgentId>,
+    ) -> AgentsListRunsRequest {
         AgentsListRunsRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -183,7 +192,7 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No run with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get_run(&self, run_id: impl Into<String>) -> AgentsGetRunRequest {
+    pub fn get_run(&self, run_id: impl Into<super::ids::RunId>) -> AgentsGetRunRequest {
         AgentsGetRunRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -207,7 +216,10 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:trigger` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn trigger(&self, agent_id: impl Into<String>) -> AgentsTriggerRequest {
+    pub fn trigger(
+        &self,
+        agent_id: impl Into<super::ids::AgentId>,
+    ) -> AgentsTriggerRequest {
         AgentsTriggerRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -236,8 +248,8 @@ impl AgentsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn approve_run_action(
         &self,
-        run_id: impl Into<String>,
-        contact_id: impl Into<String>,
+        run_id: impl Into<super::ids::RunId>,
+        contact_id: impl Into<super::ids::ContactId>,
         action_index: impl Into<i64>,
     ) -> AgentsApproveRunActionRequest {
         AgentsApproveRunActionRequest {
@@ -266,8 +278,8 @@ impl AgentsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn reject_run_action(
         &self,
-        run_id: impl Into<String>,
-        contact_id: impl Into<String>,
+        run_id: impl Into<super::ids::RunId>,
+        contact_id: impl Into<super::ids::ContactId>,
         action_index: impl Into<i64>,
     ) -> AgentsRejectRunActionRequest {
         AgentsRejectRunActionRequest {
@@ -461,7 +473,10 @@ impl AgentsCreateRequest {
     }
 
     /// The default sender identity.
-    pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
+    pub fn identity_id(
+        mut self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
@@ -514,7 +529,7 @@ impl AgentsCreateRequest {
 pub struct AgentsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    agent_id: String,
+    agent_id: super::ids::AgentId,
 }
 
 impl AgentsGetRequest {
@@ -558,7 +573,7 @@ impl AgentsGetRequest {
 pub struct AgentsUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    agent_id: String,
+    agent_id: super::ids::AgentId,
     body: AgentsUpdateBody,
 }
 
@@ -613,7 +628,10 @@ impl AgentsUpdateRequest {
     }
 
     /// The default sender identity.
-    pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
+    pub fn identity_id(
+        mut self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> Self {
         self.body.identity_id = Some(identity_id.into());
         self
     }
@@ -666,7 +684,7 @@ impl AgentsUpdateRequest {
 pub struct AgentsDeleteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    agent_id: String,
+    agent_id: super::ids::AgentId,
 }
 
 impl AgentsDeleteRequest {
@@ -721,7 +739,7 @@ struct AgentsListRunsQuery {
 pub struct AgentsListRunsRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    agent_id: String,
+    agent_id: super::ids::AgentId,
     query: AgentsListRunsQuery,
 }
 
@@ -829,7 +847,7 @@ impl runtime::__private::PagedRequest for AgentsListRunsRequest {
 pub struct AgentsGetRunRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    run_id: String,
+    run_id: super::ids::RunId,
 }
 
 impl AgentsGetRunRequest {
@@ -873,7 +891,7 @@ impl AgentsGetRunRequest {
 pub struct AgentsTriggerRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    agent_id: String,
+    agent_id: super::ids::AgentId,
     body: AgentsTriggerBody,
 }
 
@@ -892,7 +910,7 @@ impl AgentsTriggerRequest {
     /// The contacts to run on; omit for the agent's default targeting.
     pub fn contact_ids(
         mut self,
-        contact_ids: impl IntoIterator<Item = impl Into<String>>,
+        contact_ids: impl IntoIterator<Item = impl Into<super::ids::ContactId>>,
     ) -> Self {
         self.body.contact_ids = Some(contact_ids.into_iter().map(Into::into).collect());
         self
@@ -928,8 +946,8 @@ impl AgentsTriggerRequest {
 pub struct AgentsApproveRunActionRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    run_id: String,
-    contact_id: String,
+    run_id: super::ids::RunId,
+    contact_id: super::ids::ContactId,
     action_index: i64,
 }
 
@@ -986,8 +1004,8 @@ impl AgentsApproveRunActionRequest {
 pub struct AgentsRejectRunActionRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    run_id: String,
-    contact_id: String,
+    run_id: super::ids::RunId,
+    contact_id: super::ids::ContactId,
     action_index: i64,
 }
 
@@ -1050,7 +1068,7 @@ pub struct Agent {
         deserialize_with = "runtime::__private::ids::deserialize::<AgentAgentIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<AgentAgentIdNames, _, _>"
     )]
-    pub agent_id: String,
+    pub agent_id: super::ids::AgentId,
     /// The agent's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1070,7 +1088,7 @@ pub struct Agent {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// Which contacts the agent watches and how often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<AgentMonitoring>,
@@ -1313,10 +1331,10 @@ pub struct AgentRun {
         deserialize_with = "runtime::__private::ids::deserialize::<AgentRunRunIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<AgentRunRunIdNames, _, _>"
     )]
-    pub run_id: String,
+    pub run_id: super::ids::RunId,
     /// The agent that ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<String>,
+    pub agent_id: Option<super::ids::AgentId>,
     /// The run status. Pathbound does not document its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -1354,7 +1372,7 @@ pub struct AgentsCreateBody {
     pub capabilities: Option<Vec<AgentCapability>>,
     /// The default sender identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// Which contacts to watch and how often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<AgentMonitoring>,
@@ -1388,7 +1406,7 @@ pub struct AgentsUpdateBody {
     pub capabilities: Option<Vec<AgentCapability>>,
     /// The default sender identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// Which contacts to watch and how often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<AgentMonitoring>,
@@ -1405,5 +1423,5 @@ pub struct AgentsUpdateBody {
 pub struct AgentsTriggerBody {
     /// The contacts to run on; omit for the agent's default targeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<String>>,
+    pub contact_ids: Option<Vec<super::ids::ContactId>>,
 }

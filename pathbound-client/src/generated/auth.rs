@@ -87,7 +87,7 @@ pub struct AuthStatus {
     pub auth_type: Option<AuthType>,
     /// A short hex id of the API key (e.g. `1a2b3c4d`); not the secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_id: Option<String>,
+    pub key_id: Option<super::ids::KeyId>,
     /// The scopes the key grants, e.g. `contacts:read`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
@@ -168,7 +168,7 @@ impl<'de> serde::Deserialize<'de> for AuthType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuthUser {
     /// The user's id.
-    pub user_id: String,
+    pub user_id: super::ids::UserId,
     /// The user's email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -180,7 +180,7 @@ pub struct AuthUser {
     pub last_name: Option<String>,
     /// The tenant (workspace) the key belongs to (`tenant_…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
+    pub tenant_id: Option<super::ids::TenantId>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

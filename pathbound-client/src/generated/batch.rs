@@ -60,7 +60,7 @@ impl BatchApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn activity(
         &self,
-        contact_ids: impl IntoIterator<Item = impl Into<String>>,
+        contact_ids: impl IntoIterator<Item = impl Into<super::ids::ContactId>>,
     ) -> BatchActivityRequest {
         BatchActivityRequest {
             client: self.client.clone(),
@@ -503,7 +503,7 @@ pub struct ActivityEvent {
         deserialize_with = "runtime::__private::ids::deserialize::<ActivityEventEventIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<ActivityEventEventIdNames, _, _>"
     )]
-    pub event_id: String,
+    pub event_id: super::ids::EventId,
     /// The event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
@@ -603,7 +603,7 @@ pub struct BatchActivityBody {
     /// The contact ids (1 to 25).
     ///
     /// (1 to 25 items)
-    pub contact_ids: Vec<String>,
+    pub contact_ids: Vec<super::ids::ContactId>,
     /// Events returned per contact.
     ///
     /// (server default `5`; between 1 and 20)

@@ -324,7 +324,7 @@ pub struct Note {
         deserialize_with = "runtime::__private::ids::deserialize::<NoteNoteIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<NoteNoteIdNames, _, _>"
     )]
-    pub note_id: String,
+    pub note_id: super::ids::NoteId,
     /// The note text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,

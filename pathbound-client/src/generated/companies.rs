@@ -73,7 +73,10 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:read` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, company_id: impl Into<String>) -> CompaniesGetRequest {
+    pub fn get(
+        &self,
+        company_id: impl Into<super::ids::CompanyId>,
+    ) -> CompaniesGetRequest {
         CompaniesGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -96,7 +99,10 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn update(&self, company_id: impl Into<String>) -> CompaniesUpdateRequest {
+    pub fn update(
+        &self,
+        company_id: impl Into<super::ids::CompanyId>,
+    ) -> CompaniesUpdateRequest {
         CompaniesUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -122,7 +128,10 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn delete(&self, company_id: impl Into<String>) -> CompaniesDeleteRequest {
+    pub fn delete(
+        &self,
+        company_id: impl Into<super::ids::CompanyId>,
+    ) -> CompaniesDeleteRequest {
         CompaniesDeleteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -146,7 +155,7 @@ impl CompaniesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn list_notes(
         &self,
-        company_id: impl Into<String>,
+        company_id: impl Into<super::ids::CompanyId>,
     ) -> CompaniesListNotesRequest {
         CompaniesListNotesRequest {
             client: self.client.clone(),
@@ -172,7 +181,7 @@ impl CompaniesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
-        company_id: impl Into<String>,
+        company_id: impl Into<super::ids::CompanyId>,
         content: impl Into<String>,
     ) -> CompaniesCreateNoteRequest {
         CompaniesCreateNoteRequest {
@@ -203,8 +212,8 @@ impl CompaniesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
-        company_id: impl Into<String>,
-        note_id: impl Into<String>,
+        company_id: impl Into<super::ids::CompanyId>,
+        note_id: impl Into<super::ids::NoteId>,
         content: impl Into<String>,
     ) -> CompaniesUpdateNoteRequest {
         CompaniesUpdateNoteRequest {
@@ -234,8 +243,8 @@ impl CompaniesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
-        company_id: impl Into<String>,
-        note_id: impl Into<String>,
+        company_id: impl Into<super::ids::CompanyId>,
+        note_id: impl Into<super::ids::NoteId>,
     ) -> CompaniesDeleteNoteRequest {
         CompaniesDeleteNoteRequest {
             client: self.client.clone(),
@@ -473,7 +482,7 @@ impl runtime::__private::PagedRequest for CompaniesListRequest {
 pub struct CompaniesGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
+    company_id: super::ids::CompanyId,
 }
 
 impl CompaniesGetRequest {
@@ -517,7 +526,7 @@ impl CompaniesGetRequest {
 pub struct CompaniesUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
+    company_id: super::ids::CompanyId,
     body: CompaniesUpdateBody,
 }
 
@@ -569,7 +578,7 @@ impl CompaniesUpdateRequest {
 pub struct CompaniesDeleteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
+    company_id: super::ids::CompanyId,
 }
 
 impl CompaniesDeleteRequest {
@@ -613,7 +622,7 @@ impl CompaniesDeleteRequest {
 pub struct CompaniesListNotesRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
+    company_id: super::ids::CompanyId,
 }
 
 impl CompaniesListNotesRequest {
@@ -657,7 +666,7 @@ impl CompaniesListNotesRequest {
 pub struct CompaniesCreateNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
+    company_id: super::ids::CompanyId,
     body: CompaniesCreateNoteBody,
 }
 
@@ -703,8 +712,8 @@ impl CompaniesCreateNoteRequest {
 pub struct CompaniesUpdateNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
-    note_id: String,
+    company_id: super::ids::CompanyId,
+    note_id: super::ids::NoteId,
     body: CompaniesUpdateNoteBody,
 }
 
@@ -750,8 +759,8 @@ impl CompaniesUpdateNoteRequest {
 pub struct CompaniesDeleteNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    company_id: String,
-    note_id: String,
+    company_id: super::ids::CompanyId,
+    note_id: super::ids::NoteId,
 }
 
 impl CompaniesDeleteNoteRequest {
@@ -802,10 +811,10 @@ pub struct Company {
         deserialize_with = "runtime::__private::ids::deserialize::<CompanyCompanyIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<CompanyCompanyIdNames, _, _>"
     )]
-    pub company_id: String,
+    pub company_id: super::ids::CompanyId,
     /// The tenant the company belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
+    pub tenant_id: Option<super::ids::TenantId>,
     /// The company's properties (known keys plus any custom ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<CompanyProperties>,

@@ -100,7 +100,10 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, contact_id: impl Into<String>) -> ContactsGetRequest {
+    pub fn get(
+        &self,
+        contact_id: impl Into<super::ids::ContactId>,
+    ) -> ContactsGetRequest {
         ContactsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -124,7 +127,10 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn update(&self, contact_id: impl Into<String>) -> ContactsUpdateRequest {
+    pub fn update(
+        &self,
+        contact_id: impl Into<super::ids::ContactId>,
+    ) -> ContactsUpdateRequest {
         ContactsUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -150,7 +156,10 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn delete(&self, contact_id: impl Into<String>) -> ContactsDeleteRequest {
+    pub fn delete(
+        &self,
+        contact_id: impl Into<super::ids::ContactId>,
+    ) -> ContactsDeleteRequest {
         ContactsDeleteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -174,7 +183,7 @@ impl ContactsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn list_events(
         &self,
-        contact_id: impl Into<String>,
+        contact_id: impl Into<super::ids::ContactId>,
     ) -> ContactsListEventsRequest {
         ContactsListEventsRequest {
             client: self.client.clone(),
@@ -199,7 +208,10 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn list_notes(&self, contact_id: impl Into<String>) -> ContactsListNotesRequest {
+    pub fn list_notes(
+        &self,
+        contact_id: impl Into<super::ids::ContactId>,
+    ) -> ContactsListNotesRequest {
         ContactsListNotesRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -224,7 +236,7 @@ impl ContactsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn create_note(
         &self,
-        contact_id: impl Into<String>,
+        contact_id: impl Into<super::ids::ContactId>,
         content: impl Into<String>,
     ) -> ContactsCreateNoteRequest {
         ContactsCreateNoteRequest {
@@ -255,8 +267,8 @@ impl ContactsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn update_note(
         &self,
-        contact_id: impl Into<String>,
-        note_id: impl Into<String>,
+        contact_id: impl Into<super::ids::ContactId>,
+        note_id: impl Into<super::ids::NoteId>,
         content: impl Into<String>,
     ) -> ContactsUpdateNoteRequest {
         ContactsUpdateNoteRequest {
@@ -286,8 +298,8 @@ impl ContactsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn delete_note(
         &self,
-        contact_id: impl Into<String>,
-        note_id: impl Into<String>,
+        contact_id: impl Into<super::ids::ContactId>,
+        note_id: impl Into<super::ids::NoteId>,
     ) -> ContactsDeleteNoteRequest {
         ContactsDeleteNoteRequest {
             client: self.client.clone(),
@@ -314,7 +326,10 @@ impl ContactsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `429`: Rate limit exceeded.
-    pub fn identify(&self, external_id: impl Into<String>) -> ContactsIdentifyRequest {
+    pub fn identify(
+        &self,
+        external_id: impl Into<super::ids::ExternalId>,
+    ) -> ContactsIdentifyRequest {
         ContactsIdentifyRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -361,7 +376,7 @@ impl ContactsCreateRequest {
     }
 
     /// Associate the contact with this company (`co_…`).
-    pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
+    pub fn company_id(mut self, company_id: impl Into<super::ids::CompanyId>) -> Self {
         self.body.company_id = Some(company_id.into());
         self
     }
@@ -414,7 +429,7 @@ struct ContactsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     has_linkedin: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    company_id: Option<String>,
+    company_id: Option<super::ids::CompanyId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     created_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -524,7 +539,7 @@ impl ContactsListRequest {
     }
 
     /// Only contacts associated with this company (`co_…`).
-    pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
+    pub fn company_id(mut self, company_id: impl Into<super::ids::CompanyId>) -> Self {
         self.query.company_id = Some(company_id.into());
         self
     }
@@ -657,7 +672,7 @@ struct ContactsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     has_linkedin: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    company_id: Option<String>,
+    company_id: Option<super::ids::CompanyId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     created_after: Option<runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -745,7 +760,7 @@ impl ContactsCountRequest {
     }
 
     /// Only contacts associated with this company (`co_…`).
-    pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
+    pub fn company_id(mut self, company_id: impl Into<super::ids::CompanyId>) -> Self {
         self.query.company_id = Some(company_id.into());
         self
     }
@@ -803,7 +818,7 @@ impl ContactsCountRequest {
 pub struct ContactsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
 }
 
 impl ContactsGetRequest {
@@ -847,7 +862,7 @@ impl ContactsGetRequest {
 pub struct ContactsUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
     body: ContactsUpdateBody,
 }
 
@@ -905,7 +920,7 @@ impl ContactsUpdateRequest {
 pub struct ContactsDeleteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
 }
 
 impl ContactsDeleteRequest {
@@ -958,7 +973,7 @@ struct ContactsListEventsQuery {
 pub struct ContactsListEventsRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
     query: ContactsListEventsQuery,
 }
 
@@ -1018,7 +1033,7 @@ impl ContactsListEventsRequest {
 pub struct ContactsListNotesRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
 }
 
 impl ContactsListNotesRequest {
@@ -1062,7 +1077,7 @@ impl ContactsListNotesRequest {
 pub struct ContactsCreateNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
+    contact_id: super::ids::ContactId,
     body: ContactsCreateNoteBody,
 }
 
@@ -1108,8 +1123,8 @@ impl ContactsCreateNoteRequest {
 pub struct ContactsUpdateNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
-    note_id: String,
+    contact_id: super::ids::ContactId,
+    note_id: super::ids::NoteId,
     body: ContactsUpdateNoteBody,
 }
 
@@ -1155,8 +1170,8 @@ impl ContactsUpdateNoteRequest {
 pub struct ContactsDeleteNoteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    contact_id: String,
-    note_id: String,
+    contact_id: super::ids::ContactId,
+    note_id: super::ids::NoteId,
 }
 
 impl ContactsDeleteNoteRequest {
@@ -1216,7 +1231,10 @@ impl ContactsIdentifyRequest {
     };
 
     /// The value of the visitor's `pathbound_visitor_id` cookie.
-    pub fn anonymous_id(mut self, anonymous_id: impl Into<String>) -> Self {
+    pub fn anonymous_id(
+        mut self,
+        anonymous_id: impl Into<super::ids::AnonymousId>,
+    ) -> Self {
         self.body.anonymous_id = Some(anonymous_id.into());
         self
     }
@@ -1262,7 +1280,7 @@ pub struct Contact {
         deserialize_with = "runtime::__private::ids::deserialize::<ContactContactIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<ContactContactIdNames, _, _>"
     )]
-    pub contact_id: String,
+    pub contact_id: super::ids::ContactId,
     /// The contact's properties (known keys plus any custom ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ContactProperties>,
@@ -1273,10 +1291,10 @@ pub struct Contact {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
+    pub company_id: Option<super::ids::CompanyId>,
     /// The ids of the segments (`seg_…`) the contact belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segment_ids: Option<Vec<String>>,
+    pub segment_ids: Option<Vec<super::ids::SegmentId>>,
     /// When the contact (or its visitor) was first seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<runtime::Timestamp>,
@@ -1609,7 +1627,7 @@ pub struct IdentifyResult {
         deserialize_with = "runtime::__private::ids::deserialize_option::<IdentifyResultContactIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize_option::<IdentifyResultContactIdNames, _, _>"
     )]
-    pub contact_id: Option<String>,
+    pub contact_id: Option<super::ids::ContactId>,
     /// The created or resolved contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
@@ -1641,7 +1659,7 @@ pub struct ContactsCreateBody {
     pub visitor_id: Option<VisitorIds>,
     /// Associate the contact with this company (`co_…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
+    pub company_id: Option<super::ids::CompanyId>,
 }
 
 /// The JSON body of [`ContactsUpdateRequest`].
@@ -1673,10 +1691,10 @@ pub struct ContactsUpdateNoteBody {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsIdentifyBody {
     /// Your stable, opaque, unguessable user id (e.g. `usr_…`).
-    pub external_id: String,
+    pub external_id: super::ids::ExternalId,
     /// The value of the visitor's `pathbound_visitor_id` cookie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous_id: Option<String>,
+    pub anonymous_id: Option<super::ids::AnonymousId>,
     /// Contact properties to set, e.g. `email`, `firstname`, `lastname`, `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traits: Option<ContactProperties>,

@@ -73,7 +73,7 @@ impl EventsApi<'_> {
     /// - `403`: The key lacks the `events:read` scope.
     /// - `404`: No event with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, event_id: impl Into<String>) -> EventsGetRequest {
+    pub fn get(&self, event_id: impl Into<super::ids::EventId>) -> EventsGetRequest {
         EventsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -113,7 +113,7 @@ struct EventsListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     event_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    contact_id: Option<String>,
+    contact_id: Option<super::ids::ContactId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -183,7 +183,7 @@ impl EventsListRequest {
     }
 
     /// Only events of this contact (`ct_…`).
-    pub fn contact_id(mut self, contact_id: impl Into<String>) -> Self {
+    pub fn contact_id(mut self, contact_id: impl Into<super::ids::ContactId>) -> Self {
         self.query.contact_id = Some(contact_id.into());
         self
     }
@@ -325,7 +325,7 @@ struct EventsCountQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     event_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    contact_id: Option<String>,
+    contact_id: Option<super::ids::ContactId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -368,7 +368,7 @@ impl EventsCountRequest {
     }
 
     /// Only events of this contact (`ct_…`).
-    pub fn contact_id(mut self, contact_id: impl Into<String>) -> Self {
+    pub fn contact_id(mut self, contact_id: impl Into<super::ids::ContactId>) -> Self {
         self.query.contact_id = Some(contact_id.into());
         self
     }
@@ -440,7 +440,7 @@ impl EventsCountRequest {
 pub struct EventsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    event_id: String,
+    event_id: super::ids::EventId,
 }
 
 impl EventsGetRequest {
@@ -532,7 +532,7 @@ pub struct Event {
         deserialize_with = "runtime::__private::ids::deserialize::<EventEventIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<EventEventIdNames, _, _>"
     )]
-    pub event_id: String,
+    pub event_id: super::ids::EventId,
     /// The event name, e.g. `page_view`, `link_click` or a custom name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
@@ -552,12 +552,12 @@ pub struct Event {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub internal_contact_id: Option<String>,
+    pub internal_contact_id: Option<super::ids::ContactId>,
     /// The linked contact's id; sent by the `summary` projection.
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
+    pub contact_id: Option<super::ids::ContactId>,
     /// The linked contact (enrichment; absent with `fields=summary`).
     ///
     /// (may be `null`)
@@ -612,7 +612,7 @@ pub struct EventContact {
         deserialize_with = "runtime::__private::ids::deserialize::<EventContactContactIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<EventContactContactIdNames, _, _>"
     )]
-    pub contact_id: String,
+    pub contact_id: super::ids::ContactId,
     /// The contact's email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -645,7 +645,7 @@ pub struct EventCompany {
         deserialize_with = "runtime::__private::ids::deserialize::<EventCompanyCompanyIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<EventCompanyCompanyIdNames, _, _>"
     )]
-    pub company_id: String,
+    pub company_id: super::ids::CompanyId,
     /// The company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

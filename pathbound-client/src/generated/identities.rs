@@ -82,7 +82,10 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:read` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, identity_id: impl Into<String>) -> IdentitiesGetRequest {
+    pub fn get(
+        &self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> IdentitiesGetRequest {
         IdentitiesGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -105,7 +108,10 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn update(&self, identity_id: impl Into<String>) -> IdentitiesUpdateRequest {
+    pub fn update(
+        &self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> IdentitiesUpdateRequest {
         IdentitiesUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -132,7 +138,10 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn delete(&self, identity_id: impl Into<String>) -> IdentitiesDeleteRequest {
+    pub fn delete(
+        &self,
+        identity_id: impl Into<super::ids::IdentityId>,
+    ) -> IdentitiesDeleteRequest {
         IdentitiesDeleteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -160,7 +169,7 @@ impl IdentitiesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_login(
         &self,
-        identity_id: impl Into<String>,
+        identity_id: impl Into<super::ids::IdentityId>,
     ) -> IdentitiesLinkedinLoginRequest {
         IdentitiesLinkedinLoginRequest {
             client: self.client.clone(),
@@ -193,8 +202,8 @@ impl IdentitiesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_status(
         &self,
-        identity_id: impl Into<String>,
-        session_id: impl Into<String>,
+        identity_id: impl Into<super::ids::IdentityId>,
+        session_id: impl Into<super::ids::SessionId>,
     ) -> IdentitiesLinkedinStatusRequest {
         IdentitiesLinkedinStatusRequest {
             client: self.client.clone(),
@@ -222,8 +231,8 @@ impl IdentitiesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_submit_code(
         &self,
-        identity_id: impl Into<String>,
-        session_id: impl Into<String>,
+        identity_id: impl Into<super::ids::IdentityId>,
+        session_id: impl Into<super::ids::SessionId>,
         code: impl Into<runtime::SecretString>,
     ) -> IdentitiesLinkedinSubmitCodeRequest {
         IdentitiesLinkedinSubmitCodeRequest {
@@ -253,7 +262,7 @@ impl IdentitiesApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn linkedin_check(
         &self,
-        identity_id: impl Into<String>,
+        identity_id: impl Into<super::ids::IdentityId>,
     ) -> IdentitiesLinkedinCheckRequest {
         IdentitiesLinkedinCheckRequest {
             client: self.client.clone(),
@@ -353,7 +362,7 @@ impl IdentitiesCreateRequest {
 pub struct IdentitiesGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
+    identity_id: super::ids::IdentityId,
 }
 
 impl IdentitiesGetRequest {
@@ -397,7 +406,7 @@ impl IdentitiesGetRequest {
 pub struct IdentitiesUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
+    identity_id: super::ids::IdentityId,
     body: IdentitiesUpdateBody,
 }
 
@@ -467,7 +476,7 @@ impl IdentitiesUpdateRequest {
 pub struct IdentitiesDeleteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
+    identity_id: super::ids::IdentityId,
 }
 
 impl IdentitiesDeleteRequest {
@@ -511,7 +520,7 @@ impl IdentitiesDeleteRequest {
 pub struct IdentitiesLinkedinLoginRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
+    identity_id: super::ids::IdentityId,
     body: IdentitiesLinkedinLoginBody,
 }
 
@@ -590,8 +599,8 @@ impl IdentitiesLinkedinLoginRequest {
 pub struct IdentitiesLinkedinStatusRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
-    session_id: String,
+    identity_id: super::ids::IdentityId,
+    session_id: super::ids::SessionId,
 }
 
 impl IdentitiesLinkedinStatusRequest {
@@ -635,8 +644,8 @@ impl IdentitiesLinkedinStatusRequest {
 pub struct IdentitiesLinkedinSubmitCodeRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
-    session_id: String,
+    identity_id: super::ids::IdentityId,
+    session_id: super::ids::SessionId,
     body: IdentitiesLinkedinSubmitCodeBody,
 }
 
@@ -682,7 +691,7 @@ impl IdentitiesLinkedinSubmitCodeRequest {
 pub struct IdentitiesLinkedinCheckRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    identity_id: String,
+    identity_id: super::ids::IdentityId,
 }
 
 impl IdentitiesLinkedinCheckRequest {
@@ -732,7 +741,7 @@ pub struct Identity {
         deserialize_with = "runtime::__private::ids::deserialize::<IdentityIdentityIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<IdentityIdentityIdNames, _, _>"
     )]
-    pub identity_id: String,
+    pub identity_id: super::ids::IdentityId,
     /// First name.
     ///
     /// (wire name `firstName`)
@@ -755,7 +764,7 @@ pub struct Identity {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    pub profile_id: Option<super::ids::ProfileId>,
     /// Keys this version of the client does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -841,10 +850,10 @@ impl<'de> serde::Deserialize<'de> for LinkedinLoginStatus {
 pub struct LinkedinLoginResult {
     /// The LinkedIn profile (`li_…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    pub profile_id: Option<super::ids::ProfileId>,
     /// The login session (`sess_…`); pass it to `linkedin_status()` and `linkedin_submit_code()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<super::ids::SessionId>,
     /// The session status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedinLoginStatus>,
@@ -861,7 +870,7 @@ pub struct LinkedinLoginStarted {
     pub message: Option<String>,
     /// The identity logging in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// The new session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_result: Option<LinkedinLoginResult>,
@@ -879,7 +888,7 @@ pub struct LinkedinLoginState {
     pub message: Option<String>,
     /// The identity logging in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_id: Option<String>,
+    pub identity_id: Option<super::ids::IdentityId>,
     /// The session state.
     ///
     /// (also accepted as `result`, `session`)
@@ -913,7 +922,7 @@ pub struct LinkedinConnection {
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
+    pub profile_id: Option<super::ids::ProfileId>,
     /// A human-readable message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -67,6 +67,7 @@ pub mod segments;
 
 /// Webhooks ("Streaming" in the dashboard) push changes to your HTTPS endpoint.
 pub mod webhooks;
+pub mod ids;
 pub mod scopes;
 pub use runtime::Scope;
 

@@ -33,8 +33,8 @@ impl PublicApi<'_> {
     /// - `429`: Rate limit exceeded (30 per minute per IP, 100 per minute per tenant).
     pub fn submit_form(
         &self,
-        tenant_id: impl Into<String>,
-        form_id: impl Into<String>,
+        tenant_id: impl Into<super::ids::TenantId>,
+        form_id: impl Into<super::ids::FormId>,
     ) -> PublicSubmitFormRequest {
         PublicSubmitFormRequest {
             client: self.client.clone(),
@@ -56,8 +56,8 @@ impl PublicApi<'_> {
 pub struct PublicSubmitFormRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    tenant_id: String,
-    form_id: String,
+    tenant_id: super::ids::TenantId,
+    form_id: super::ids::FormId,
     body: PublicSubmitFormBody,
 }
 
@@ -74,7 +74,7 @@ impl PublicSubmitFormRequest {
     };
 
     /// The tracker visitor id (`vis_…`, the `pathbound_visitor_id` cookie); links the submission to the visitor's prior page views.
-    pub fn visitor_id(mut self, visitor_id: impl Into<String>) -> Self {
+    pub fn visitor_id(mut self, visitor_id: impl Into<super::ids::VisitorId>) -> Self {
         self.body.visitor_id = Some(visitor_id.into());
         self
     }
@@ -127,7 +127,7 @@ impl PublicSubmitFormRequest {
 pub struct PublicSubmitFormBody {
     /// The tracker visitor id (`vis_…`, the `pathbound_visitor_id` cookie); links the submission to the visitor's prior page views.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
+    pub visitor_id: Option<super::ids::VisitorId>,
     /// Contact properties. Must contain `email` when given; `lifecyclestage`, if set,
     /// must be one of the 9 stages. Optional here (older servers required it).
     #[serde(default, skip_serializing_if = "Option::is_none")]

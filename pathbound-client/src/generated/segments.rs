@@ -48,7 +48,10 @@ impl SegmentsApi<'_> {
     /// - `403`: The key lacks the `segments:read` scope.
     /// - `404`: No segment with this id in the tenant.
     /// - `429`: Rate limit exceeded.
-    pub fn get(&self, segment_id: impl Into<String>) -> SegmentsGetRequest {
+    pub fn get(
+        &self,
+        segment_id: impl Into<super::ids::SegmentId>,
+    ) -> SegmentsGetRequest {
         SegmentsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -74,7 +77,7 @@ impl SegmentsApi<'_> {
     /// - `429`: Rate limit exceeded.
     pub fn list_contacts(
         &self,
-        segment_id: impl Into<String>,
+        segment_id: impl Into<super::ids::SegmentId>,
     ) -> SegmentsListContactsRequest {
         SegmentsListContactsRequest {
             client: self.client.clone(),
@@ -199,7 +202,7 @@ impl runtime::__private::PagedRequest for SegmentsListRequest {
 pub struct SegmentsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    segment_id: String,
+    segment_id: super::ids::SegmentId,
 }
 
 impl SegmentsGetRequest {
@@ -252,7 +255,7 @@ struct SegmentsListContactsQuery {
 pub struct SegmentsListContactsRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    segment_id: String,
+    segment_id: super::ids::SegmentId,
     query: SegmentsListContactsQuery,
 }
 
@@ -361,7 +364,7 @@ pub struct Segment {
         deserialize_with = "runtime::__private::ids::deserialize::<SegmentSegmentIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<SegmentSegmentIdNames, _, _>"
     )]
-    pub segment_id: String,
+    pub segment_id: super::ids::SegmentId,
     /// The segment name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

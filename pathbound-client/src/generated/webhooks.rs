@@ -245,16 +245,16 @@ pub struct WebhookEventDelivery {
         deserialize_with = "runtime::__private::ids::deserialize::<WebhookEventDeliveryEventIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<WebhookEventDeliveryEventIdNames, _, _>"
     )]
-    pub event_id: String,
+    pub event_id: super::ids::EventId,
     /// The event name, e.g. `page_view` (older deliveries also send it in the `X-Pathbound-Event` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// The subscription that matched (`sub_…`); older deliveries only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<String>,
+    pub subscription_id: Option<super::ids::SubscriptionId>,
     /// The tenant the event belongs to; older deliveries only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
+    pub tenant_id: Option<super::ids::TenantId>,
     /// When the event happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<runtime::Timestamp>,
@@ -273,12 +273,12 @@ pub struct WebhookEventDelivery {
     ///
     /// (wire name `visitorId`)
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
+    pub visitor_id: Option<super::ids::VisitorId>,
     /// The linked contact's id (`ct_…`), if identified; at the top level of newer deliveries.
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub internal_contact_id: Option<String>,
+    pub internal_contact_id: Option<super::ids::ContactId>,
     /// The linked contact; at the top level of newer deliveries.
     ///
     /// (may be `null`)
@@ -323,12 +323,12 @@ pub struct WebhookEventData {
     ///
     /// (wire name `visitorId`)
     #[serde(rename = "visitorId", default, skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
+    pub visitor_id: Option<super::ids::VisitorId>,
     /// The linked contact's id (`ct_…`), if identified.
     ///
     /// (may be `null`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub internal_contact_id: Option<String>,
+    pub internal_contact_id: Option<super::ids::ContactId>,
     /// The linked contact.
     ///
     /// (may be `null`)

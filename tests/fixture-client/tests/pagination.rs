@@ -370,7 +370,7 @@ async fn drain<R: PagedRequest>(mut stream: PageStream<R>) -> Vec<fixture_client
 fn stream_ids(items: Vec<fixture_client::Result<Widget>>) -> Vec<String> {
     items
         .into_iter()
-        .map(|r| r.expect("a stream item").widget_id)
+        .map(|r| r.expect("a stream item").widget_id.into_string())
         .collect()
 }
 

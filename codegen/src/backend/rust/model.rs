@@ -9,7 +9,7 @@
 //!
 //! The emitter only turns this model into tokens; it makes no naming decisions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use pathbound_model::diagnostics::{Diagnostic, Diagnostics};
 use pathbound_model::locate::Origin;
@@ -28,6 +28,8 @@ pub struct Model {
     pub scopes: Vec<Scope>,
     /// `common` first, then one module per resource in file-name order.
     pub modules: Vec<Module>,
+    /// Every typed id the fields and parameters use (`ContactId`), sorted.
+    pub ids: Vec<String>,
     /// The main spec file (for headers).
     pub main_file: String,
 }
@@ -207,6 +209,9 @@ pub enum RustType {
     Timestamp,
     /// `runtime::SecretString`: a string hidden from `Debug`.
     Secret,
+    /// A typed id, `ids::ContactId` (`runtime::Id<ids::kind::Contact>`): a
+    /// string field or parameter named `<kind>_id`.
+    Id(String),
     /// `serde_json::Value`
     Json,
     /// `serde_json::Map<String, Value>`
@@ -237,6 +242,7 @@ impl RustType {
             RustType::Bool => "boolean".into(),
             RustType::Timestamp => "datetime".into(),
             RustType::Secret => "string (secret)".into(),
+            RustType::Id(_) => "string".into(),
             RustType::Json => "any".into(),
             RustType::JsonObject => "object".into(),
             RustType::Vec(t) => format!("{}[]", t.spec_expr(named)),
@@ -862,6 +868,18 @@ fn build_unchecked(model: &spec::Model) -> Model {
         .map(|s| (s.name.as_str(), s.module.as_str()))
         .collect();
     let defaults = DefaultTable::new(model);
+    let ids = std::cell::RefCell::new(BTreeSet::new());
+    let note_id = |ty: RustType| {
+        match &ty {
+            RustType::Id(id) => ids.borrow_mut().insert(id.clone()),
+            RustType::Vec(inner) => match &**inner {
+                RustType::Id(id) => ids.borrow_mut().insert(id.clone()),
+                _ => false,
+            },
+            _ => false,
+        };
+        ty
+    };
     let field = |f: &spec::Field, owner: Option<&str>| Field {
         wire: f.wire.clone(),
         aliases: f.aliases.clone(),
@@ -869,7 +887,10 @@ fn build_unchecked(model: &spec::Model) -> Model {
         ty: if f.secret {
             RustType::Secret
         } else {
-            resolve(&f.ty, &modules_of, owner, true)
+            note_id(typed_id(
+                &naming::field_name(f),
+                resolve(&f.ty, &modules_of, owner, true),
+            ))
         },
         required: f.required,
         nullable: f.nullable,
@@ -1056,7 +1077,23 @@ fn build_unchecked(model: &spec::Model) -> Model {
             })
             .collect(),
         modules,
+        ids: ids.into_inner().into_iter().collect(),
         main_file,
+    }
+}
+
+/// A string named `<kind>_id` becomes that kind's id type, and a list of
+/// strings named `<kind>_ids` a list of them.
+fn typed_id(rust_field: &str, ty: RustType) -> RustType {
+    let Some(id) = naming::id_type(rust_field) else {
+        return ty;
+    };
+    match ty {
+        RustType::String if !rust_field.ends_with("_ids") => RustType::Id(id),
+        RustType::Vec(inner) if *inner == RustType::String && rust_field.ends_with("_ids") => {
+            RustType::Vec(Box::new(RustType::Id(id)))
+        }
+        other => other,
     }
 }
 

@@ -27,7 +27,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Module names the generated layout uses besides the resources (`generated`
 /// is the private module a client crate mounts the generated code as, which
 /// would hide a resource module of that name).
-pub const RESERVED_MODULES: &[&str] = &["common", "scopes", "types", "runtime", "generated"];
+pub const RESERVED_MODULES: &[&str] = &["common", "scopes", "ids", "types", "runtime", "generated"];
 
 /// Methods of the generated `Client` (its own, and those of the traits it
 /// implements), which a resource accessor must not shadow. A test checks this
@@ -321,6 +321,25 @@ pub fn snake(wire: &str) -> String {
 /// name in snake_case.
 pub fn field_name(f: &pathbound_model::model::Field) -> String {
     f.rust_name.clone().unwrap_or_else(|| snake(&f.wire))
+}
+
+/// The id type of a string field or parameter named `<kind>_id` (or a list
+/// named `<kind>_ids`): `contact_id` → `ContactId`, `note_ids` → `NoteId`.
+/// The kind is the last word before `_id`, so a qualified name is the same
+/// kind of id (`internal_contact_id` → `ContactId`). `None` for other names
+/// (a bare `id` names no kind).
+pub fn id_type(rust_field: &str) -> Option<String> {
+    let field = rust_field.trim_start_matches("r#");
+    let qualified = field
+        .strip_suffix("_ids")
+        .or_else(|| field.strip_suffix("_id"))?;
+    let kind = qualified.rsplit('_').next().unwrap_or(qualified);
+    (!kind.is_empty()).then(|| format!("{}Id", variant(kind)))
+}
+
+/// The marker type of an id type: `ContactId` → `Contact`.
+pub fn id_kind(id_type: &str) -> &str {
+    id_type.strip_suffix("Id").unwrap_or(id_type)
 }
 
 /// The PascalCase form of a name (`pending_approval` → `PendingApproval`,

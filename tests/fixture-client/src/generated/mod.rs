@@ -16,6 +16,7 @@ pub mod widgets;
 
 /// Named like the runtime client's `execute` method.
 pub mod execute;
+pub mod ids;
 pub mod scopes;
 pub use runtime::Scope;
 

@@ -96,7 +96,7 @@ impl WidgetsApi<'_> {
     /// # Errors
     ///
     /// - `404`: No such widget.
-    pub fn get(&self, widget_id: impl Into<String>) -> WidgetsGetRequest {
+    pub fn get(&self, widget_id: impl Into<super::ids::WidgetId>) -> WidgetsGetRequest {
         WidgetsGetRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -111,7 +111,7 @@ impl WidgetsApi<'_> {
     /// On `200` returns the `part` of the response envelope.
     pub fn get_part(
         &self,
-        widget_id: impl Into<String>,
+        widget_id: impl Into<super::ids::WidgetId>,
         index: impl Into<i64>,
     ) -> WidgetsGetPartRequest {
         WidgetsGetPartRequest {
@@ -163,7 +163,10 @@ impl WidgetsApi<'_> {
     /// `PATCH /v2/widgets/{widget_id}` · requires scope `widgets:write`
     ///
     /// On `200` returns the `widget` of the response envelope.
-    pub fn update(&self, widget_id: impl Into<String>) -> WidgetsUpdateRequest {
+    pub fn update(
+        &self,
+        widget_id: impl Into<super::ids::WidgetId>,
+    ) -> WidgetsUpdateRequest {
         WidgetsUpdateRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -184,7 +187,7 @@ impl WidgetsApi<'_> {
     /// On `200` returns the whole response body.
     pub fn tag(
         &self,
-        widget_id: impl Into<String>,
+        widget_id: impl Into<super::ids::WidgetId>,
         tags: impl IntoIterator<Item = impl Into<String>>,
         weight: impl Into<f64>,
     ) -> WidgetsTagRequest {
@@ -205,7 +208,10 @@ impl WidgetsApi<'_> {
     /// `DELETE /v2/widgets/{widget_id}` · requires scope `widgets:destroy`
     ///
     /// On `200` returns nothing: the response body is not read.
-    pub fn delete(&self, widget_id: impl Into<String>) -> WidgetsDeleteRequest {
+    pub fn delete(
+        &self,
+        widget_id: impl Into<super::ids::WidgetId>,
+    ) -> WidgetsDeleteRequest {
         WidgetsDeleteRequest {
             client: self.client.clone(),
             options: runtime::RequestOptions::default(),
@@ -736,7 +742,7 @@ impl WidgetsCountRequest {
 pub struct WidgetsGetRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    widget_id: String,
+    widget_id: super::ids::WidgetId,
 }
 
 impl WidgetsGetRequest {
@@ -780,7 +786,7 @@ impl WidgetsGetRequest {
 pub struct WidgetsGetPartRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    widget_id: String,
+    widget_id: super::ids::WidgetId,
     index: i64,
 }
 
@@ -969,7 +975,7 @@ impl WidgetsCreateRequest {
 pub struct WidgetsUpdateRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    widget_id: String,
+    widget_id: super::ids::WidgetId,
     body: WidgetsUpdateBody,
 }
 
@@ -1051,7 +1057,7 @@ impl WidgetsUpdateRequest {
 pub struct WidgetsTagRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    widget_id: String,
+    widget_id: super::ids::WidgetId,
     body: WidgetsTagBody,
 }
 
@@ -1110,7 +1116,7 @@ impl WidgetsTagRequest {
 pub struct WidgetsDeleteRequest {
     client: runtime::Client,
     options: runtime::RequestOptions,
-    widget_id: String,
+    widget_id: super::ids::WidgetId,
 }
 
 impl WidgetsDeleteRequest {
@@ -1198,7 +1204,7 @@ pub struct Widget {
         deserialize_with = "runtime::__private::ids::deserialize::<WidgetWidgetIdNames, _, _>",
         serialize_with = "runtime::__private::ids::serialize::<WidgetWidgetIdNames, _, _>"
     )]
-    pub widget_id: String,
+    pub widget_id: super::ids::WidgetId,
     /// A field named after a Rust keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,

@@ -105,6 +105,11 @@ pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
             sources: vec![model.main_file.clone()],
             tokens: scopes(model),
         },
+        EmittedTokens {
+            path: "ids.rs".into(),
+            sources: vec![model.main_file.clone()],
+            tokens: ids(model),
+        },
     ];
     for m in &model.modules {
         files.push(EmittedTokens {
@@ -214,6 +219,7 @@ fn root(model: &Model) -> TokenStream {
         use ::pathbound_runtime as runtime;
 
         #(#mods)*
+        pub mod ids;
         pub mod scopes;
         pub use runtime::Scope;
 
@@ -305,6 +311,39 @@ fn root(model: &Model) -> TokenStream {
         #[doc = " Every generated type, for `use pathbound_client::types::*`."]
         pub mod types {
             #(#globs)*
+        }
+    }
+}
+
+/// `ids.rs`: one id type per `<kind>_id` name the spec uses.
+fn ids(model: &Model) -> TokenStream {
+    let kinds: Vec<proc_macro2::Ident> = model
+        .ids
+        .iter()
+        .map(|id| format_ident!("{}", super::naming::id_kind(id)))
+        .collect();
+    let aliases = model.ids.iter().zip(&kinds).map(|(id, kind)| {
+        let name = format_ident!("{id}");
+        let field = heck::ToSnakeCase::to_snake_case(id.as_str());
+        let doc = docs::outer(&format!("An id sent or received as `{field}`."));
+        quote!(#doc pub type #name = runtime::Id<kind::#kind>;)
+    });
+    let doc = docs::inner(
+        "Ids typed by what they identify.\n\nEvery string the API names `<kind>_id` has its own type here, a [`runtime::Id`] over a marker: a contact id cannot be passed where a note id is expected, while `\"ct_123\".into()` and `String`s still convert, and an id reads as a `&str`.",
+    );
+    quote! {
+        #doc
+        use ::pathbound_runtime as runtime;
+
+        #(#aliases)*
+
+        #[doc = " The markers that tell the id types apart (never values)."]
+        #[doc(hidden)]
+        pub mod kind {
+            #(
+                #[doc(hidden)]
+                pub enum #kinds {}
+            )*
         }
     }
 }

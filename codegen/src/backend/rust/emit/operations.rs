@@ -471,14 +471,14 @@ fn prepare_call(op: &Operation) -> TokenStream {
     let conversions = op
         .path_params
         .iter()
-        .filter(|f| f.ty != RustType::String)
+        .filter(|f| !matches!(f.ty, RustType::String | RustType::Id(_)))
         .map(|f| {
             let n = ident(&f.rust);
             quote!(let #n = self.#n.to_string();)
         });
     let args = op.path_params.iter().map(|f| {
         let n = ident(&f.rust);
-        if f.ty == RustType::String {
+        if matches!(f.ty, RustType::String | RustType::Id(_)) {
             quote!(self.#n.as_str())
         } else {
             quote!(#n.as_str())

@@ -14,6 +14,10 @@ pub fn rust_type(ty: &RustType, module: &str) -> TokenStream {
         RustType::Bool => quote!(bool),
         RustType::Timestamp => quote!(runtime::Timestamp),
         RustType::Secret => quote!(runtime::SecretString),
+        RustType::Id(name) => {
+            let n = format_ident!("{name}");
+            quote!(super::ids::#n)
+        }
         RustType::Json => quote!(serde_json::Value),
         RustType::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         RustType::Vec(t) => {
@@ -89,6 +93,10 @@ pub fn type_outside(ty: &RustType, krate: &TokenStream) -> TokenStream {
             let n = format_ident!("{name}");
             let path = quote!(#krate::types::#n);
             if *boxed { quote!(Box<#path>) } else { path }
+        }
+        RustType::Id(name) => {
+            let n = format_ident!("{name}");
+            quote!(#krate::ids::#n)
         }
         RustType::String
         | RustType::I64
