@@ -72,6 +72,17 @@ pub fn generate_dir(path: &Path, display_root: &str) -> Result<Vec<GeneratedFile
     backend::rust::generate(&model)
 }
 
+/// Like [`generate_dir`], for a client in the crate `crate_name` (as code
+/// names it, e.g. `fixture_client`), which its rustdoc examples import.
+pub fn generate_dir_as(
+    path: &Path,
+    display_root: &str,
+    crate_name: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let model = load_model(path, display_root).map_err(Error::Spec)?;
+    backend::rust::generate_crate(&model, crate_name)
+}
+
 /// Generates the Rust client from in-memory spec files.
 pub fn generate_files(files: Vec<ast::SourceFile>) -> Result<Vec<GeneratedFile>, Error> {
     let model = model_from_files(files).map_err(Error::Spec)?;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pathbound_codegen::{GeneratedFile, generate_dir};
+use pathbound_codegen::{GeneratedFile, generate_dir, generate_dir_as};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -30,7 +30,10 @@ fn every_generated_client_file_matches_its_snapshot() {
 
 #[test]
 fn every_generated_fixture_file_matches_its_snapshot() {
-    for f in generate("tests/fixtures/kitchen-sink.yaml", "tests/fixtures") {
+    let fixture = root().join("tests/fixtures/kitchen-sink.yaml");
+    let files = generate_dir_as(&fixture, "tests/fixtures", "fixture_client")
+        .unwrap_or_else(|e| panic!("the fixture must generate cleanly:\n{e}"));
+    for f in files {
         insta::assert_snapshot!(format!("fixture__{}", f.path), f.contents);
     }
 }

@@ -185,6 +185,9 @@ pub struct FieldDef {
     /// `lenient: true`: also accept the value's other common spelling (a
     /// numeric string for a number, epoch milliseconds for a date-time).
     pub lenient: bool,
+    /// `example:`: a realistic value for generated examples (a string,
+    /// number, boolean, date-time or enum value, as text).
+    pub example: Option<String>,
     /// Where it was declared.
     pub origin: Origin,
 }

@@ -41,6 +41,7 @@ const FIELD_KEYS: &[&str] = &[
     "type",
     "style",
     "lenient",
+    "example",
     "description",
     "notes",
     "required",
@@ -569,6 +570,10 @@ impl<'a> Decoder<'a> {
             );
         }
         let f = FieldDef {
+            example: e.get("example").map(|v| match v {
+                Value::Mapping(_) | Value::Sequence(_) => json_text(v),
+                _ => scalar_text(v).unwrap_or_default(),
+            }),
             wire,
             rust_name: self.string(&e, "rust_name"),
             ty: ty.clone().unwrap_or(TypeExpr::Any),
@@ -833,6 +838,31 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// A YAML value as JSON text (`example:` objects are written into code as JSON).
+fn json_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(json_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Mapping(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| {
+                    let key = scalar_text(k).unwrap_or_default();
+                    format!("{key:?}: {}", json_text(v))
+                })
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        Value::Tagged(t) => json_text(&t.value),
     }
 }
 

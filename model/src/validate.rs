@@ -191,6 +191,9 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
+            if let Some(example) = &f.example {
+                self.example(f, example);
+            }
             if f.lenient && !f.aliases.is_empty() {
                 self.error(
                     &f.origin.child("lenient"),
@@ -236,6 +239,73 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+        }
+    }
+
+    /// `example:` fits the field's type (for a list, its items' type; for an
+    /// `object` or `any`, a mapping): it is written into generated code.
+    fn example(&mut self, f: &FieldDef, example: &str) {
+        let mut ty = &f.ty;
+        while let TypeExpr::Array(inner) = ty {
+            ty = inner;
+        }
+        if example.starts_with(['{', '[']) && !matches!(ty, TypeExpr::Object | TypeExpr::Any) {
+            self.error(
+                &f.origin.child("example"),
+                format!(
+                    "`example` of `{}` must be a plain value, not a mapping or list",
+                    f.wire
+                ),
+            );
+            return;
+        }
+        let fits = match ty {
+            TypeExpr::String | TypeExpr::DateTime => Ok(()),
+            TypeExpr::Object | TypeExpr::Any if example.starts_with('{') => Ok(()),
+            TypeExpr::Integer => example
+                .parse::<i64>()
+                .map(drop)
+                .map_err(|_| "an integer".to_string()),
+            TypeExpr::Number => match example.parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(()),
+                _ => Err("a number".to_string()),
+            },
+            TypeExpr::Boolean => match example {
+                "true" | "false" => Ok(()),
+                _ => Err("`true` or `false`".to_string()),
+            },
+            TypeExpr::Named(name) => {
+                let values: Option<Vec<&str>> = self
+                    .loaded
+                    .spec
+                    .schemas
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .and_then(|s| match &s.kind {
+                        crate::ast::SchemaKind::Enum { values } => {
+                            Some(values.iter().map(|v| v.wire.as_str()).collect())
+                        }
+                        _ => None,
+                    });
+                match values {
+                    Some(values) if values.contains(&example) => Ok(()),
+                    Some(values) => Err(format!("one of the values of `{name}`: {}", values.join(", "))),
+                    None => Err("a string, number, boolean, date-time or enum value; this field's type takes none".to_string()),
+                }
+            }
+            _ => Err(
+                "a string, number, boolean, date-time or enum value; this field's type takes none"
+                    .to_string(),
+            ),
+        };
+        if let Err(expected) = fits {
+            self.error(
+                &f.origin.child("example"),
+                format!(
+                    "`example` of `{}` must be {expected}, found `{example}`",
+                    f.wire
+                ),
+            );
         }
     }
 

@@ -1,8 +1,9 @@
-//! End-to-end coverage: one test calls every operation of the generated client
-//! against `pathbound-mock`, checking each answer, and then compares the
-//! operations the mock served with the spec's full list (loaded with
-//! `pathbound_model::load_dir`). When the spec gains an operation, this test
-//! fails until a call to it is added below.
+//! End-to-end semantics: one test calls the operations of the generated client
+//! against `pathbound-mock` in a realistic order (ids from earlier answers),
+//! checks each answer, and checks that every operation it called was answered
+//! with a 2xx. That every operation of the spec is called at all is checked by
+//! `examples.rs`, from generated examples, so an endpoint added to the spec
+//! needs no edit here.
 //!
 //! A second test shows the spec-driven part of the mock: an endpoint added to
 //! the spec is routed, authenticated, validated and answered with no hand edit.
@@ -49,12 +50,14 @@ async fn every_operation_of_the_client_is_called_and_served() {
 
     let spec = spec_operations();
     let served = server.served_operations();
-    let missing: Vec<&String> = spec.difference(&served).collect();
+    let failed: Vec<&String> = spec
+        .iter()
+        .filter(|op| server.hits(op) > 0 && !served.contains(*op))
+        .filter(|op| *op != "public.submit_form") // the documented 403, checked above
+        .collect();
     assert!(
-        missing.is_empty(),
-        "these spec operations were never called successfully end to end; add a call to \
-         each in tests/tests/mock_coverage.rs (and a handler in pathbound-mock if it needs \
-         behaviour): {missing:?}"
+        failed.is_empty(),
+        "called but never answered with a 2xx: {failed:?}"
     );
     let unknown: Vec<&String> = served.difference(&spec).collect();
     assert!(

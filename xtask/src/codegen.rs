@@ -37,11 +37,15 @@ pub enum Artefacts {
 const SPEC: &str = "spec";
 const CLIENT_OUT: &str = "pathbound-client/src/generated";
 const CLI_OUT: &str = "pathbound-cli/src/generated";
+/// The example call of every operation, run against the mock by `tests/tests/examples.rs`.
+const EXAMPLES_OUT: &str = "tests/tests/generated_examples";
 const OPENAPI_OUT: &str = "docs/openapi.yaml";
 const DOCS_OUT: &str = "docs/api.md";
 /// The feature-complete fixture spec and its compiled client.
 const FIXTURE_SPEC: &str = "tests/fixtures/kitchen-sink.yaml";
 const FIXTURE_OUT: &str = "tests/fixture-client/src/generated";
+/// The fixture client's crate, which its rustdoc examples import.
+pub const FIXTURE_CRATE: &str = "fixture_client";
 
 /// One file to bring up to date.
 struct Output {
@@ -66,6 +70,18 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
             if which == Artefacts::All {
                 match pathbound_codegen::backend::rust::generate(&model) {
                     Ok(files) => add_dir(root, CLIENT_OUT, files, &mut outputs, &mut owned_dirs),
+                    Err(e) => {
+                        let _ = writeln!(errors, "{e}\n");
+                    }
+                }
+                match pathbound_codegen::backend::rust::generate_examples(&model) {
+                    Ok(file) => add_dir(
+                        root,
+                        EXAMPLES_OUT,
+                        vec![file],
+                        &mut outputs,
+                        &mut owned_dirs,
+                    ),
                     Err(e) => {
                         let _ = writeln!(errors, "{e}\n");
                     }
@@ -100,7 +116,11 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
         }
     }
     if which == Artefacts::All {
-        match pathbound_codegen::generate_dir(&root.join(FIXTURE_SPEC), "tests/fixtures") {
+        match pathbound_codegen::generate_dir_as(
+            &root.join(FIXTURE_SPEC),
+            "tests/fixtures",
+            FIXTURE_CRATE,
+        ) {
             Ok(files) => add_dir(root, FIXTURE_OUT, files, &mut outputs, &mut owned_dirs),
             Err(e) => {
                 let _ = writeln!(errors, "{e}\n");

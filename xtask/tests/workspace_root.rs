@@ -20,6 +20,7 @@ const NEEDED: &[&str] = &[
     "pathbound-client/src/generated",
     "pathbound-cli/src/generated",
     "tests/fixture-client/src/generated",
+    "tests/tests/generated_examples",
 ];
 
 const SPEC_FILE: &str = "spec/resources/health.yaml";

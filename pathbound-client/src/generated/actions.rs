@@ -30,6 +30,15 @@ impl ActionsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().create(pathbound_client::types::ActionType::EmailMessage, serde_json::json!({"to": "ada@example.com", "subject": "Hello", "body": "Glad we met at the fair."}).as_object().cloned().unwrap_or_default(), "identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         kind: impl Into<ActionType>,
@@ -68,6 +77,15 @@ impl ActionsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `actions:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.actions().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ActionsListRequest {
         ActionsListRequest {
             client: self.client.clone(),
@@ -90,6 +108,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the `actions:read` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().get("action_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, action_id: impl Into<super::ids::ActionId>) -> ActionsGetRequest {
         ActionsGetRequest {
             client: self.client.clone(),
@@ -114,6 +141,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().update("action_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         action_id: impl Into<super::ids::ActionId>,
@@ -147,6 +183,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().execute("action_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute(
         &self,
         action_id: impl Into<super::ids::ActionId>,
@@ -174,6 +219,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().cancel("action_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         action_id: impl Into<super::ids::ActionId>,
@@ -202,6 +256,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().approve("action_123", pathbound_client::types::ApprovalDecision::Approve).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve(
         &self,
         action_id: impl Into<super::ids::ActionId>,
@@ -234,6 +297,15 @@ impl ActionsApi<'_> {
     /// - `403`: The key lacks the opt-in `actions:write` scope.
     /// - `404`: No action with this id in the tenant, or no such path.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.actions().reject("action_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reject(
         &self,
         action_id: impl Into<super::ids::ActionId>,

@@ -25,6 +25,15 @@ impl AgentsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.agents().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> AgentsListRequest {
         AgentsListRequest {
             client: self.client.clone(),
@@ -47,6 +56,15 @@ impl AgentsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `agents:write` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().create("Pricing page follow-up").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, name: impl Into<String>) -> AgentsCreateRequest {
         AgentsCreateRequest {
             client: self.client.clone(),
@@ -79,6 +97,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().get("agent_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, agent_id: impl Into<super::ids::AgentId>) -> AgentsGetRequest {
         AgentsGetRequest {
             client: self.client.clone(),
@@ -103,6 +130,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:write` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().update("agent_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         agent_id: impl Into<super::ids::AgentId>,
@@ -139,6 +175,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:write` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().delete("agent_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         agent_id: impl Into<super::ids::AgentId>,
@@ -165,6 +210,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.agents().list_runs("agent_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_runs(
         &self,
         agent_id: impl Into<super::ids::AgentId>,
@@ -192,6 +246,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:read` scope.
     /// - `404`: No run with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().get_run("run_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_run(&self, run_id: impl Into<super::ids::RunId>) -> AgentsGetRunRequest {
         AgentsGetRunRequest {
             client: self.client.clone(),
@@ -216,6 +279,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:trigger` scope.
     /// - `404`: No agent with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().trigger("agent_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn trigger(
         &self,
         agent_id: impl Into<super::ids::AgentId>,
@@ -246,6 +318,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:approve` scope.
     /// - `404`: No such run, contact or proposed action.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().approve_run_action("run_123", "contact_123", 1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve_run_action(
         &self,
         run_id: impl Into<super::ids::RunId>,
@@ -276,6 +357,15 @@ impl AgentsApi<'_> {
     /// - `403`: The key lacks the `agents:approve` scope.
     /// - `404`: No such run, contact or proposed action.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.agents().reject_run_action("run_123", "contact_123", 1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reject_run_action(
         &self,
         run_id: impl Into<super::ids::RunId>,

@@ -25,6 +25,15 @@ impl AuthApi<'_> {
     ///
     /// - `401`: Missing or invalid API key, or the key's issuer has not verified their email.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.auth().status().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn status(&self) -> AuthStatusRequest {
         AuthStatusRequest {
             client: self.client.clone(),

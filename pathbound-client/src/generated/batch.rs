@@ -28,6 +28,15 @@ impl BatchApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.batch().details(pathbound_client::types::EntityType::Contacts, ["ct_123"]).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn details(
         &self,
         entity_type: impl Into<EntityType>,
@@ -58,6 +67,15 @@ impl BatchApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.batch().activity(["contact_123"]).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activity(
         &self,
         contact_ids: impl IntoIterator<Item = impl Into<super::ids::ContactId>>,
@@ -91,6 +109,15 @@ impl BatchApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the scope for this `entity`.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.batch().aggregate(pathbound_client::types::AggregateEntity::Contacts).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn aggregate(
         &self,
         entity: impl Into<AggregateEntity>,

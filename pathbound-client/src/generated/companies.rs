@@ -27,6 +27,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `409`: A company with this domain already exists.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().create("example.com").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, domain: impl Into<String>) -> CompaniesCreateRequest {
         CompaniesCreateRequest {
             client: self.client.clone(),
@@ -50,6 +59,15 @@ impl CompaniesApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `companies:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.companies().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> CompaniesListRequest {
         CompaniesListRequest {
             client: self.client.clone(),
@@ -73,6 +91,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:read` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().get("company_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -99,6 +126,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().update("company_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -128,6 +164,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().delete("company_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -153,6 +198,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:read` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().list_notes("company_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_notes(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -179,6 +233,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No company with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().create_note("company_123", "Renewal due in June.").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_note(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -210,6 +273,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().update_note("company_123", "note_123", "Renewal due in June.").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_note(
         &self,
         company_id: impl Into<super::ids::CompanyId>,
@@ -241,6 +313,15 @@ impl CompaniesApi<'_> {
     /// - `403`: The key lacks the `companies:write` scope.
     /// - `404`: No such company or note in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.companies().delete_note("company_123", "note_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         company_id: impl Into<super::ids::CompanyId>,

@@ -28,6 +28,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `409`: A contact with this email already exists.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().create("ada@example.com").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, email: impl Into<String>) -> ContactsCreateRequest {
         ContactsCreateRequest {
             client: self.client.clone(),
@@ -56,6 +65,15 @@ impl ContactsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.contacts().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ContactsListRequest {
         ContactsListRequest {
             client: self.client.clone(),
@@ -78,6 +96,15 @@ impl ContactsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().count().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count(&self) -> ContactsCountRequest {
         ContactsCountRequest {
             client: self.client.clone(),
@@ -100,6 +127,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().get("contact_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -127,6 +163,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().update("contact_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -156,6 +201,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().delete("contact_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -181,6 +235,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().list_events("contact_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_events(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -208,6 +271,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:read` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().list_notes("contact_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_notes(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -234,6 +306,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No contact with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().create_note("contact_123", "Met at the fair; follow up in May.").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_note(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -265,6 +346,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().update_note("contact_123", "note_123", "Met at the fair; follow up in May.").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_note(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -296,6 +386,15 @@ impl ContactsApi<'_> {
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `404`: No such contact or note in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().delete_note("contact_123", "note_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         contact_id: impl Into<super::ids::ContactId>,
@@ -326,6 +425,15 @@ impl ContactsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `contacts:write` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.contacts().identify("usr_8f2k1").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn identify(
         &self,
         external_id: impl Into<super::ids::ExternalId>,

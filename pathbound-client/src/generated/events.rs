@@ -28,6 +28,15 @@ impl EventsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `events:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.events().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> EventsListRequest {
         EventsListRequest {
             client: self.client.clone(),
@@ -50,6 +59,15 @@ impl EventsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `events:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.events().count().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count(&self) -> EventsCountRequest {
         EventsCountRequest {
             client: self.client.clone(),
@@ -73,6 +91,15 @@ impl EventsApi<'_> {
     /// - `403`: The key lacks the `events:read` scope.
     /// - `404`: No event with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.events().get("event_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, event_id: impl Into<super::ids::EventId>) -> EventsGetRequest {
         EventsGetRequest {
             client: self.client.clone(),
@@ -95,6 +122,15 @@ impl EventsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `events:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.events().types().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn types(&self) -> EventsTypesRequest {
         EventsTypesRequest {
             client: self.client.clone(),

@@ -22,6 +22,15 @@ impl HealthApi<'_> {
     /// # Errors
     ///
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.health().check().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check(&self) -> HealthCheckRequest {
         HealthCheckRequest {
             client: self.client.clone(),

@@ -30,6 +30,15 @@ impl IdentitiesApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> IdentitiesListRequest {
         IdentitiesListRequest {
             client: self.client.clone(),
@@ -51,6 +60,15 @@ impl IdentitiesApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().create("Ada", "Lovelace", "Account executive").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         first_name: impl Into<String>,
@@ -82,6 +100,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:read` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().get("identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -108,6 +135,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().update("identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -138,6 +174,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().delete("identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -167,6 +212,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().linkedin_login("identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn linkedin_login(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -200,6 +254,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No such identity or session.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().linkedin_status("identity_123", "session_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn linkedin_status(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -229,6 +292,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No such identity or session.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().linkedin_submit_code("identity_123", "session_123", "123456").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn linkedin_submit_code(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,
@@ -260,6 +332,15 @@ impl IdentitiesApi<'_> {
     /// - `403`: The key lacks the `identities:write` scope.
     /// - `404`: No identity with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.identities().linkedin_check("identity_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn linkedin_check(
         &self,
         identity_id: impl Into<super::ids::IdentityId>,

@@ -31,6 +31,15 @@ impl PublicApi<'_> {
     /// - `400`: Invalid body (e.g. `contact_data` without `email`, or an unknown lifecycle stage).
     /// - `403`: The Origin/Referer is not a verified domain of this tenant.
     /// - `429`: Rate limit exceeded (30 per minute per IP, 100 per minute per tenant).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.public().submit_form("tenant_123", "form_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_form(
         &self,
         tenant_id: impl Into<super::ids::TenantId>,

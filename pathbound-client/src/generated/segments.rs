@@ -25,6 +25,15 @@ impl SegmentsApi<'_> {
     /// - `401`: Missing or invalid API key.
     /// - `403`: The key lacks the `segments:read` scope.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.segments().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> SegmentsListRequest {
         SegmentsListRequest {
             client: self.client.clone(),
@@ -48,6 +57,15 @@ impl SegmentsApi<'_> {
     /// - `403`: The key lacks the `segments:read` scope.
     /// - `404`: No segment with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let response = client.segments().get("segment_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         segment_id: impl Into<super::ids::SegmentId>,
@@ -75,6 +93,15 @@ impl SegmentsApi<'_> {
     /// - `403`: The key lacks the `segments:read` scope.
     /// - `404`: No segment with this id in the tenant.
     /// - `429`: Rate limit exceeded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
+    /// let page = client.segments().list_contacts("segment_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_contacts(
         &self,
         segment_id: impl Into<super::ids::SegmentId>,

@@ -25,6 +25,28 @@ use crate::{Error, GeneratedFile};
 /// [`Error::Spec`] when a name does not work in Rust, [`Error::Emit`] on a
 /// generator bug.
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Error> {
-    let rust = model::build(model).map_err(Error::Spec)?;
+    generate_crate(model, model::DEFAULT_CRATE)
+}
+
+/// Like [`generate`], for a client in the crate `crate_name` (as code names
+/// it, `fixture_client`): the rustdoc examples import it.
+///
+/// # Errors
+///
+/// As for [`generate`].
+pub fn generate_crate(model: &Model, crate_name: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let mut rust = model::build(model).map_err(Error::Spec)?;
+    rust.crate_name = crate_name.to_string();
     emit::emit(&rust).map_err(Error::Emit)
+}
+
+/// The generated examples test support for `model`'s client: one example call
+/// per operation (see [`emit::examples`]).
+///
+/// # Errors
+///
+/// As for [`generate`].
+pub fn generate_examples(model: &Model) -> Result<GeneratedFile, Error> {
+    let rust = model::build(model).map_err(Error::Spec)?;
+    emit::examples_file(&rust).map_err(Error::Emit)
 }

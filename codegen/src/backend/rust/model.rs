@@ -30,6 +30,9 @@ pub struct Model {
     pub modules: Vec<Module>,
     /// Every typed id the fields and parameters use (`ContactId`), sorted.
     pub ids: Vec<String>,
+    /// The generated crate's name as code names it (`pathbound_client`), for
+    /// the rustdoc examples.
+    pub crate_name: String,
     /// The main spec file (for headers).
     pub main_file: String,
 }
@@ -171,6 +174,8 @@ pub struct Field {
     pub list_style: Option<spec::ListStyle>,
     /// Decoded leniently (see the spec key `lenient`).
     pub lenient: bool,
+    /// The spec's `example:` value, as text.
+    pub example: Option<String>,
 }
 
 impl Field {
@@ -903,6 +908,7 @@ fn build_unchecked(model: &spec::Model) -> Model {
         deprecated: f.deprecated.clone(),
         list_style: f.style,
         lenient: f.lenient,
+        example: f.example.clone(),
     };
     let schema = |s: &spec::Schema| Schema {
         name: s.name.clone(),
@@ -1078,9 +1084,13 @@ fn build_unchecked(model: &spec::Model) -> Model {
             .collect(),
         modules,
         ids: ids.into_inner().into_iter().collect(),
+        crate_name: DEFAULT_CRATE.to_string(),
         main_file,
     }
 }
+
+/// The crate a client is generated into unless told otherwise.
+pub const DEFAULT_CRATE: &str = "pathbound_client";
 
 /// A string named `<kind>_id` becomes that kind's id type, and a list of
 /// strings named `<kind>_ids` a list of them.

@@ -17,6 +17,15 @@ impl ExecuteApi<'_> {
     /// `POST /v2/executions` · requires scope `widgets:write`
     ///
     /// On `200` returns the `execution_id` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.execute().run().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run(&self) -> ExecuteRunRequest {
         ExecuteRunRequest {
             client: self.client.clone(),

@@ -22,6 +22,15 @@ impl WidgetsApi<'_> {
     /// # Errors
     ///
     /// - `400`: Invalid query.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let page = client.widgets().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> WidgetsListRequest {
         WidgetsListRequest {
             client: self.client.clone(),
@@ -35,6 +44,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets/by-skip` · requires scope `widgets:read`
     ///
     /// On `200` returns one page of `widgets`; `.stream()` walks every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let page = client.widgets().list_by_skip().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_skip(&self) -> WidgetsListBySkipRequest {
         WidgetsListBySkipRequest {
             client: self.client.clone(),
@@ -48,6 +66,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets/by-offset` · requires scope `widgets:read`
     ///
     /// On `200` returns one page of `widgets`; `.stream()` walks every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let page = client.widgets().list_by_offset().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_offset(&self) -> WidgetsListByOffsetRequest {
         WidgetsListByOffsetRequest {
             client: self.client.clone(),
@@ -61,6 +88,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets/search` · requires scope `widgets:read`
     ///
     /// On `200` returns the `widgets` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().search("example term").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(&self, term: impl Into<String>) -> WidgetsSearchRequest {
         WidgetsSearchRequest {
             client: self.client.clone(),
@@ -77,6 +113,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets` · requires scope `widgets:read`
     ///
     /// On `200` returns the `count` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().count().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn count(&self) -> WidgetsCountRequest {
         WidgetsCountRequest {
             client: self.client.clone(),
@@ -96,6 +141,15 @@ impl WidgetsApi<'_> {
     /// # Errors
     ///
     /// - `404`: No such widget.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().get("widget_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, widget_id: impl Into<super::ids::WidgetId>) -> WidgetsGetRequest {
         WidgetsGetRequest {
             client: self.client.clone(),
@@ -109,6 +163,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets/{widget_id}/parts/{index}` · requires scope `widgets:read`
     ///
     /// On `200` returns the `part` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().get_part("widget_123", 1).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_part(
         &self,
         widget_id: impl Into<super::ids::WidgetId>,
@@ -127,6 +190,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/widgets/stats` · any valid API key
     ///
     /// On `200` returns the whole response body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().stats().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stats(&self) -> WidgetsStatsRequest {
         WidgetsStatsRequest {
             client: self.client.clone(),
@@ -143,6 +215,15 @@ impl WidgetsApi<'_> {
     /// # Errors
     ///
     /// - `409`: A widget with this name exists.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().create("example name").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, name: impl Into<String>) -> WidgetsCreateRequest {
         WidgetsCreateRequest {
             client: self.client.clone(),
@@ -163,6 +244,15 @@ impl WidgetsApi<'_> {
     /// `PATCH /v2/widgets/{widget_id}` · requires scope `widgets:write`
     ///
     /// On `200` returns the `widget` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().update("widget_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         widget_id: impl Into<super::ids::WidgetId>,
@@ -185,6 +275,15 @@ impl WidgetsApi<'_> {
     /// `POST /v2/widgets/{widget_id}/tags` · requires scope `widgets:write`
     ///
     /// On `200` returns the whole response body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().tag("widget_123", ["example tags"], 1.0).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn tag(
         &self,
         widget_id: impl Into<super::ids::WidgetId>,
@@ -208,6 +307,15 @@ impl WidgetsApi<'_> {
     /// `DELETE /v2/widgets/{widget_id}` · requires scope `widgets:destroy`
     ///
     /// On `200` returns nothing: the response body is not read.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// client.widgets().delete("widget_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         widget_id: impl Into<super::ids::WidgetId>,
@@ -224,6 +332,15 @@ impl WidgetsApi<'_> {
     /// `GET /v2/ping` · public: no API key is sent
     ///
     /// On `200` returns the `message` of the response envelope.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
+    /// let response = client.widgets().ping().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> WidgetsPingRequest {
         WidgetsPingRequest {
             client: self.client.clone(),

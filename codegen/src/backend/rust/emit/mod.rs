@@ -6,6 +6,7 @@
 //! same model always gives byte-identical files.
 
 pub mod docs;
+pub mod examples;
 mod operations;
 mod schemas;
 mod types;
@@ -111,14 +112,63 @@ pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
             tokens: ids(model),
         },
     ];
+    let examples = examples::Examples::new(model);
     for m in &model.modules {
         files.push(EmittedTokens {
             path: format!("{}.rs", m.name),
             sources: m.sources.clone(),
-            tokens: module(m, &prefix),
+            tokens: module(m, &prefix, &examples),
         });
     }
     files
+}
+
+/// `mod.rs` of the generated examples test support: every operation with its
+/// example call (the one its rustdoc shows), for a test to run against the mock.
+pub fn examples_file(model: &Model) -> Result<GeneratedFile, EmitError> {
+    let examples = examples::Examples::new(model);
+    let krate = format_ident!("{}", model.crate_name);
+    let mut calls = Vec::new();
+    for r in model.modules.iter().filter_map(|m| m.resource.as_ref()) {
+        for op in &r.operations {
+            let Some(text) = examples.call(&r.name, op) else {
+                continue;
+            };
+            let call: syn::Expr = syn::parse_str(&text).map_err(|e| EmitError {
+                file: "examples".into(),
+                message: format!("{}: {e}", op.id),
+            })?;
+            let id = &op.id;
+            calls.push(quote! {
+                (#id, |client| Box::pin(async move { #call.send().await.map(drop) })),
+            });
+        }
+    }
+    let doc = docs::inner(
+        "Every operation of the spec with the example call its rustdoc shows, for\n`tests/tests/examples.rs` to run against the mock.",
+    );
+    let sources: Vec<String> = model
+        .modules
+        .iter()
+        .flat_map(|m| m.sources.iter().cloned())
+        .collect();
+    let tokens = quote! {
+        #doc
+        use std::future::Future;
+        use std::pin::Pin;
+
+        use #krate::Client;
+
+        #[doc = " Runs one operation from its example on a client."]
+        pub type Call = fn(Client) -> Pin<Box<dyn Future<Output = #krate::Result<()>> + Send>>;
+
+        #[doc = " Every operation with an example, in spec order: its id and its call."]
+        pub const ALL: &[(&str, Call)] = &[#(#calls)*];
+    };
+    let mut sources_sorted = sources;
+    sources_sorted.sort();
+    sources_sorted.dedup();
+    file("mod.rs", &sources_sorted, tokens)
 }
 
 fn file(path: &str, sources: &[String], tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
@@ -383,10 +433,13 @@ fn scopes(model: &Model) -> TokenStream {
     }
 }
 
-fn module(m: &Module, prefix: &str) -> TokenStream {
+fn module(m: &Module, prefix: &str, examples: &examples::Examples<'_>) -> TokenStream {
     let doc = docs::inner(m.description.as_deref().unwrap_or("Generated types."));
     let schemas = m.schemas.iter().map(|s| schemas::schema(s, &m.name));
-    let resource = m.resource.as_ref().map(|r| operations::resource(r, prefix));
+    let resource = m
+        .resource
+        .as_ref()
+        .map(|r| operations::resource(r, prefix, examples));
     let items = quote! {
         #resource
         #(#schemas)*

@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use super::super::model::{Field, Operation, Place, Resource, RustType};
 use super::super::naming::ident;
 use super::docs;
+use super::examples::Examples;
 use super::types::{field_type, rust_type, setter};
 use pathbound_model::model::ListStyle;
 use pathbound_model::wire::{Method as HttpMethod, PaginationStyle};
@@ -33,7 +34,7 @@ pub fn accessor(r: &Resource, description: Option<&str>) -> TokenStream {
 }
 
 /// The accessor struct and every request of a resource.
-pub fn resource(r: &Resource, path_prefix: &str) -> TokenStream {
+pub fn resource(r: &Resource, path_prefix: &str, examples: &Examples<'_>) -> TokenStream {
     let api = format_ident!("{}", r.api_struct);
     let api_doc = docs::outer(&format!(
         "The `{}` operations; get one with [`Client::{}`](super::Client::{}).",
@@ -42,7 +43,7 @@ pub fn resource(r: &Resource, path_prefix: &str) -> TokenStream {
     let methods = r
         .operations
         .iter()
-        .map(|op| constructor(op, &r.name, path_prefix));
+        .map(|op| constructor(op, &r.name, path_prefix, examples));
     let requests = r
         .operations
         .iter()
@@ -63,8 +64,18 @@ pub fn resource(r: &Resource, path_prefix: &str) -> TokenStream {
 }
 
 /// The accessor method that starts a request.
-fn constructor(op: &Operation, module: &str, path_prefix: &str) -> TokenStream {
-    let doc = docs::outer(&docs::operation(op, path_prefix));
+fn constructor(
+    op: &Operation,
+    module: &str,
+    path_prefix: &str,
+    examples: &Examples<'_>,
+) -> TokenStream {
+    let mut text = docs::operation(op, path_prefix);
+    if let Some(example) = examples.doc(module, op) {
+        text.push_str("\n\n");
+        text.push_str(&example);
+    }
+    let doc = docs::outer(&text);
     let name = ident(&op.method_name);
     let req = format_ident!("{}", op.request_struct);
     let args = op.arguments();
