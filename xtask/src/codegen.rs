@@ -39,6 +39,8 @@ const CLIENT_OUT: &str = "pathbound-client/src/generated";
 const CLI_OUT: &str = "pathbound-cli/src/generated";
 /// The example call of every operation, run against the mock by `tests/tests/examples.rs`.
 const EXAMPLES_OUT: &str = "tests/tests/generated_examples";
+/// The response types `pathbound-client/tests/hostile_decode.rs` decodes hostile bodies as.
+const RESPONSES_OUT: &str = "pathbound-client/tests/generated_responses";
 const OPENAPI_OUT: &str = "docs/openapi.yaml";
 const DOCS_OUT: &str = "docs/api.md";
 /// The feature-complete fixture spec and its compiled client.
@@ -78,6 +80,18 @@ pub fn run(root: &Path, mode: Mode, which: Artefacts) -> Result<(), String> {
                     Ok(file) => add_dir(
                         root,
                         EXAMPLES_OUT,
+                        vec![file],
+                        &mut outputs,
+                        &mut owned_dirs,
+                    ),
+                    Err(e) => {
+                        let _ = writeln!(errors, "{e}\n");
+                    }
+                }
+                match pathbound_codegen::backend::rust::generate_responses(&model) {
+                    Ok(file) => add_dir(
+                        root,
+                        RESPONSES_OUT,
                         vec![file],
                         &mut outputs,
                         &mut owned_dirs,

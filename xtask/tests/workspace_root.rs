@@ -21,6 +21,7 @@ const NEEDED: &[&str] = &[
     "pathbound-cli/src/generated",
     "tests/fixture-client/src/generated",
     "tests/tests/generated_examples",
+    "pathbound-client/tests/generated_responses",
 ];
 
 const SPEC_FILE: &str = "spec/resources/health.yaml";

@@ -40,6 +40,17 @@ pub fn generate_crate(model: &Model, crate_name: &str) -> Result<Vec<GeneratedFi
     emit::emit(&rust).map_err(Error::Emit)
 }
 
+/// The hostile decoding test's cases for `model`'s client (see
+/// [`emit::responses_file`]).
+///
+/// # Errors
+///
+/// As for [`generate`].
+pub fn generate_responses(model: &Model) -> Result<GeneratedFile, Error> {
+    let rust = model::build(model).map_err(Error::Spec)?;
+    emit::responses_file(&rust).map_err(Error::Emit)
+}
+
 /// The generated examples test support for `model`'s client: one example call
 /// per operation (see [`emit::examples`]).
 ///
