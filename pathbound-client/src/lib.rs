@@ -11,12 +11,23 @@
 //! // Reads PATHBOUND_API_KEY (required) and PATHBOUND_BASE_URL (optional).
 //! let client = pathbound_client::Client::from_env()?;
 //!
-//! // Or configure it explicitly:
+//! // Or configure it explicitly, with client-side scope checks for a key
+//! // that grants these scopes (constants, or names as `auth().status()` reports them):
+//! use pathbound_client::{RequestOptions, scopes};
 //! let client = pathbound_client::Client::builder()
 //!     .api_key("sk_live_...")
 //!     .timeout(std::time::Duration::from_secs(30))
+//!     .scopes([scopes::CONTACTS_READ, scopes::EVENTS_READ])
 //!     .build()?;
-//! # let _ = client;
+//!
+//! // Per request: other settings through one `.options(..)`; ids are typed.
+//! let contact = client
+//!     .contacts()
+//!     .get("ct_123")
+//!     .options(RequestOptions::new().max_retries(0))
+//!     .send()
+//!     .await?;
+//! let _events = client.contacts().list_events(&contact.contact.contact_id).send().await?;
 //! # Ok(())
 //! # }
 //! ```
