@@ -188,6 +188,8 @@ pub struct FieldDef {
     /// `example:`: a realistic value for generated examples (a string,
     /// number, boolean, date-time or enum value, as text).
     pub example: Option<String>,
+    /// The `example:` was a mapping or list, kept as JSON text.
+    pub example_is_json: bool,
     /// Where it was declared.
     pub origin: Origin,
 }

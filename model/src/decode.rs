@@ -569,11 +569,22 @@ impl<'a> Decoder<'a> {
                 format!("`default` must be a plain value, found {}", kind(v)),
             );
         }
+        let example_value = e.get("example");
+        let example_is_json = matches!(example_value, Some(Value::Mapping(_) | Value::Sequence(_)));
+        let example = match example_value {
+            Some(v @ (Value::Mapping(_) | Value::Sequence(_))) => match json_text(v) {
+                Ok(text) => Some(text),
+                Err(why) => {
+                    self.error(&e.at("example"), format!("`example` {why}"));
+                    None
+                }
+            },
+            Some(v) => scalar_text(v),
+            None => None,
+        };
         let f = FieldDef {
-            example: e.get("example").map(|v| match v {
-                Value::Mapping(_) | Value::Sequence(_) => json_text(v),
-                _ => scalar_text(v).unwrap_or_default(),
-            }),
+            example,
+            example_is_json,
             wire,
             rust_name: self.string(&e, "rust_name"),
             ty: ty.clone().unwrap_or(TypeExpr::Any),
@@ -841,29 +852,33 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-/// A YAML value as JSON text (`example:` objects are written into code as JSON).
-fn json_text(v: &Value) -> String {
-    match v {
+/// A YAML value as the text of a `serde_json::json!` argument (`example:`
+/// objects are written into code): strings as Rust literals, integers with an
+/// `i64` suffix, finite numbers only.
+fn json_text(v: &Value) -> Result<String, String> {
+    Ok(match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => format!("{i}i64"),
+            (None, Some(f)) if f.is_finite() => format!("{f:?}"),
+            _ => return Err(format!("holds a number JSON cannot write: {n}")),
+        },
         Value::String(s) => format!("{s:?}"),
         Value::Sequence(items) => {
-            let items: Vec<String> = items.iter().map(json_text).collect();
+            let items = items.iter().map(json_text).collect::<Result<Vec<_>, _>>()?;
             format!("[{}]", items.join(", "))
         }
         Value::Mapping(map) => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(k, v)| {
-                    let key = scalar_text(k).unwrap_or_default();
-                    format!("{key:?}: {}", json_text(v))
-                })
-                .collect();
+            let mut entries = Vec::new();
+            for (k, v) in map {
+                let key = scalar_text(k).ok_or("has a key that is not text")?;
+                entries.push(format!("{key:?}: {}", json_text(v)?));
+            }
             format!("{{{}}}", entries.join(", "))
         }
-        Value::Tagged(t) => json_text(&t.value),
-    }
+        Value::Tagged(t) => json_text(&t.value)?,
+    })
 }
 
 /// What kind of YAML value, for messages.

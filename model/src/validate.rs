@@ -101,7 +101,7 @@ impl<'a> Checker<'a> {
             let known = s.origin.child("known_extra");
             match &s.kind {
                 SchemaKind::Object { fields, .. } => {
-                    self.fields(fields);
+                    self.fields(fields, false);
                     for key in &s.known_extra {
                         if fields
                             .iter()
@@ -150,7 +150,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a field list: types, wire names and ranges.
-    fn fields(&mut self, fields: &[FieldDef]) {
+    fn fields(&mut self, fields: &[FieldDef], in_path: bool) {
         let mut wire_names: BTreeMap<&str, &str> = BTreeMap::new();
         for f in fields {
             self.type_ref(&f.ty, &f.origin.child("type"));
@@ -192,7 +192,7 @@ impl<'a> Checker<'a> {
                 );
             }
             if let Some(example) = &f.example {
-                self.example(f, example);
+                self.example(f, example, in_path);
             }
             if f.lenient && !f.aliases.is_empty() {
                 self.error(
@@ -244,31 +244,60 @@ impl<'a> Checker<'a> {
 
     /// `example:` fits the field's type (for a list, its items' type; for an
     /// `object` or `any`, a mapping): it is written into generated code.
-    fn example(&mut self, f: &FieldDef, example: &str) {
+    fn example(&mut self, f: &FieldDef, example: &str, in_path: bool) {
         let mut ty = &f.ty;
         while let TypeExpr::Array(inner) = ty {
             ty = inner;
         }
-        if example.starts_with(['{', '[']) && !matches!(ty, TypeExpr::Object | TypeExpr::Any) {
-            self.error(
-                &f.origin.child("example"),
-                format!(
-                    "`example` of `{}` must be a plain value, not a mapping or list",
-                    f.wire
-                ),
-            );
+        let problem = if f.secret {
+            Some(
+                "a secret field takes no `example` (it would be published in the docs)".to_string(),
+            )
+        } else if f.example_is_json && !matches!(ty, TypeExpr::Object | TypeExpr::Any) {
+            Some(format!(
+                "`example` of `{}` must be a plain value, not a mapping or list",
+                f.wire
+            ))
+        } else if in_path && matches!(example, "" | "." | "..") {
+            Some(format!(
+                "`example` of path parameter `{}` cannot be empty, `.` or `..`",
+                f.wire
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            self.error(&f.origin.child("example"), problem);
             return;
         }
+        let in_range =
+            |n: f64| f.min.is_none_or(|min| n >= min) && f.max.is_none_or(|max| n <= max);
         let fits = match ty {
-            TypeExpr::String | TypeExpr::DateTime => Ok(()),
-            TypeExpr::Object | TypeExpr::Any if example.starts_with('{') => Ok(()),
-            TypeExpr::Integer => example
-                .parse::<i64>()
-                .map(drop)
-                .map_err(|_| "an integer".to_string()),
+            TypeExpr::String => Ok(()),
+            TypeExpr::DateTime => {
+                let b = example.as_bytes();
+                let shaped = b.len() >= 20
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && matches!(b[10], b'T' | b't')
+                    && b[13] == b':'
+                    && b[16] == b':'
+                    && (example.ends_with(['Z', 'z']) || example[19..].contains(['+', '-']));
+                if shaped {
+                    Ok(())
+                } else {
+                    Err("an RFC 3339 date-time such as `2026-04-29T12:00:00.000Z`".to_string())
+                }
+            }
+            TypeExpr::Object | TypeExpr::Any if f.example_is_json => Ok(()),
+            TypeExpr::Object | TypeExpr::Any => Err("a mapping".to_string()),
+            TypeExpr::Integer => match example.parse::<i64>() {
+                Ok(n) if in_range(n as f64) => Ok(()),
+                _ => Err("an integer within the field's `min`/`max`".to_string()),
+            },
             TypeExpr::Number => match example.parse::<f64>() {
-                Ok(n) if n.is_finite() => Ok(()),
-                _ => Err("a number".to_string()),
+                Ok(n) if n.is_finite() && in_range(n) => Ok(()),
+                _ => Err("a number within the field's `min`/`max`".to_string()),
             },
             TypeExpr::Boolean => match example {
                 "true" | "false" => Ok(()),
@@ -652,8 +681,8 @@ impl<'a> Checker<'a> {
             self.scope_by(ep, by);
         }
         // Parameters: every argument and builder method must be distinct.
-        self.fields(&ep.path_params);
-        self.fields(&ep.query);
+        self.fields(&ep.path_params, true);
+        self.fields(&ep.query, false);
         for f in &ep.query {
             match &f.ty {
                 TypeExpr::Array(item) => {
@@ -715,7 +744,7 @@ impl<'a> Checker<'a> {
             }
         }
         match &ep.body {
-            Some(BodyDef::Inline(fields, _)) => self.fields(fields),
+            Some(BodyDef::Inline(fields, _)) => self.fields(fields, false),
             Some(BodyDef::Named(ty, origin)) => {
                 self.type_ref(ty, origin);
                 let schema = ty

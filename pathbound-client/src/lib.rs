@@ -60,8 +60,8 @@ pub use runtime::{
     Error, Page, PageInfo, PageStream, RequestOptions, Result, Timestamp, WithResponse,
 };
 
-/// An enum value this version does not know is read with `as_str()`, never
-/// built or matched by name: user code cannot construct the hidden variant...
+/// An enum value this version does not know is read with `as_str()`, not
+/// built or matched by name: `UnknownValue` has no public constructor...
 ///
 /// ```compile_fail
 /// use pathbound_client::types::LifecycleStage;

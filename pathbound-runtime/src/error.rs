@@ -317,10 +317,14 @@ impl fmt::Display for ApiError {
                  must be verified first"
             )?,
             // The server's message often names the scope itself; then it is not repeated.
-            (403, Some(scope)) if !self.message.contains(scope) => write!(
-                f,
-                "`{method} {path}` needs scope {scope}, which this key lacks: 403 {reason}"
-            )?,
+            (403, Some(scope))
+                if !names_scope(&for_display(&self.message, DISPLAY_LIMIT), scope) =>
+            {
+                write!(
+                    f,
+                    "`{method} {path}` needs scope {scope}, which this key lacks: 403 {reason}"
+                )?
+            }
             (429, _) => {
                 write!(f, "`{method} {path}` was rate limited (429 {reason})")?;
                 if let Some(wait) = self.retry_after {
@@ -334,6 +338,20 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Whether `text` names `scope` as a whole word (`contacts:read`, not
+/// `contacts:read_all`).
+fn names_scope(text: &str, scope: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | ':' | '-');
+    text.match_indices(scope).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_none_or(|c| !word(c));
+        let after = text[at + scope.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !word(c));
+        before && after
+    })
+}
 
 /// The parts of the wire format's error envelope (`pathbound_wire::ERROR_ENVELOPE`)
 /// we read: the message, the details and the email-verification flag.
@@ -709,6 +727,13 @@ mod tests {
              Forbidden: Insufficient scope"
         );
         assert_eq!(text.matches("contacts:write").count(), 1);
+        // A longer scope in the server's words is not this one: still named.
+        let longer = api(&CREATE, 403, r#"{"error":"missing contacts:write_all"}"#);
+        assert!(
+            longer
+                .to_string()
+                .starts_with("`POST /v1/contacts` needs scope contacts:write,")
+        );
         // A server message that names the scope itself is not repeated.
         let named = api(&CREATE, 403, r#"{"error":"missing scope contacts:write"}"#);
         assert_eq!(

@@ -4,7 +4,8 @@ use std::fmt;
 
 /// The text of an enum value this version of the client does not know: what
 /// the server sent, readable with [`as_str`](UnknownValue::as_str) and sent
-/// back unchanged, but not something your code can build or match on.
+/// back unchanged. It has no public constructor, and the hidden variant that
+/// holds it is deprecated: your code is not meant to build it or match on it.
 ///
 /// Every generated enum is open: the API may add values, and a value this
 /// version does not know decodes into a hidden variant holding an

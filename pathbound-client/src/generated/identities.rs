@@ -297,7 +297,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().linkedin_submit_code("identity_123", "session_123", "123456").send().await?;
+    /// let response = client.identities().linkedin_submit_code("identity_123", "session_123", "example-secret").send().await?;
     /// # Ok(())
     /// # }
     /// ```

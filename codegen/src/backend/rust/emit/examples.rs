@@ -65,16 +65,25 @@ impl<'a> Examples<'a> {
         let example = f.example.as_deref();
         let text = |default: String| format!("{:?}", example.map_or(default, str::to_owned));
         Some(match ty {
-            RustType::String | RustType::Secret => text(default_text(&f.wire)),
+            RustType::String => text(default_text(&f.wire)),
+            // Never a real-looking secret in published docs.
+            RustType::Secret => format!("{:?}", "example-secret"),
             RustType::Id(id) => text(format!(
                 "{}_123",
                 heck::ToSnakeCase::to_snake_case(naming::id_kind(id))
             )),
             RustType::Timestamp => text("2026-04-29T12:00:00.000Z".into()),
-            RustType::I64 => example.map_or_else(
-                || format!("{}", f.min.map_or(1, |m| m.max(1.0) as i64)),
-                str::to_owned,
-            ),
+            RustType::I64 => {
+                let n = example
+                    .and_then(|e| e.parse::<i64>().ok())
+                    .unwrap_or_else(|| f.min.map_or(1, |m| m.max(1.0) as i64));
+                // A bare literal is an `i32` where the setter takes `impl Into<i64>`.
+                if i32::try_from(n).is_ok() {
+                    n.to_string()
+                } else {
+                    format!("{n}i64")
+                }
+            }
             RustType::F64 => format!(
                 "{:?}",
                 example.and_then(|e| e.parse::<f64>().ok()).unwrap_or(1.0)
@@ -87,6 +96,8 @@ impl<'a> Examples<'a> {
                 }
                 None => "serde_json::Map::new()".into(),
             },
+            // An array converts into one level of `Vec` only.
+            RustType::Vec(inner) if matches!(**inner, RustType::Vec(_)) => return None,
             RustType::Vec(inner) => format!("[{}]", self.value(f, inner)?),
             RustType::Map(_) => "std::collections::BTreeMap::new()".into(),
             RustType::Named { name, .. } => {

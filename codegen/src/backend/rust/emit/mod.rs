@@ -129,9 +129,11 @@ pub fn examples_file(model: &Model) -> Result<GeneratedFile, EmitError> {
     let examples = examples::Examples::new(model);
     let krate = format_ident!("{}", model.crate_name);
     let mut calls = Vec::new();
+    let mut without = Vec::new();
     for r in model.modules.iter().filter_map(|m| m.resource.as_ref()) {
         for op in &r.operations {
             let Some(text) = examples.call(&r.name, op) else {
+                without.push(op.id.clone());
                 continue;
             };
             let call: syn::Expr = syn::parse_str(&text).map_err(|e| EmitError {
@@ -164,6 +166,9 @@ pub fn examples_file(model: &Model) -> Result<GeneratedFile, EmitError> {
 
         #[doc = " Every operation with an example, in spec order: its id and its call."]
         pub const ALL: &[(&str, Call)] = &[#(#calls)*];
+
+        #[doc = " Operations with an argument the generator cannot make an example of (a union, an object without defaults, a list of lists): not run."]
+        pub const WITHOUT_EXAMPLE: &[&str] = &[#(#without),*];
     };
     let mut sources_sorted = sources;
     sources_sorted.sort();
