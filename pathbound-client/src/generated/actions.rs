@@ -35,7 +35,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().create(pathbound_client::types::ActionType::EmailMessage, serde_json::json!({"to": "ada@example.com", "subject": "Hello", "body": "Glad we met at the fair."}).as_object().cloned().unwrap_or_default(), "identity_123").send().await?;
+    /// let created_action = client.actions().create(pathbound_client::types::ActionType::EmailMessage, serde_json::json!({"to": "ada@example.com", "subject": "Hello", "body": "Glad we met at the fair."}).as_object().cloned().unwrap_or_default(), "identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -113,7 +113,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().get("action_123").send().await?;
+    /// let action = client.actions().get("action_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -146,7 +146,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().update("action_123").send().await?;
+    /// let action = client.actions().update("action_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -188,7 +188,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().execute("action_123").send().await?;
+    /// let message = client.actions().execute("action_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -224,7 +224,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().cancel("action_123").send().await?;
+    /// let message = client.actions().cancel("action_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -261,7 +261,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().approve("action_123", pathbound_client::types::ApprovalDecision::Approve).send().await?;
+    /// let message = client.actions().approve("action_123", pathbound_client::types::ApprovalDecision::Approve).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -302,7 +302,7 @@ impl ActionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.actions().reject("action_123").send().await?;
+    /// let message = client.actions().reject("action_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```

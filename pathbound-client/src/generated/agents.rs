@@ -61,7 +61,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().create("Pricing page follow-up").send().await?;
+    /// let agent = client.agents().create("Pricing page follow-up").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -102,7 +102,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().get("agent_123").send().await?;
+    /// let agent = client.agents().get("agent_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -135,7 +135,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().update("agent_123").send().await?;
+    /// let agent = client.agents().update("agent_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -180,7 +180,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().delete("agent_123").send().await?;
+    /// let message = client.agents().delete("agent_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -251,7 +251,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().get_run("run_123").send().await?;
+    /// let run = client.agents().get_run("run_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -284,7 +284,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().trigger("agent_123").send().await?;
+    /// let job_id = client.agents().trigger("agent_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -323,7 +323,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().approve_run_action("run_123", "contact_123", 1).send().await?;
+    /// let message = client.agents().approve_run_action("run_123", "contact_123", 1).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -362,7 +362,7 @@ impl AgentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.agents().reject_run_action("run_123", "contact_123", 1).send().await?;
+    /// let message = client.agents().reject_run_action("run_123", "contact_123", 1).send().await?;
     /// # Ok(())
     /// # }
     /// ```

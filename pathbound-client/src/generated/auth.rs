@@ -30,7 +30,7 @@ impl AuthApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.auth().status().send().await?;
+    /// let auth_status = client.auth().status().send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -33,7 +33,7 @@ impl BatchApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.batch().details(pathbound_client::types::EntityType::Contacts, ["ct_123"]).send().await?;
+    /// let batch_details = client.batch().details(pathbound_client::types::EntityType::Contacts, ["ct_123"]).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -72,7 +72,7 @@ impl BatchApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.batch().activity(["contact_123"]).send().await?;
+    /// let batch_activity = client.batch().activity(["contact_123"]).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -114,7 +114,7 @@ impl BatchApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.batch().aggregate(pathbound_client::types::AggregateEntity::Contacts).send().await?;
+    /// let aggregate_result = client.batch().aggregate(pathbound_client::types::AggregateEntity::Contacts).send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -32,7 +32,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().create("example.com").send().await?;
+    /// let company = client.companies().create("example.com").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -96,7 +96,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().get("company_123").send().await?;
+    /// let company_details = client.companies().get("company_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -131,7 +131,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().update("company_123").send().await?;
+    /// let company = client.companies().update("company_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -169,7 +169,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().delete("company_123").send().await?;
+    /// let message = client.companies().delete("company_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -203,7 +203,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().list_notes("company_123").send().await?;
+    /// let notes = client.companies().list_notes("company_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -238,7 +238,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().create_note("company_123", "Renewal due in June.").send().await?;
+    /// let note = client.companies().create_note("company_123", "Renewal due in June.").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -278,7 +278,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().update_note("company_123", "note_123", "Renewal due in June.").send().await?;
+    /// let note = client.companies().update_note("company_123", "note_123", "Renewal due in June.").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -318,7 +318,7 @@ impl CompaniesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.companies().delete_note("company_123", "note_123").send().await?;
+    /// let message = client.companies().delete_note("company_123", "note_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```

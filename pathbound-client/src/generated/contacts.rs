@@ -33,7 +33,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().create("ada@example.com").send().await?;
+    /// let contact = client.contacts().create("ada@example.com").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -101,7 +101,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().count().send().await?;
+    /// let count = client.contacts().count().send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -132,7 +132,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().get("contact_123").send().await?;
+    /// let contact_details = client.contacts().get("contact_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -168,7 +168,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().update("contact_123").send().await?;
+    /// let contact = client.contacts().update("contact_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -206,7 +206,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().delete("contact_123").send().await?;
+    /// let message = client.contacts().delete("contact_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -240,7 +240,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().list_events("contact_123").send().await?;
+    /// let events = client.contacts().list_events("contact_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -276,7 +276,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().list_notes("contact_123").send().await?;
+    /// let notes = client.contacts().list_notes("contact_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -311,7 +311,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().create_note("contact_123", "Met at the fair; follow up in May.").send().await?;
+    /// let note = client.contacts().create_note("contact_123", "Met at the fair; follow up in May.").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -351,7 +351,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().update_note("contact_123", "note_123", "Met at the fair; follow up in May.").send().await?;
+    /// let note = client.contacts().update_note("contact_123", "note_123", "Met at the fair; follow up in May.").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -391,7 +391,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().delete_note("contact_123", "note_123").send().await?;
+    /// let message = client.contacts().delete_note("contact_123", "note_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -430,7 +430,7 @@ impl ContactsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.contacts().identify("usr_8f2k1").send().await?;
+    /// let identify_result = client.contacts().identify("usr_8f2k1").send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -64,7 +64,7 @@ impl EventsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.events().count().send().await?;
+    /// let count = client.events().count().send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -96,7 +96,7 @@ impl EventsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.events().get("event_123").send().await?;
+    /// let event = client.events().get("event_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -127,7 +127,7 @@ impl EventsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.events().types().send().await?;
+    /// let event_types = client.events().types().send().await?;
     /// # Ok(())
     /// # }
     /// ```

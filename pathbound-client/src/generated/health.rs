@@ -27,7 +27,7 @@ impl HealthApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.health().check().send().await?;
+    /// let health_status = client.health().check().send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -35,7 +35,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().list().send().await?;
+    /// let identities = client.identities().list().send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -65,7 +65,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().create("Ada", "Lovelace", "Account executive").send().await?;
+    /// let identity = client.identities().create("Ada", "Lovelace", "Account executive").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -105,7 +105,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().get("identity_123").send().await?;
+    /// let identity = client.identities().get("identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -140,7 +140,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().update("identity_123").send().await?;
+    /// let identity = client.identities().update("identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -179,7 +179,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().delete("identity_123").send().await?;
+    /// let message = client.identities().delete("identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -217,7 +217,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().linkedin_login("identity_123").send().await?;
+    /// let linkedin_login_started = client.identities().linkedin_login("identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -259,7 +259,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().linkedin_status("identity_123", "session_123").send().await?;
+    /// let linkedin_login_state = client.identities().linkedin_status("identity_123", "session_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -297,7 +297,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().linkedin_submit_code("identity_123", "session_123", "example-secret").send().await?;
+    /// let linkedin_login_state = client.identities().linkedin_submit_code("identity_123", "session_123", "example-secret").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -337,7 +337,7 @@ impl IdentitiesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.identities().linkedin_check("identity_123").send().await?;
+    /// let linkedin_connection = client.identities().linkedin_check("identity_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```

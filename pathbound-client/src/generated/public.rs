@@ -36,7 +36,7 @@ impl PublicApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.public().submit_form("tenant_123", "form_123").send().await?;
+    /// let message = client.public().submit_form("tenant_123", "form_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```

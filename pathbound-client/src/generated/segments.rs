@@ -62,7 +62,7 @@ impl SegmentsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &pathbound_client::Client) -> pathbound_client::Result<()> {
-    /// let response = client.segments().get("segment_123").send().await?;
+    /// let segment = client.segments().get("segment_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -22,7 +22,7 @@ impl ExecuteApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.execute().run().send().await?;
+    /// let execution_id = client.execute().run().send().await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -93,7 +93,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().search("example term").send().await?;
+    /// let widgets = client.widgets().search("example term").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -118,7 +118,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().count().send().await?;
+    /// let count = client.widgets().count().send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -146,7 +146,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().get("widget_123").send().await?;
+    /// let widget = client.widgets().get("widget_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -168,7 +168,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().get_part("widget_123", 1).send().await?;
+    /// let part = client.widgets().get_part("widget_123", 1).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -195,7 +195,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().stats().send().await?;
+    /// let widget_stats = client.widgets().stats().send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -220,7 +220,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().create("example name").send().await?;
+    /// let widget = client.widgets().create("example name").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -249,7 +249,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().update("widget_123").send().await?;
+    /// let widget = client.widgets().update("widget_123").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -337,7 +337,7 @@ impl WidgetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_client::Client) -> fixture_client::Result<()> {
-    /// let response = client.widgets().ping().send().await?;
+    /// let message = client.widgets().ping().send().await?;
     /// # Ok(())
     /// # }
     /// ```

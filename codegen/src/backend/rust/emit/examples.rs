@@ -50,10 +50,20 @@ impl<'a> Examples<'a> {
     pub fn doc(&self, resource: &str, op: &Operation) -> Option<String> {
         let call = self.call(resource, op)?;
         let krate = self.krate;
-        let binding = match (&op.pagination, &op.response.ty) {
-            (Some(_), _) => "let page = ",
-            (None, Some(_)) => "let response = ",
-            (None, None) => "",
+        // Named after what comes back: `page`, the envelope key, or the type.
+        let name = match (&op.pagination, &op.response.key, &op.response.ty) {
+            (Some(_), _, _) => Some("page".to_string()),
+            (None, Some(key), Some(_)) => Some(naming::snake(key)),
+            (None, None, Some(RustType::Named { name, .. })) => Some(naming::snake(name)),
+            (None, None, Some(_)) => Some("response".to_string()),
+            (None, _, None) => None,
+        };
+        let binding = match name {
+            Some(name) if !naming::is_keyword(&name) && !name.is_empty() => {
+                format!("let {name} = ")
+            }
+            Some(_) => "let response = ".to_string(),
+            None => String::new(),
         };
         Some(format!(
             "# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> {krate}::Result<()> {{\n{binding}{call}.send().await?;\n# Ok(())\n# }}\n```"
