@@ -31,7 +31,6 @@ use std::sync::OnceLock;
 
 use pathbound_client::runtime::__private::{Call, Response};
 use pathbound_client::runtime::{Operation, PaginationStyle, RequestOptions};
-use pathbound_client::types::*;
 use pathbound_client::{Error, Page};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -177,7 +176,13 @@ fn balanced(text: &str, open: char, close: char) -> &str {
 /// Drops whitespace and `crate::runtime::` / `super::<module>::` paths.
 fn normalize(signature: &str) -> String {
     let mut flat: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
+    // Generated code names types `super::module::T` and `runtime::T`; the
+    // generated cases name them through the client crate.
     flat = flat
+        .replace("pathbound_client::types::", "")
+        .replace("pathbound_client::ids::", "")
+        .replace("pathbound_client::runtime::", "")
+        .replace("pathbound_client::", "")
         .replace("crate::runtime::", "")
         .replace("runtime::", "");
     while let Some(at) = flat.find("super::") {

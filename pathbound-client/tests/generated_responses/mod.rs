@@ -3,46 +3,70 @@
 
 //! Every type a `send()` of the generated client returns, with the envelope its
 //! operation decodes, for `hostile_decode.rs` to test with hostile bodies.
-#![allow(unused_imports)]
 use super::*;
-use pathbound_client::ids::*;
 
-seed_from_default!(CreatedAction, Action, Message, Agent, AgentRun, String, AuthStatus, BatchDetails, BatchActivity, AggregateResult, Company, CompanyDetails, Note, Contact, i64, ContactDetails, Event, IdentifyResult, EventTypes, HealthStatus, Identity, LinkedinLoginStarted, LinkedinLoginState, LinkedinConnection, Segment);
+seed_from_default!(
+    pathbound_client::types::CreatedAction,
+    pathbound_client::types::Action,
+    pathbound_client::types::Message,
+    pathbound_client::types::Agent,
+    pathbound_client::types::AgentRun,
+    String,
+    pathbound_client::types::AuthStatus,
+    pathbound_client::types::BatchDetails,
+    pathbound_client::types::BatchActivity,
+    pathbound_client::types::AggregateResult,
+    pathbound_client::types::Company,
+    pathbound_client::types::CompanyDetails,
+    pathbound_client::types::Note,
+    pathbound_client::types::Contact,
+    i64,
+    pathbound_client::types::ContactDetails,
+    pathbound_client::types::Event,
+    pathbound_client::types::IdentifyResult,
+    pathbound_client::types::EventTypes,
+    pathbound_client::types::HealthStatus,
+    pathbound_client::types::Identity,
+    pathbound_client::types::LinkedinLoginStarted,
+    pathbound_client::types::LinkedinLoginState,
+    pathbound_client::types::LinkedinConnection,
+    pathbound_client::types::Segment,
+);
 
 every_response_type! {
-    whole_created_action: CreatedAction = decode();
-    page_actions: Page<Action> = decode_page("actions", PaginationStyle::Skip);
-    key_action: Action = decode_key("action");
-    whole_message: Message = decode();
-    page_agents: Page<Agent> = decode_page("agents", PaginationStyle::Offset);
-    key_agent: Agent = decode_key("agent");
-    page_runs: Page<AgentRun> = decode_page("runs", PaginationStyle::Offset);
-    key_run: AgentRun = decode_key("run");
+    whole_created_action: pathbound_client::types::CreatedAction = decode();
+    page_actions: pathbound_client::Page<pathbound_client::types::Action> = decode_page("actions", pathbound_client::runtime::PaginationStyle::Skip);
+    key_action: pathbound_client::types::Action = decode_key("action");
+    whole_message: pathbound_client::types::Message = decode();
+    page_agents: pathbound_client::Page<pathbound_client::types::Agent> = decode_page("agents", pathbound_client::runtime::PaginationStyle::Offset);
+    key_agent: pathbound_client::types::Agent = decode_key("agent");
+    page_runs: pathbound_client::Page<pathbound_client::types::AgentRun> = decode_page("runs", pathbound_client::runtime::PaginationStyle::Offset);
+    key_run: pathbound_client::types::AgentRun = decode_key("run");
     key_job_id: String = decode_key("job_id");
-    whole_auth_status: AuthStatus = decode();
-    whole_batch_details: BatchDetails = decode();
-    whole_batch_activity: BatchActivity = decode();
-    whole_aggregate_result: AggregateResult = decode();
-    key_company: Company = decode_key("company");
-    page_companies: Page<Company> = decode_page("companies", PaginationStyle::Page);
-    whole_company_details: CompanyDetails = decode();
-    key_notes: Vec<Note> = decode_key("notes");
-    key_note: Note = decode_key("note");
-    key_contact: Contact = decode_key("contact");
-    page_contacts: Page<Contact> = decode_page("contacts", PaginationStyle::Page);
+    whole_auth_status: pathbound_client::types::AuthStatus = decode();
+    whole_batch_details: pathbound_client::types::BatchDetails = decode();
+    whole_batch_activity: pathbound_client::types::BatchActivity = decode();
+    whole_aggregate_result: pathbound_client::types::AggregateResult = decode();
+    key_company: pathbound_client::types::Company = decode_key("company");
+    page_companies: pathbound_client::Page<pathbound_client::types::Company> = decode_page("companies", pathbound_client::runtime::PaginationStyle::Page);
+    whole_company_details: pathbound_client::types::CompanyDetails = decode();
+    key_notes: Vec<pathbound_client::types::Note> = decode_key("notes");
+    key_note: pathbound_client::types::Note = decode_key("note");
+    key_contact: pathbound_client::types::Contact = decode_key("contact");
+    page_contacts: pathbound_client::Page<pathbound_client::types::Contact> = decode_page("contacts", pathbound_client::runtime::PaginationStyle::Page);
     key_count: i64 = decode_key("count");
-    whole_contact_details: ContactDetails = decode();
-    key_events: Vec<Event> = decode_key("events");
-    whole_identify_result: IdentifyResult = decode();
-    page_events: Page<Event> = decode_page("events", PaginationStyle::Page);
-    key_event: Event = decode_key("event");
-    whole_event_types: EventTypes = decode();
-    whole_health_status: HealthStatus = decode();
-    key_identities: Vec<Identity> = decode_key("identities");
-    key_identity: Identity = decode_key("identity");
-    whole_linkedin_login_started: LinkedinLoginStarted = decode();
-    whole_linkedin_login_state: LinkedinLoginState = decode();
-    whole_linkedin_connection: LinkedinConnection = decode();
-    page_segments: Page<Segment> = decode_page("segments", PaginationStyle::Page);
-    key_segment: Segment = decode_key("segment");
+    whole_contact_details: pathbound_client::types::ContactDetails = decode();
+    key_events: Vec<pathbound_client::types::Event> = decode_key("events");
+    whole_identify_result: pathbound_client::types::IdentifyResult = decode();
+    page_events: pathbound_client::Page<pathbound_client::types::Event> = decode_page("events", pathbound_client::runtime::PaginationStyle::Page);
+    key_event: pathbound_client::types::Event = decode_key("event");
+    whole_event_types: pathbound_client::types::EventTypes = decode();
+    whole_health_status: pathbound_client::types::HealthStatus = decode();
+    key_identities: Vec<pathbound_client::types::Identity> = decode_key("identities");
+    key_identity: pathbound_client::types::Identity = decode_key("identity");
+    whole_linkedin_login_started: pathbound_client::types::LinkedinLoginStarted = decode();
+    whole_linkedin_login_state: pathbound_client::types::LinkedinLoginState = decode();
+    whole_linkedin_connection: pathbound_client::types::LinkedinConnection = decode();
+    page_segments: pathbound_client::Page<pathbound_client::types::Segment> = decode_page("segments", pathbound_client::runtime::PaginationStyle::Page);
+    key_segment: pathbound_client::types::Segment = decode_key("segment");
 }

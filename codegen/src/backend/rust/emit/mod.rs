@@ -86,15 +86,7 @@ impl EmittedTokens {
 /// The tokens of every file for `model`, in the order of [`emit`], unformatted.
 pub fn emit_tokens(model: &Model) -> Vec<EmittedTokens> {
     let prefix = model.path_prefix();
-    let all_sources: Vec<String> = {
-        let mut v: Vec<String> = model
-            .modules
-            .iter()
-            .flat_map(|m| m.sources.iter().cloned())
-            .collect();
-        v.dedup();
-        v
-    };
+    let all_sources = all_sources(model);
     let mut files = vec![
         EmittedTokens {
             path: "mod.rs".into(),
@@ -149,11 +141,6 @@ pub fn examples_file(model: &Model) -> Result<GeneratedFile, EmitError> {
     let doc = docs::inner(
         "Every operation of the spec with the example call its rustdoc shows, for\n`tests/tests/examples.rs` to run against the mock.",
     );
-    let sources: Vec<String> = model
-        .modules
-        .iter()
-        .flat_map(|m| m.sources.iter().cloned())
-        .collect();
     let tokens = quote! {
         #doc
         use std::future::Future;
@@ -170,38 +157,33 @@ pub fn examples_file(model: &Model) -> Result<GeneratedFile, EmitError> {
         #[doc = " Operations with an argument the generator cannot make an example of (a union, an object without defaults, a list of lists): not run."]
         pub const WITHOUT_EXAMPLE: &[&str] = &[#(#without),*];
     };
-    let mut sources_sorted = sources;
-    sources_sorted.sort();
-    sources_sorted.dedup();
-    file("mod.rs", &sources_sorted, tokens)
+    file("mod.rs", &all_sources(model), tokens)
 }
 
 /// `mod.rs` of the hostile decoding test's list of cases: every type a `send()`
 /// returns with the envelope its operation uses, for the `every_response_type!`
 /// and `seed_from_default!` macros of `pathbound-client/tests/hostile_decode.rs`.
 pub fn responses_file(model: &Model) -> Result<GeneratedFile, EmitError> {
-    fn bare(ty: &RustType) -> String {
-        match ty {
-            RustType::String => "String".into(),
-            RustType::I64 => "i64".into(),
-            RustType::F64 => "f64".into(),
-            RustType::Bool => "bool".into(),
-            RustType::Timestamp => "Timestamp".into(),
-            RustType::Secret => "SecretString".into(),
-            RustType::Json => "serde_json::Value".into(),
-            RustType::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-            RustType::Id(name) => name.clone(),
-            RustType::Vec(t) => format!("Vec<{}>", bare(t)),
-            RustType::Map(t) => format!("std::collections::BTreeMap<String, {}>", bare(t)),
-            RustType::Named { name, .. } => name.clone(),
-        }
-    }
+    // Types as the test names them: through the client crate, as any user would.
+    let krate: TokenStream = {
+        let k = format_ident!("{}", model.crate_name);
+        quote!(#k)
+    };
+    let outside = |ty: &RustType| -> String {
+        let text: String = type_outside(ty, &krate)
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        text.replace(',', ", ")
+    };
     fn item(ty: &RustType) -> &RustType {
         match ty {
             RustType::Vec(t) => item(t),
             other => other,
         }
     }
+    let krate = &model.crate_name;
     let mut seeds: Vec<String> = Vec::new();
     let mut cases: Vec<(String, String, String)> = Vec::new();
     for r in model.modules.iter().filter_map(|m| m.resource.as_ref()) {
@@ -209,32 +191,33 @@ pub fn responses_file(model: &Model) -> Result<GeneratedFile, EmitError> {
             let Some(ty) = &op.response.ty else {
                 continue;
             };
-            let seed = bare(item(ty));
+            let seed = outside(item(ty));
             if !seeds.contains(&seed) {
                 seeds.push(seed);
             }
             let (name, ty, decode) = match (&op.pagination, &op.response.key) {
-                (Some(p), _) => {
-                    let style = format!("{:?}", p.style);
-                    (
-                        format!("page_{}", p.items),
-                        format!("Page<{}>", bare(ty)),
-                        format!("decode_page({:?}, PaginationStyle::{style})", p.items),
-                    )
-                }
+                (Some(p), _) => (
+                    format!("page_{}", p.items),
+                    format!("{krate}::Page<{}>", outside(ty)),
+                    format!(
+                        "decode_page({:?}, {krate}::runtime::PaginationStyle::{:?})",
+                        p.items, p.style
+                    ),
+                ),
                 (None, Some(key)) => (
                     format!("key_{key}"),
-                    bare(ty),
+                    outside(ty),
                     format!("decode_key({key:?})"),
                 ),
-                (None, None) => (
-                    format!(
-                        "whole_{}",
-                        heck::ToSnakeCase::to_snake_case(bare(ty).as_str())
-                    ),
-                    bare(ty),
-                    "decode()".into(),
-                ),
+                (None, None) => {
+                    let text = outside(ty);
+                    let last = text.rsplit("::").next().unwrap_or(&text);
+                    (
+                        format!("whole_{}", heck::ToSnakeCase::to_snake_case(last)),
+                        text.clone(),
+                        "decode()".into(),
+                    )
+                }
             };
             let name = super::naming::snake(&name);
             if !cases.iter().any(|(_, t, d)| *t == ty && *d == decode) {
@@ -249,31 +232,41 @@ pub fn responses_file(model: &Model) -> Result<GeneratedFile, EmitError> {
         }
     }
     let mut text = String::from(
-        "//! Every type a `send()` of the generated client returns, with the envelope its\n//! operation decodes, for `hostile_decode.rs` to test with hostile bodies.\n#![allow(unused_imports)]\nuse super::*;\nuse pathbound_client::ids::*;\n\n",
+        "//! Every type a `send()` of the generated client returns, with the envelope its\n//! operation decodes, for `hostile_decode.rs` to test with hostile bodies.\nuse super::*;\n\n",
     );
-    text.push_str(&format!("seed_from_default!({});\n\n", seeds.join(", ")));
+    text.push_str(&format!(
+        "seed_from_default!(\n    {},\n);\n\n",
+        seeds.join(",\n    ")
+    ));
     text.push_str("every_response_type! {\n");
     for (name, ty, decode) in &cases {
         text.push_str(&format!("    {name}: {ty} = {decode};\n"));
     }
     text.push_str("}\n");
-    let sources: Vec<String> = {
-        let mut v: Vec<String> = model
-            .modules
-            .iter()
-            .flat_map(|m| m.sources.iter().cloned())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    };
     Ok(GeneratedFile {
         path: "mod.rs".into(),
-        contents: format!(
-            "// @generated by `cargo xtask codegen` from {}.\n// Do not edit by hand: change the spec and run `cargo xtask codegen`.\n\n{text}",
-            sources.join(", ")
-        ),
+        contents: header(&all_sources(model)) + &text,
     })
+}
+
+/// Every spec file the model comes from, in order, once each.
+fn all_sources(model: &Model) -> Vec<String> {
+    let mut sources: Vec<String> = model
+        .modules
+        .iter()
+        .flat_map(|m| m.sources.iter().cloned())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+/// The header of every generated file: what it is generated from, and how.
+fn header(sources: &[String]) -> String {
+    format!(
+        "// @generated by `cargo xtask codegen` from {}.\n// Do not edit by hand: change the spec and run `cargo xtask codegen`.\n\n",
+        sources.join(", ")
+    )
 }
 
 fn file(path: &str, sources: &[String], tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
@@ -282,13 +275,9 @@ fn file(path: &str, sources: &[String], tokens: TokenStream) -> Result<Generated
         message: e.to_string(),
     })?;
     let body = space_items(&prettyplease::unparse(&parsed));
-    let header = format!(
-        "// @generated by `cargo xtask codegen` from {}.\n// Do not edit by hand: change the spec and run `cargo xtask codegen`.\n\n",
-        sources.join(", ")
-    );
     Ok(GeneratedFile {
         path: path.to_string(),
-        contents: header + &body,
+        contents: header(sources) + &body,
     })
 }
 
