@@ -189,7 +189,7 @@ impl Client {
         .map_err(|why| Error::invalid(Some(op.id), "options", why))?;
         let url = super::url::build_url(
             &self.config.base_url,
-            self.config.api.base_path(),
+            self.config.api_base_path,
             op,
             call.path_args,
             &call.query_string()?,

@@ -186,6 +186,9 @@ pub(crate) struct Config {
     pub(crate) api: &'static ApiDefaults,
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// The API's own base path (`/v1`, [`ApiDefaults::base_path`]), which
+    /// `base_url` replaces in every operation's path; computed once here.
+    pub(crate) api_base_path: &'static str,
     /// `Bearer <key>`, marked sensitive so `HeaderMap`'s Debug hides it too.
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent: HeaderValue,
@@ -465,6 +468,7 @@ impl<C: FromRuntime> ClientBuilder<C> {
             api,
             http,
             base_url,
+            api_base_path: api.base_path(),
             authorization,
             user_agent,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
